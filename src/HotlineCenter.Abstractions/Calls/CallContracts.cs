@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+
+namespace HotlineCenter.Abstractions.Calls;
+
+/// <summary>Where a call is in its life.</summary>
+[GenerateSerializer]
+public enum CallStatus
+{
+    New = 0,
+    InIvr = 1,
+    Queued = 2,
+    Offered = 3,
+    Connected = 4,
+    Ended = 5,
+    Abandoned = 6,
+}
+
+/// <summary>Kinds of entries on a call's timeline.</summary>
+[GenerateSerializer]
+public enum TimelineKind
+{
+    Arrived = 0,
+    IvrChoice = 1,
+    Queued = 2,
+    Offered = 3,
+    OfferTimedOut = 4,
+    OfferDeclined = 5,
+    Connected = 6,
+    Held = 7,
+    Resumed = 8,
+    Transferred = 9,
+    Overflowed = 10,
+    Ended = 11,
+    Abandoned = 12,
+    OverflowUnavailable = 13,
+}
+
+/// <summary>How the caller is identified without storing their number in clear.</summary>
+/// <param name="CallerHash">Keyed hash of the E.164 number: links repeat calls, reveals nothing.</param>
+/// <param name="MaskedNumber">What screens may show, e.g. <c>138****1234</c>.</param>
+[GenerateSerializer, Immutable]
+[Alias("hotline.caller-ref")]
+public sealed record CallerRef([property: Id(0)] string CallerHash, [property: Id(1)] string MaskedNumber);
+
+/// <summary>A call reaching a centre.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.call-arrival")]
+public sealed record CallArrival(
+    [property: Id(0)] string CentreId,
+    [property: Id(1)] string Provider,
+    [property: Id(2)] CallerRef Caller,
+    [property: Id(3)] string EventKey);
+
+/// <summary>The caller's menu choice (DTMF digits, or empty for no input).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.ivr-choice")]
+public sealed record IvrChoice([property: Id(0)] string Digits, [property: Id(1)] string EventKey);
+
+/// <summary>Provider-neutral kinds of events the telephony side reports about a call.</summary>
+[GenerateSerializer]
+public enum ProviderEventKind
+{
+    /// <summary>The caller's leg ended (hung up, network drop).</summary>
+    CallerHungUp = 0,
+    /// <summary>The counsellor's leg answered (phone or browser).</summary>
+    CounselorAnswered = 1,
+    /// <summary>The counsellor's leg was not answered in time.</summary>
+    CounselorNoAnswer = 2,
+    /// <summary>The counsellor's leg ended.</summary>
+    CounselorHungUp = 3,
+    Held = 4,
+    Resumed = 5,
+}
+
+/// <summary>One provider event; <see cref="EventKey"/> makes re-delivery harmless.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.provider-event")]
+public sealed record ProviderEvent(
+    [property: Id(0)] ProviderEventKind Kind,
+    [property: Id(1)] string EventKey,
+    [property: Id(2)] DateTimeOffset OccurredAt,
+    [property: Id(3)] string? CounselorId);
+
+/// <summary>One time-stamped line in a call's timeline.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.timeline-entry")]
+public sealed record TimelineEntry(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] TimelineKind Kind,
+    [property: Id(2)] string? QueueKey,
+    [property: Id(3)] string? CounselorId,
+    [property: Id(4)] string? Detail);
+
+/// <summary>What the telephony side should do next with the caller.</summary>
+[GenerateSerializer]
+public enum InstructionKind
+{
+    /// <summary>Play greeting and recording notice, then ask the menu.</summary>
+    PlayMenu = 0,
+    /// <summary>Hold the caller in their conference while the queue routes.</summary>
+    WaitInQueue = 1,
+    /// <summary>Nothing more to do (the call is over or unknown).</summary>
+    HangUp = 2,
+    /// <summary>Ask the menu again after an invalid choice.</summary>
+    RepeatMenu = 3,
+}
+
+/// <summary>A provider-neutral instruction; the adapter renders it (TwiML, SIP, simulator).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.call-instruction")]
+public sealed record CallInstruction(
+    [property: Id(0)] InstructionKind Kind,
+    [property: Id(1)] string CentreId,
+    [property: Id(2)] string? QueueKey,
+    [property: Id(3)] string? ConferenceName);
+
+/// <summary>Everything screens and tests can see of a call.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.call-snapshot")]
+public sealed record CallSnapshot(
+    [property: Id(0)] string CallId,
+    [property: Id(1)] string? CentreId,
+    [property: Id(2)] CallStatus Status,
+    [property: Id(3)] string? MaskedNumber,
+    [property: Id(4)] string? QueueKey,
+    [property: Id(5)] bool IsCrisis,
+    [property: Id(6)] int BasePriority,
+    [property: Id(7)] string? CounselorId,
+    [property: Id(8)] DateTimeOffset? ArrivedAt,
+    [property: Id(9)] DateTimeOffset? QueuedAt,
+    [property: Id(10)] DateTimeOffset? ConnectedAt,
+    [property: Id(11)] DateTimeOffset? EndedAt,
+    [property: Id(12)] double? WaitSeconds,
+    [property: Id(13)] ImmutableArray<TimelineEntry> Timeline);

@@ -1,0 +1,49 @@
+namespace HotlineCenter.Abstractions.Calls;
+
+/// <summary>
+/// One call, keyed by the provider's call id. Owns the call's life and timeline and the set of
+/// provider event keys already applied. It awaits queues and counsellors; they only notify it one-way.
+/// </summary>
+[Alias("hotline.call")]
+public interface ICallGrain : IGrainWithStringKey
+{
+    /// <summary>The provider reports a new call; answers what to play.</summary>
+    [Alias("arrive")]
+    Task<CallInstruction> ArriveAsync(CallArrival arrival);
+
+    /// <summary>The caller chose from the menu; the call is queued.</summary>
+    [Alias("choose")]
+    Task<CallInstruction> ChooseAsync(IvrChoice choice);
+
+    /// <summary>Applies a provider event once, tolerating duplicates and late arrivals.</summary>
+    [Alias("apply")]
+    Task<CallSnapshot> ApplyAsync(ProviderEvent providerEvent);
+
+    /// <summary>The counsellor ends the call from the console.</summary>
+    [Alias("end-by-counselor")]
+    Task<CallSnapshot> EndByCounselorAsync(string counselorId);
+
+    /// <summary>Snapshot with timeline.</summary>
+    [Alias("get"), ReadOnly]
+    Task<CallSnapshot> GetAsync();
+
+    /// <summary>Queue notification: the call is being offered to a counsellor.</summary>
+    [Alias("on-offered"), OneWay]
+    Task OnOfferedAsync(string queueKey, string counselorId);
+
+    /// <summary>Queue notification: the offer ran out or was declined; the call waits again.</summary>
+    [Alias("on-offer-lapsed"), OneWay]
+    Task OnOfferLapsedAsync(string queueKey, string counselorId, bool declined);
+
+    /// <summary>Counsellor notification: they accepted the call.</summary>
+    [Alias("on-accepted"), OneWay]
+    Task OnAcceptedAsync(string counselorId);
+
+    /// <summary>Queue request: move to another queue (overflow). The call enqueues there, then leaves the old one.</summary>
+    [Alias("on-overflow"), OneWay]
+    Task OnOverflowAsync(string fromQueueKey, string targetQueueKey);
+
+    /// <summary>Queue notification: overflow is due but no target can take the call; it keeps waiting.</summary>
+    [Alias("on-overflow-unavailable"), OneWay]
+    Task OnOverflowUnavailableAsync(string queueKey, string reason);
+}

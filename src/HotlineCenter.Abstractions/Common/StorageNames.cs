@@ -1,0 +1,8 @@
+namespace HotlineCenter.Abstractions.Common;
+
+/// <summary>Names of the Orleans providers every silo registers.</summary>
+public static class StorageNames
+{
+    /// <summary>Grain state store (Redis in production, memory in grain tests).</summary>
+    public const string Hotline = "hotline";
+}

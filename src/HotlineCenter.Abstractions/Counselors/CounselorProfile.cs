@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+
+namespace HotlineCenter.Abstractions.Counselors;
+
+/// <summary>A skill and how well the counsellor has it (1 = trained, 5 = expert).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.skill-level")]
+public sealed record SkillLevel([property: Id(0)] string Skill, [property: Id(1)] int Level);
+
+/// <summary>Who a counsellor is and what they can take.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.counselor-profile")]
+public sealed record CounselorProfile(
+    [property: Id(0)] string CentreId,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] ImmutableArray<SkillLevel> Skills,
+    [property: Id(3)] ImmutableArray<string> Languages,
+    [property: Id(4)] ImmutableArray<string> QueueIds)
+{
+    public int LevelOf(string skill)
+    {
+        foreach (var s in Skills)
+        {
+            if (string.Equals(s.Skill, skill, StringComparison.Ordinal))
+            {
+                return s.Level;
+            }
+        }
+
+        return 0;
+    }
+}
+
+/// <summary>One time-stamped presence change.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.presence-change")]
+public sealed record PresenceChange(
+    [property: Id(0)] PresenceState From,
+    [property: Id(1)] PresenceState To,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] string Reason);
+
+/// <summary>What screens and the router see of a counsellor.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.counselor-snapshot")]
+public sealed record CounselorSnapshot(
+    [property: Id(0)] string CounselorId,
+    [property: Id(1)] CounselorProfile? Profile,
+    [property: Id(2)] PresenceState State,
+    [property: Id(3)] DateTimeOffset StateSince,
+    [property: Id(4)] DateTimeOffset? IdleSince,
+    [property: Id(5)] string? CallId,
+    [property: Id(6)] string? QueueKey,
+    [property: Id(7)] DateTimeOffset? WrapUpUntil,
+    [property: Id(8)] ImmutableArray<PresenceChange> RecentChanges);
+
+/// <summary>What a queue needs to know to route to an available counsellor.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.counselor-availability")]
+public sealed record CounselorAvailability(
+    [property: Id(0)] string CounselorId,
+    [property: Id(1)] DateTimeOffset IdleSince,
+    [property: Id(2)] ImmutableArray<SkillLevel> Skills,
+    [property: Id(3)] ImmutableArray<string> Languages,
+    [property: Id(4)] long Sequence);
+
+/// <summary>What happened when a queue's ring timer ran out.</summary>
+[GenerateSerializer]
+public enum OfferTimeoutOutcome
+{
+    /// <summary>The counsellor was still being rung: now NotResponding, the call goes to the next.</summary>
+    TimedOut = 0,
+    /// <summary>The counsellor had accepted just before: the call is theirs.</summary>
+    AlreadyAccepted = 1,
+    /// <summary>The counsellor holds no offer for this call.</summary>
+    NotOffered = 2,
+}

@@ -1,0 +1,53 @@
+namespace HotlineCenter.Abstractions.Counselors;
+
+/// <summary>
+/// One counsellor: profile and presence. The single arbiter of which call a counsellor is reserved for.
+/// It never awaits a queue or a call (they await it); it tells them things one-way.
+/// </summary>
+[Alias("hotline.counselor")]
+public interface ICounselorGrain : IGrainWithStringKey
+{
+    /// <summary>Creates or replaces the profile (skills, languages, queues).</summary>
+    [Alias("set-profile")]
+    Task SetProfileAsync(CounselorProfile profile);
+
+    /// <summary>Current state, profile and recent changes.</summary>
+    [Alias("get"), ReadOnly]
+    Task<CounselorSnapshot> GetAsync();
+
+    /// <summary>A counsellor's own presence choice: Offline, Available, Break, Training or Supervision.</summary>
+    [Alias("change-presence")]
+    Task<CounselorSnapshot> ChangePresenceAsync(PresenceState target, string reason);
+
+    /// <summary>Reserves an Available counsellor for a call; false when someone else got there first.</summary>
+    [Alias("try-reserve")]
+    Task<bool> TryReserveAsync(Queues.OfferTerms terms);
+
+    /// <summary>The counsellor accepts (console) or answers (provider) the call offered to them.</summary>
+    [Alias("accept-offer")]
+    Task<CounselorSnapshot> AcceptOfferAsync(string callId);
+
+    /// <summary>The counsellor declines the call offered to them; it goes to someone else.</summary>
+    [Alias("decline-offer")]
+    Task<CounselorSnapshot> DeclineOfferAsync(string callId);
+
+    /// <summary>The queue's ring timer ran out; decides the race with a late accept.</summary>
+    [Alias("offer-timed-out")]
+    Task<OfferTimeoutOutcome> OfferTimedOutAsync(string callId);
+
+    /// <summary>The call offered to this counsellor went away (caller hung up, overflowed).</summary>
+    [Alias("cancel-offer")]
+    Task CancelOfferAsync(string callId);
+
+    /// <summary>The call this counsellor is on ended: start wrap-up.</summary>
+    [Alias("call-ended")]
+    Task CallEndedAsync(string callId);
+
+    /// <summary>The counsellor finished wrap-up early (record submitted).</summary>
+    [Alias("complete-wrap-up")]
+    Task<CounselorSnapshot> CompleteWrapUpAsync();
+
+    /// <summary>Activates the grain so persisted deadlines are re-armed (after a restart).</summary>
+    [Alias("wake")]
+    Task WakeAsync();
+}

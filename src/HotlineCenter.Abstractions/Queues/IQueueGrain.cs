@@ -1,0 +1,52 @@
+using HotlineCenter.Abstractions.Counselors;
+
+namespace HotlineCenter.Abstractions.Queues;
+
+/// <summary>
+/// The router of one queue (key <c>centre/queue</c>): waiting calls by priority and aging, which
+/// counsellors can serve it and since when they are idle, offers in flight with their ring deadlines.
+/// Orleans keeps one activation per key, so each queue has exactly one router.
+/// </summary>
+[Alias("hotline.queue")]
+public interface IQueueGrain : IGrainWithStringKey
+{
+    /// <summary>Sets the routing configuration (from the centre).</summary>
+    [Alias("configure")]
+    Task ConfigureAsync(QueueConfig config);
+
+    /// <summary>Adds a call (idempotent); returns its 1-based position.</summary>
+    [Alias("enqueue")]
+    Task<int> EnqueueAsync(QueuedCall call);
+
+    /// <summary>Takes a call out (abandoned or moved elsewhere); false when it was not here.</summary>
+    [Alias("remove")]
+    Task<bool> RemoveAsync(string callId, QueueExit reason);
+
+    /// <summary>A counsellor serving this queue became Available.</summary>
+    [Alias("counselor-available"), OneWay]
+    Task CounselorAvailableAsync(CounselorAvailability availability);
+
+    /// <summary>A counsellor serving this queue is no longer Available.</summary>
+    [Alias("counselor-unavailable"), OneWay]
+    Task CounselorUnavailableAsync(string counselorId, long sequence);
+
+    /// <summary>The counsellor accepted the call this queue offered.</summary>
+    [Alias("offer-accepted"), OneWay]
+    Task OfferAcceptedAsync(string callId, string counselorId);
+
+    /// <summary>The counsellor declined the call this queue offered.</summary>
+    [Alias("offer-declined"), OneWay]
+    Task OfferDeclinedAsync(string callId, string counselorId);
+
+    /// <summary>The call could not be moved to the overflow target; keep routing it here and retry later.</summary>
+    [Alias("overflow-failed")]
+    Task OverflowFailedAsync(string callId, string reason);
+
+    /// <summary>Current picture.</summary>
+    [Alias("get"), ReadOnly]
+    Task<QueueSnapshot> GetAsync();
+
+    /// <summary>Activates the grain so persisted deadlines are re-armed (after a restart).</summary>
+    [Alias("wake")]
+    Task WakeAsync();
+}

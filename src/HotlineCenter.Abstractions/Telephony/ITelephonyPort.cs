@@ -1,0 +1,24 @@
+namespace HotlineCenter.Abstractions.Telephony;
+
+/// <summary>
+/// What the core asks of a telephony provider, in provider-neutral words. Grains call it; adapters
+/// (simulated, Twilio, a SIP trunk) implement it. Implementations must return quickly: slow provider
+/// work is queued and its outcome reported back as provider events.
+/// </summary>
+public interface ITelephonyPort
+{
+    /// <summary>Short provider name stored on calls, e.g. <c>sim</c> or <c>twilio</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Ring a counsellor's device for a call.</summary>
+    Task RingCounselorAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken);
+
+    /// <summary>Stop ringing (offer lapsed, declined or cancelled).</summary>
+    Task StopRingingAsync(string callId, string counselorId, CancellationToken cancellationToken);
+
+    /// <summary>Bridge the counsellor into the caller's conference.</summary>
+    Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken);
+
+    /// <summary>End the call for every party.</summary>
+    Task HangUpAsync(string callId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,367 @@
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Abstractions.Telephony;
+using Microsoft.Extensions.Logging;
+
+namespace HotlineCenter.Grains.Calls;
+
+/// <summary>
+/// One call's life and timeline, keyed by the provider's call id. Every provider event carries a key
+/// and is applied once; late or out-of-order events are recorded without undoing later facts.
+/// Await order (never reversed): call → centre, call → queue, call → counsellor.
+/// </summary>
+public sealed class CallGrain(
+    [PersistentState("call", StorageNames.Hotline)] IPersistentState<CallState> state,
+    HotlineTime time,
+    ITelephonyPort telephony,
+    ILogger<CallGrain> logger) : Grain, ICallGrain
+{
+    private const int TimelineMax = 200;
+    private const int AppliedKeysMax = 500;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private CallState S => state.State;
+
+    public async Task<CallInstruction> ArriveAsync(CallArrival arrival)
+    {
+        RequireKey(arrival.EventKey);
+        if (S.Status != CallStatus.New || S.AppliedKeys.Contains(arrival.EventKey))
+        {
+            return CurrentInstruction();
+        }
+
+        Keys.RequireId(arrival.CentreId, "centre");
+        _ = await GetCentreConfigAsync(arrival.CentreId);
+        var now = time.Now;
+        S.CentreId = arrival.CentreId;
+        S.Provider = arrival.Provider;
+        S.Caller = arrival.Caller;
+        S.ArrivedAt = now;
+        S.Status = CallStatus.InIvr;
+        MarkApplied(arrival.EventKey);
+        Record(TimelineKind.Arrived, detail: arrival.Provider);
+        await SaveAsync();
+        logger.LogInformation("Call {CallId} arrived at centre {CentreId} via {Provider}", Id, arrival.CentreId, arrival.Provider);
+        return CurrentInstruction();
+    }
+
+    public async Task<CallInstruction> ChooseAsync(IvrChoice choice)
+    {
+        RequireKey(choice.EventKey);
+        if (S.Status == CallStatus.New)
+        {
+            throw new HotlineRuleException("call.unknown", $"Call {Id} has not arrived.");
+        }
+
+        if (S.Status != CallStatus.InIvr || S.AppliedKeys.Contains(choice.EventKey))
+        {
+            return CurrentInstruction();
+        }
+
+        var digits = choice.Digits ?? string.Empty;
+        if (digits.Length > 8)
+        {
+            throw new HotlineRuleException("call.invalid-digits", "Menu input is longer than any option.");
+        }
+
+        var config = await GetCentreConfigAsync(S.CentreId!);
+        var option = config.IvrOptions.FirstOrDefault(o => o.Digits == digits);
+        MarkApplied(choice.EventKey);
+        if (option is null && digits.Length > 0 && S.MenuAttempts + 1 < config.MaxMenuAttempts)
+        {
+            S.MenuAttempts++;
+            Record(TimelineKind.IvrChoice, detail: "invalid");
+            await SaveAsync();
+            return CurrentInstruction() with { Kind = InstructionKind.RepeatMenu };
+        }
+
+        var queueId = option?.QueueId ?? config.DefaultQueueId;
+        S.IsCrisis = option?.IsCrisis ?? false;
+        S.BasePriority = option?.BasePriority ?? config.DefaultPriority;
+        S.RequiredSkill = option?.RequiredSkill;
+        S.Language = option?.Language;
+        S.QueueKey = Keys.Queue(S.CentreId!, queueId);
+        S.QueuedAt = time.Now;
+        Record(TimelineKind.IvrChoice, detail: option is null ? (digits.Length == 0 ? "no-input" : "invalid-default") : $"option {option.Digits}");
+
+        // The queue persists the call before we do: if our write fails the webhook is retried and the
+        // enqueue, being idempotent, changes nothing — the call is never in neither place.
+        await GrainFactory.GetGrain<IQueueGrain>(S.QueueKey).EnqueueAsync(ToQueued());
+        S.Status = CallStatus.Queued;
+        Record(TimelineKind.Queued, S.QueueKey, detail: S.IsCrisis ? "crisis" : null);
+        await SaveAsync();
+        logger.LogInformation("Call {CallId} queued in {QueueKey} (crisis: {IsCrisis})", Id, S.QueueKey, S.IsCrisis);
+        return CurrentInstruction();
+    }
+
+    public async Task<CallSnapshot> ApplyAsync(ProviderEvent providerEvent)
+    {
+        RequireKey(providerEvent.EventKey);
+        if (S.AppliedKeys.Contains(providerEvent.EventKey))
+        {
+            logger.LogDebug("Call {CallId}: duplicate event {EventKey} ignored", Id, providerEvent.EventKey);
+            return Snapshot();
+        }
+
+        MarkApplied(providerEvent.EventKey);
+        switch (providerEvent.Kind)
+        {
+            case ProviderEventKind.CallerHungUp:
+                await CallerLeftAsync(providerEvent.OccurredAt);
+                break;
+            case ProviderEventKind.CounselorAnswered when providerEvent.CounselorId is { } counselorId:
+                if (S.Status == CallStatus.Offered && S.CounselorId == counselorId)
+                {
+                    // The counsellor grain arbitrates; its one-way OnAccepted moves this call to Connected.
+                    await GrainFactory.GetGrain<ICounselorGrain>(counselorId).AcceptOfferAsync(Id);
+                }
+
+                break;
+            case ProviderEventKind.Held:
+                Record(TimelineKind.Held, counselorId: providerEvent.CounselorId);
+                break;
+            case ProviderEventKind.Resumed:
+                Record(TimelineKind.Resumed, counselorId: providerEvent.CounselorId);
+                break;
+            default:
+                Record(TimelineKind.Transferred, counselorId: providerEvent.CounselorId, detail: providerEvent.Kind.ToString());
+                break;
+        }
+
+        await SaveAsync();
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> EndByCounselorAsync(string counselorId)
+    {
+        if (S.Status is CallStatus.Ended or CallStatus.Abandoned)
+        {
+            return Snapshot();
+        }
+
+        if (S.Status != CallStatus.Connected || S.CounselorId != counselorId)
+        {
+            throw new HotlineRuleException("call.not-connected", $"Call {Id} is not connected to counsellor {counselorId}.");
+        }
+
+        await EndConnectedAsync(time.Now, "counsellor");
+        await SaveAsync();
+        await SafeTelephonyAsync(ct => telephony.HangUpAsync(Id, ct));
+        return Snapshot();
+    }
+
+    public Task<CallSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    public async Task OnOfferedAsync(string queueKey, string counselorId)
+    {
+        if (S.QueueKey != queueKey || S.Status != CallStatus.Queued)
+        {
+            return;
+        }
+
+        S.Status = CallStatus.Offered;
+        S.CounselorId = counselorId;
+        Record(TimelineKind.Offered, queueKey, counselorId);
+        await SaveAsync();
+    }
+
+    public async Task OnOfferLapsedAsync(string queueKey, string counselorId, bool declined)
+    {
+        if (S.QueueKey != queueKey || S.Status != CallStatus.Offered || S.CounselorId != counselorId)
+        {
+            return;
+        }
+
+        S.Status = CallStatus.Queued;
+        S.CounselorId = null;
+        Record(declined ? TimelineKind.OfferDeclined : TimelineKind.OfferTimedOut, queueKey, counselorId);
+        await SaveAsync();
+    }
+
+    public async Task OnAcceptedAsync(string counselorId)
+    {
+        if (S.Status is CallStatus.Ended or CallStatus.Abandoned || (S.Status == CallStatus.Connected && S.CounselorId != counselorId))
+        {
+            // The caller left (or someone else has the call) while this counsellor was accepting:
+            // release them into wrap-up instead of leaving them on a call that does not exist.
+            Record(TimelineKind.Ended, counselorId: counselorId, detail: "accepted-after-caller-left");
+            await SaveAsync();
+            await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id);
+            return;
+        }
+
+        if (S.Status == CallStatus.Connected)
+        {
+            return;
+        }
+
+        var now = time.Now;
+        S.Status = CallStatus.Connected;
+        S.CounselorId = counselorId;
+        S.ConnectedAt = now;
+        S.WaitSeconds = S.QueuedAt is { } q ? (now - q).TotalSeconds : null;
+        Record(TimelineKind.Connected, S.QueueKey, counselorId);
+        await SaveAsync();
+        await SafeTelephonyAsync(ct => telephony.ConnectCounselorAsync(Id, counselorId, ct));
+        logger.LogInformation("Call {CallId} connected to counsellor {CounselorId}", Id, counselorId);
+    }
+
+    public async Task OnOverflowAsync(string fromQueueKey, string targetQueueKey)
+    {
+        if (S.QueueKey != fromQueueKey || S.Status != CallStatus.Queued)
+        {
+            return;
+        }
+
+        var source = GrainFactory.GetGrain<IQueueGrain>(fromQueueKey);
+        try
+        {
+            await GrainFactory.GetGrain<IQueueGrain>(targetQueueKey).EnqueueAsync(ToQueued());
+        }
+        catch (HotlineRuleException ex)
+        {
+            Record(TimelineKind.OverflowUnavailable, fromQueueKey, detail: $"{targetQueueKey}: {ex.Code}");
+            await SaveAsync();
+            await source.OverflowFailedAsync(Id, ex.Code);
+            logger.LogWarning("Call {CallId} could not overflow from {QueueKey} to {TargetQueueKey}: {Code}", Id, fromQueueKey, targetQueueKey, ex.Code);
+            return;
+        }
+
+        // Enqueued in the target first, removed from the source second: at every moment the call is in a queue.
+        S.QueueKey = targetQueueKey;
+        Record(TimelineKind.Overflowed, targetQueueKey, detail: $"from {fromQueueKey}");
+        await SaveAsync();
+        await source.RemoveAsync(Id, QueueExit.Overflowed);
+        logger.LogWarning("Call {CallId} overflowed from {QueueKey} to {TargetQueueKey}", Id, fromQueueKey, targetQueueKey);
+    }
+
+    public async Task OnOverflowUnavailableAsync(string queueKey, string reason)
+    {
+        var last = S.Timeline.LastOrDefault();
+        if (last is { Kind: TimelineKind.OverflowUnavailable } && last.Detail == reason)
+        {
+            return;
+        }
+
+        Record(TimelineKind.OverflowUnavailable, queueKey, detail: reason);
+        await SaveAsync();
+    }
+
+    private async Task CallerLeftAsync(DateTimeOffset occurredAt)
+    {
+        switch (S.Status)
+        {
+            case CallStatus.Connected:
+                await EndConnectedAsync(occurredAt, "caller");
+                break;
+            case CallStatus.Queued or CallStatus.Offered:
+                await GrainFactory.GetGrain<IQueueGrain>(S.QueueKey!).RemoveAsync(Id, QueueExit.Abandoned);
+                Abandon(occurredAt);
+                logger.LogInformation("Call {CallId} abandoned after {WaitSeconds:F0} s in {QueueKey}", Id, S.WaitSeconds, S.QueueKey);
+                break;
+            case CallStatus.New or CallStatus.InIvr:
+                Abandon(occurredAt);
+                break;
+        }
+    }
+
+    private void Abandon(DateTimeOffset occurredAt)
+    {
+        var at = Later(occurredAt);
+        S.Status = CallStatus.Abandoned;
+        S.EndedAt = at;
+        S.WaitSeconds = S.QueuedAt is { } q ? Math.Max(0, (at - q).TotalSeconds) : 0;
+        S.CounselorId = null;
+        Record(TimelineKind.Abandoned, S.QueueKey, detail: $"wait {S.WaitSeconds:F0}s");
+    }
+
+    private async Task EndConnectedAsync(DateTimeOffset occurredAt, string by)
+    {
+        S.Status = CallStatus.Ended;
+        S.EndedAt = Later(occurredAt);
+        Record(TimelineKind.Ended, S.QueueKey, S.CounselorId, detail: by);
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id);
+        logger.LogInformation("Call {CallId} ended by {EndedBy}", Id, by);
+    }
+
+    /// <summary>A late event must not move the clock backwards past facts already recorded.</summary>
+    private DateTimeOffset Later(DateTimeOffset occurredAt)
+    {
+        var floor = S.ConnectedAt ?? S.QueuedAt ?? S.ArrivedAt ?? occurredAt;
+        var at = occurredAt == default ? time.Now : occurredAt;
+        return at < floor ? floor : at;
+    }
+
+    private async Task<CentreConfig> GetCentreConfigAsync(string centreId) =>
+        await GrainFactory.GetGrain<ICentreGrain>(centreId).GetConfigAsync()
+        ?? throw new HotlineRuleException("centre.unknown", $"Centre '{centreId}' is not configured.");
+
+    private QueuedCall ToQueued() => new(Id, S.IsCrisis, S.BasePriority, S.QueuedAt ?? time.Now, S.RequiredSkill, S.Language);
+
+    private CallInstruction CurrentInstruction() => S.Status switch
+    {
+        CallStatus.InIvr => new CallInstruction(InstructionKind.PlayMenu, S.CentreId!, null, null),
+        CallStatus.Queued or CallStatus.Offered or CallStatus.Connected =>
+            new CallInstruction(InstructionKind.WaitInQueue, S.CentreId!, S.QueueKey, $"call-{Id}"),
+        _ => new CallInstruction(InstructionKind.HangUp, S.CentreId ?? string.Empty, S.QueueKey, null),
+    };
+
+    private static void RequireKey(string? key)
+    {
+        if (string.IsNullOrWhiteSpace(key) || key.Length > 200)
+        {
+            throw new HotlineRuleException("event.invalid-key", "Every provider event needs a key of 1–200 characters.");
+        }
+    }
+
+    private void MarkApplied(string key)
+    {
+        if (S.AppliedKeys.Count >= AppliedKeysMax)
+        {
+            S.AppliedKeys.Clear();
+        }
+
+        S.AppliedKeys.Add(key);
+    }
+
+    private void Record(TimelineKind kind, string? queueKey = null, string? counselorId = null, string? detail = null)
+    {
+        if (S.Timeline.Count >= TimelineMax)
+        {
+            S.Timeline.RemoveAt(1);
+        }
+
+        S.Timeline.Add(new TimelineEntry(time.Now, kind, queueKey, counselorId, detail));
+    }
+
+    private async Task SaveAsync()
+    {
+        await state.WriteStateAsync();
+        if (S.CentreId is { } centreId)
+        {
+            _ = GrainFactory.GetGrain<ICentreFeedGrain>(centreId).PublishCallAsync(new CallSummary(
+                Id, S.Status, S.QueueKey, S.IsCrisis, S.CounselorId, S.Caller?.MaskedNumber, S.QueuedAt, S.ConnectedAt, time.Now));
+        }
+    }
+
+    private async Task SafeTelephonyAsync(Func<CancellationToken, Task> action)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await action(cts.Token);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogError(ex, "Telephony request for call {CallId} failed", Id);
+        }
+    }
+
+    private CallSnapshot Snapshot() => new(
+        Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,
+        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline]);
+}

@@ -1,0 +1,28 @@
+using HotlineCenter.Abstractions.Calls;
+
+namespace HotlineCenter.Grains.Calls;
+
+[GenerateSerializer]
+[Alias("hotline.call-state")]
+public sealed class CallState
+{
+    [Id(0)] public string? CentreId { get; set; }
+    [Id(1)] public string? Provider { get; set; }
+    [Id(2)] public CallerRef? Caller { get; set; }
+    [Id(3)] public CallStatus Status { get; set; } = CallStatus.New;
+    [Id(4)] public string? QueueKey { get; set; }
+    [Id(5)] public bool IsCrisis { get; set; }
+    [Id(6)] public int BasePriority { get; set; }
+    [Id(7)] public string? RequiredSkill { get; set; }
+    [Id(8)] public string? Language { get; set; }
+    [Id(9)] public int MenuAttempts { get; set; }
+    [Id(10)] public string? CounselorId { get; set; }
+    [Id(11)] public DateTimeOffset? ArrivedAt { get; set; }
+    [Id(12)] public DateTimeOffset? QueuedAt { get; set; }
+    [Id(13)] public DateTimeOffset? ConnectedAt { get; set; }
+    [Id(14)] public DateTimeOffset? EndedAt { get; set; }
+    [Id(15)] public double? WaitSeconds { get; set; }
+    [Id(16)] public List<TimelineEntry> Timeline { get; set; } = [];
+    /// <summary>Provider event keys already applied, so a re-delivered webhook changes nothing.</summary>
+    [Id(17)] public HashSet<string> AppliedKeys { get; set; } = [];
+}

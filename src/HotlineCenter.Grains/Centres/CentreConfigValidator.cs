@@ -1,0 +1,149 @@
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Queues;
+
+namespace HotlineCenter.Grains.Centres;
+
+/// <summary>Rejects configuration that would make routing unsafe or nonsensical.</summary>
+public static class CentreConfigValidator
+{
+    /// <summary>Every problem with a queue's configuration; empty when it is usable.</summary>
+    public static IReadOnlyList<string> Validate(QueueConfig q)
+    {
+        var errors = new List<string>();
+        if (!Keys.IsValidId(q.QueueId))
+        {
+            errors.Add($"queue id '{q.QueueId}' is invalid");
+        }
+
+        var p = $"queue '{q.QueueId}':";
+        if (string.IsNullOrWhiteSpace(q.DisplayName) || q.DisplayName.Length > 100)
+        {
+            errors.Add($"{p} display name must be 1–100 characters");
+        }
+
+        Range(errors, p, "agingPointsPerSecond", q.AgingPointsPerSecond, 0, 100);
+        Range(errors, p, "minSkillLevel", q.MinSkillLevel, 0, 5);
+        Range(errors, p, "widenedMinSkillLevel", q.WidenedMinSkillLevel, 0, 5);
+        Range(errors, p, "skillWideningAfterSeconds", q.SkillWideningAfterSeconds, 0, 3600);
+        Range(errors, p, "languageWideningAfterSeconds", q.LanguageWideningAfterSeconds, 0, 3600);
+        Range(errors, p, "ringTimeoutSeconds", q.RingTimeoutSeconds, 5, 120);
+        Range(errors, p, "wrapUpSeconds", q.WrapUpSeconds, 0, 3600);
+        Range(errors, p, "overflowAfterSeconds", q.OverflowAfterSeconds, 5, 3600);
+        Range(errors, p, "crisisOverflowAfterSeconds", q.CrisisOverflowAfterSeconds, 5, 3600);
+        if (q.CrisisOverflowAfterSeconds > q.OverflowAfterSeconds)
+        {
+            errors.Add($"{p} crisisOverflowAfterSeconds must not exceed overflowAfterSeconds (crisis overflows sooner)");
+        }
+
+        if (q.WidenedMinSkillLevel > q.MinSkillLevel)
+        {
+            errors.Add($"{p} widenedMinSkillLevel must not exceed minSkillLevel (widening only relaxes)");
+        }
+
+        if (q.RequiredSkill is not null && !Keys.IsValidId(q.RequiredSkill))
+        {
+            errors.Add($"{p} requiredSkill '{q.RequiredSkill}' is invalid");
+        }
+
+        if (q.OverflowTargetQueueKey is not null)
+        {
+            try
+            {
+                var (c, qq) = Keys.ParseQueue(q.OverflowTargetQueueKey);
+                if (!Keys.IsValidId(c) || !Keys.IsValidId(qq))
+                {
+                    errors.Add($"{p} overflow target '{q.OverflowTargetQueueKey}' is invalid");
+                }
+            }
+            catch (HotlineRuleException)
+            {
+                errors.Add($"{p} overflow target '{q.OverflowTargetQueueKey}' is not of the form centre/queue");
+            }
+        }
+
+        return errors;
+    }
+
+    /// <summary>Every problem with a centre's configuration; empty when it is usable.</summary>
+    public static IReadOnlyList<string> Validate(CentreConfig c, string expectedCentreId)
+    {
+        var errors = new List<string>();
+        if (c.CentreId != expectedCentreId)
+        {
+            errors.Add($"centre id '{c.CentreId}' does not match '{expectedCentreId}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.DisplayName) || c.DisplayName.Length > 100)
+        {
+            errors.Add("display name must be 1–100 characters");
+        }
+
+        if (c.Queues.IsDefaultOrEmpty)
+        {
+            errors.Add("a centre needs at least one queue");
+            return errors;
+        }
+
+        foreach (var q in c.Queues)
+        {
+            errors.AddRange(Validate(q));
+        }
+
+        var ids = c.Queues.Select(q => q.QueueId).ToList();
+        foreach (var dup in ids.GroupBy(i => i).Where(g => g.Count() > 1))
+        {
+            errors.Add($"queue id '{dup.Key}' appears more than once");
+        }
+
+        foreach (var q in c.Queues)
+        {
+            if (q.OverflowTargetQueueKey == $"{c.CentreId}/{q.QueueId}")
+            {
+                errors.Add($"queue '{q.QueueId}' overflows to itself");
+            }
+        }
+
+        if (!ids.Contains(c.DefaultQueueId))
+        {
+            errors.Add($"default queue '{c.DefaultQueueId}' is not one of the centre's queues");
+        }
+
+        Range(errors, "centre:", "defaultPriority", c.DefaultPriority, 0, 1000);
+        Range(errors, "centre:", "maxMenuAttempts", c.MaxMenuAttempts, 1, 5);
+        var options = c.IvrOptions.IsDefault ? [] : c.IvrOptions;
+        if (!options.Any(o => o.IsCrisis))
+        {
+            errors.Add("the IVR menu must have an \"I am in danger now\" (crisis) option");
+        }
+
+        foreach (var o in options)
+        {
+            if (o.Digits.Length is < 1 or > 4 || !o.Digits.All(char.IsAsciiDigit))
+            {
+                errors.Add($"IVR option '{o.Digits}' must be 1–4 digits");
+            }
+
+            if (!ids.Contains(o.QueueId))
+            {
+                errors.Add($"IVR option '{o.Digits}' routes to unknown queue '{o.QueueId}'");
+            }
+
+            Range(errors, $"IVR option '{o.Digits}':", "basePriority", o.BasePriority, 0, 1000);
+        }
+
+        foreach (var dup in options.GroupBy(o => o.Digits).Where(g => g.Count() > 1))
+        {
+            errors.Add($"IVR digits '{dup.Key}' are used more than once");
+        }
+
+        return errors;
+    }
+
+    private static void Range(List<string> errors, string prefix, string name, double value, double min, double max)
+    {
+        if (double.IsNaN(value) || value < min || value > max)
+        {
+            errors.Add($"{prefix} {name} must be between {min} and {max} (was {value})");
+        }
+    }
+}

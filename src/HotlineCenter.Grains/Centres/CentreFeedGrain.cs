@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Grains.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Utilities;
+
+namespace HotlineCenter.Grains.Centres;
+
+/// <summary>
+/// The live picture of one centre. Grains publish one-way; the feed coalesces and pushes at most one
+/// snapshot per <see cref="RoutingOptions.FeedInterval"/> to its observers, so a busy queue cannot flood
+/// a screen. It holds no durable state: on activation it rebuilds itself from the grains that own it.
+/// </summary>
+public sealed class CentreFeedGrain(
+    HotlineTime time,
+    IOptions<RoutingOptions> options,
+    ILogger<CentreFeedGrain> logger) : Grain, ICentreFeedGrain
+{
+    private readonly ObserverManager<ICentreFeedObserver> _observers = new(TimeSpan.FromMinutes(2), logger);
+    private readonly Dictionary<string, QueueSnapshot> _queues = [];
+    private readonly Dictionary<string, CounselorSnapshot> _counselors = [];
+    private readonly Dictionary<string, CallSummary> _calls = [];
+    private long _version;
+    private bool _dirty;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var centre = GrainFactory.GetGrain<ICentreGrain>(Id);
+        if (await centre.GetConfigAsync() is { } config)
+        {
+            var queues = await Task.WhenAll(config.Queues.Select(q => GrainFactory.GetGrain<IQueueGrain>(Keys.Queue(Id, q.QueueId)).GetAsync()));
+            foreach (var q in queues)
+            {
+                _queues[q.QueueKey] = q;
+            }
+
+            var roster = await centre.GetRosterAsync();
+            var counselors = await Task.WhenAll(roster.Select(c => GrainFactory.GetGrain<ICounselorGrain>(c).GetAsync()));
+            foreach (var c in counselors)
+            {
+                _counselors[c.CounselorId] = c;
+            }
+        }
+
+        _version = time.Now.ToUnixTimeMilliseconds();
+        this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(options.Value.FeedInterval, options.Value.FeedInterval) { KeepAlive = true });
+    }
+
+    public Task<CentreLiveSnapshot> SubscribeAsync(ICentreFeedObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.FromResult(Snapshot());
+    }
+
+    public Task UnsubscribeAsync(ICentreFeedObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task<CentreLiveSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    public Task PublishQueueAsync(QueueSnapshot snapshot)
+    {
+        if (!_queues.TryGetValue(snapshot.QueueKey, out var known) || known.At <= snapshot.At)
+        {
+            _queues[snapshot.QueueKey] = snapshot;
+            _dirty = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task PublishCounselorAsync(CounselorSnapshot snapshot)
+    {
+        if (!_counselors.TryGetValue(snapshot.CounselorId, out var known) || known.StateSince <= snapshot.StateSince)
+        {
+            _counselors[snapshot.CounselorId] = snapshot;
+            _dirty = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task PublishCallAsync(CallSummary summary)
+    {
+        if (_calls.TryGetValue(summary.CallId, out var known) && known.UpdatedAt > summary.UpdatedAt)
+        {
+            return Task.CompletedTask;
+        }
+
+        if (summary.Status is CallStatus.Ended or CallStatus.Abandoned)
+        {
+            _calls.Remove(summary.CallId);
+        }
+        else
+        {
+            _calls[summary.CallId] = summary;
+        }
+
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
+    private async Task PushAsync()
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        _dirty = false;
+        _version++;
+        if (_observers.Count == 0)
+        {
+            return;
+        }
+
+        var snapshot = Snapshot();
+        await _observers.Notify(o => o.OnCentreChangedAsync(snapshot));
+    }
+
+    private CentreLiveSnapshot Snapshot() => new(
+        Id,
+        _version,
+        [.. _queues.Values.OrderBy(q => q.QueueKey, StringComparer.Ordinal)],
+        [.. _counselors.Values.OrderBy(c => c.CounselorId, StringComparer.Ordinal)],
+        [.. _calls.Values.OrderBy(c => c.QueuedAt)],
+        time.Now);
+}

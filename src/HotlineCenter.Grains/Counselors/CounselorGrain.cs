@@ -1,0 +1,386 @@
+using System.Collections.Immutable;
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Grains.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HotlineCenter.Grains.Counselors;
+
+/// <summary>
+/// A counsellor's presence and the one place that decides which call they are reserved for.
+/// It awaits nobody but its own storage: queues, calls and the feed are told one-way.
+/// </summary>
+public sealed class CounselorGrain(
+    [PersistentState("counselor", StorageNames.Hotline)] IPersistentState<CounselorState> state,
+    HotlineTime time,
+    IOptions<RoutingOptions> options,
+    ILogger<CounselorGrain> logger) : Grain, ICounselorGrain, IRemindable
+{
+    private const int RecentChangesKept = 50;
+    private const string WrapUpReminder = "wrap-up";
+    private IGrainTimer? _timer;
+
+    private string Id => this.GetPrimaryKeyString();
+
+    private CounselorState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        EnsureTimer();
+        return Task.CompletedTask;
+    }
+
+    public async Task SetProfileAsync(CounselorProfile profile)
+    {
+        Keys.RequireId(Id, "counsellor");
+        Keys.RequireId(profile.CentreId, "centre");
+        if (string.IsNullOrWhiteSpace(profile.DisplayName) || profile.DisplayName.Length > 100)
+        {
+            throw new HotlineRuleException("counselor.invalid-profile", "Display name must be 1–100 characters.");
+        }
+
+        if (profile.Skills.IsDefault || profile.Languages.IsDefault || profile.QueueIds.IsDefault)
+        {
+            throw new HotlineRuleException("counselor.invalid-profile", "Skills, languages and queues must be given (they may be empty).");
+        }
+
+        foreach (var skill in profile.Skills)
+        {
+            if (!Keys.IsValidId(skill.Skill) || skill.Level is < 1 or > 5)
+            {
+                throw new HotlineRuleException("counselor.invalid-profile", $"Skill '{skill.Skill}' needs a valid name and a level from 1 to 5.");
+            }
+        }
+
+        foreach (var queueId in profile.QueueIds)
+        {
+            Keys.RequireId(queueId, "queue");
+        }
+
+        if (S.Profile is not null && S.Profile.CentreId != profile.CentreId && S.State != PresenceState.Offline)
+        {
+            throw new HotlineRuleException("counselor.busy", "A counsellor must be Offline to move to another centre.");
+        }
+
+        var oldQueues = S.Profile?.QueueIds ?? [];
+        S.Profile = profile;
+        if (S.StateSince == default)
+        {
+            S.StateSince = time.Now;
+        }
+
+        await state.WriteStateAsync();
+        foreach (var dropped in oldQueues.Except(profile.QueueIds))
+        {
+            _ = Queue(dropped).CounselorUnavailableAsync(Id, ++S.Sequence);
+        }
+
+        AnnounceAvailability();
+        Publish();
+    }
+
+    public Task<CounselorSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    public async Task<CounselorSnapshot> ChangePresenceAsync(PresenceState target, string reason)
+    {
+        RequireProfile();
+        if (!PresenceRules.IsSelfServiceTarget(target))
+        {
+            throw new HotlineRuleException("presence.not-self-service", $"{target} is entered by the call flow, not chosen.");
+        }
+
+        if (S.State == target)
+        {
+            return Snapshot();
+        }
+
+        Move(target, string.IsNullOrWhiteSpace(reason) ? "self" : reason);
+        S.Reservation = null;
+        S.WrapUpUntil = null;
+        await SaveAndAnnounceAsync();
+        return Snapshot();
+    }
+
+    public async Task<bool> TryReserveAsync(OfferTerms terms)
+    {
+        if (S.Profile is null || S.State != PresenceState.Available)
+        {
+            return false;
+        }
+
+        Move(PresenceState.Offered, $"offer {terms.CallId}");
+        S.Reservation = terms;
+        S.OfferedAt = time.Now;
+        S.OfferRingSeconds = terms.RingTimeoutSeconds;
+        await SaveAndAnnounceAsync(exceptQueue: terms.QueueKey);
+        logger.LogInformation("Counsellor {CounselorId} reserved for call {CallId} from {QueueKey}", Id, terms.CallId, terms.QueueKey);
+        return true;
+    }
+
+    public async Task<CounselorSnapshot> AcceptOfferAsync(string callId)
+    {
+        if (S.State is PresenceState.OnCall && S.Reservation?.CallId == callId)
+        {
+            return Snapshot();
+        }
+
+        var terms = RequireOffer(callId);
+        Move(PresenceState.OnCall, $"accepted {callId}");
+        await SaveAndAnnounceAsync();
+        _ = Queue(terms.QueueKey).OfferAcceptedAsync(callId, Id);
+        _ = GrainFactory.GetGrain<ICallGrain>(callId).OnAcceptedAsync(Id);
+        logger.LogInformation("Counsellor {CounselorId} accepted call {CallId}", Id, callId);
+        return Snapshot();
+    }
+
+    public async Task<CounselorSnapshot> DeclineOfferAsync(string callId)
+    {
+        var terms = RequireOffer(callId);
+        Move(PresenceState.Available, $"declined {callId}");
+        S.Reservation = null;
+        await SaveAndAnnounceAsync();
+        _ = Queue(terms.QueueKey).OfferDeclinedAsync(callId, Id);
+        logger.LogInformation("Counsellor {CounselorId} declined call {CallId}", Id, callId);
+        return Snapshot();
+    }
+
+    public async Task<OfferTimeoutOutcome> OfferTimedOutAsync(string callId)
+    {
+        if (S.Reservation?.CallId != callId)
+        {
+            return OfferTimeoutOutcome.NotOffered;
+        }
+
+        if (S.State != PresenceState.Offered)
+        {
+            return OfferTimeoutOutcome.AlreadyAccepted;
+        }
+
+        Move(PresenceState.NotResponding, $"no answer {callId}");
+        S.Reservation = null;
+        await SaveAndAnnounceAsync();
+        logger.LogWarning("Counsellor {CounselorId} did not answer call {CallId}", Id, callId);
+        return OfferTimeoutOutcome.TimedOut;
+    }
+
+    public async Task CancelOfferAsync(string callId)
+    {
+        if (S.State != PresenceState.Offered || S.Reservation?.CallId != callId)
+        {
+            return;
+        }
+
+        Move(PresenceState.Available, $"offer withdrawn {callId}");
+        S.Reservation = null;
+        await SaveAndAnnounceAsync();
+    }
+
+    public async Task CallEndedAsync(string callId)
+    {
+        if (S.State != PresenceState.OnCall || S.Reservation?.CallId != callId)
+        {
+            logger.LogDebug("Counsellor {CounselorId}: end of call {CallId} ignored in {State}", Id, callId, S.State);
+            return;
+        }
+
+        Move(PresenceState.WrapUp, $"ended {callId}");
+        var seconds = S.Reservation.WrapUpSeconds;
+        S.WrapUpUntil = time.Now.AddSeconds(seconds);
+        if (seconds == 0)
+        {
+            Move(PresenceState.Available, "no wrap-up configured");
+            S.WrapUpUntil = null;
+            S.Reservation = null;
+        }
+        else
+        {
+            // A reminder, unlike the tick timer, fires after a crash or a move to another silo.
+            await this.RegisterOrUpdateReminder(WrapUpReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        }
+
+        await SaveAndAnnounceAsync();
+    }
+
+    public async Task<CounselorSnapshot> CompleteWrapUpAsync()
+    {
+        if (S.State != PresenceState.WrapUp)
+        {
+            throw new HotlineRuleException("presence.not-in-wrap-up", $"Counsellor is {S.State}, not in wrap-up.");
+        }
+
+        Move(PresenceState.Available, "wrap-up done");
+        S.WrapUpUntil = null;
+        S.Reservation = null;
+        await SaveAndAnnounceAsync();
+        return Snapshot();
+    }
+
+    public Task WakeAsync()
+    {
+        EnsureTimer();
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => TickAsync();
+
+    private async Task TickAsync()
+    {
+        var now = time.Now;
+        if (S.State == PresenceState.WrapUp && S.WrapUpUntil is { } until && now >= until)
+        {
+            Move(PresenceState.Available, "wrap-up time over");
+            S.WrapUpUntil = null;
+            S.Reservation = null;
+            await SaveAndAnnounceAsync();
+            logger.LogInformation("Counsellor {CounselorId} wrap-up timed out", Id);
+        }
+        else if (S.State == PresenceState.Offered && S.OfferedAt is { } offeredAt
+                 && now >= offeredAt.AddSeconds(S.OfferRingSeconds) + options.Value.OfferOrphanGrace)
+        {
+            // The queue that rang us never resolved the offer (it crashed before saving it):
+            // release ourselves and tell it, so neither the counsellor nor the call is stranded.
+            var terms = S.Reservation!;
+            Move(PresenceState.NotResponding, $"offer orphaned {terms.CallId}");
+            S.Reservation = null;
+            await SaveAndAnnounceAsync();
+            _ = Queue(terms.QueueKey).OfferDeclinedAsync(terms.CallId, Id);
+            logger.LogWarning("Counsellor {CounselorId} released orphaned offer of call {CallId}", Id, terms.CallId);
+        }
+
+        if (S.State != PresenceState.WrapUp)
+        {
+            await UnregisterWrapUpReminderAsync();
+        }
+
+        EnsureTimer();
+    }
+
+    private async Task UnregisterWrapUpReminderAsync()
+    {
+        var reminder = await this.GetReminder(WrapUpReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private void EnsureTimer()
+    {
+        var needed = S.State is PresenceState.WrapUp or PresenceState.Offered;
+        if (needed && _timer is null)
+        {
+            _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Value.TickInterval, options.Value.TickInterval) { KeepAlive = true });
+        }
+        else if (!needed && _timer is not null)
+        {
+            _timer.Dispose();
+            _timer = null;
+        }
+    }
+
+    private OfferTerms RequireOffer(string callId)
+    {
+        if (S.State != PresenceState.Offered || S.Reservation is null || S.Reservation.CallId != callId)
+        {
+            throw new HotlineRuleException("offer.not-offered", $"Call {callId} is not being offered to this counsellor (state {S.State}).");
+        }
+
+        return S.Reservation;
+    }
+
+    private void RequireProfile()
+    {
+        if (S.Profile is null)
+        {
+            throw new HotlineRuleException("counselor.unknown", $"Counsellor '{Id}' has no profile.");
+        }
+    }
+
+    private void Move(PresenceState to, string reason)
+    {
+        var from = S.State;
+        if (!PresenceRules.CanMove(from, to))
+        {
+            throw new HotlineRuleException("presence.illegal-transition", $"A counsellor cannot go from {from} to {to}.");
+        }
+
+        var now = time.Now;
+        S.State = to;
+        S.StateSince = now;
+        S.Sequence++;
+        if (to == PresenceState.Available)
+        {
+            S.IdleSince = now;
+        }
+        else if (from == PresenceState.Available)
+        {
+            S.IdleSince = null;
+        }
+
+        if (to != PresenceState.Offered)
+        {
+            S.OfferedAt = null;
+        }
+
+        S.Recent.Add(new PresenceChange(from, to, now, reason));
+        if (S.Recent.Count > RecentChangesKept)
+        {
+            S.Recent.RemoveRange(0, S.Recent.Count - RecentChangesKept);
+        }
+    }
+
+    private async Task SaveAndAnnounceAsync(string? exceptQueue = null)
+    {
+        await state.WriteStateAsync();
+        EnsureTimer();
+        AnnounceAvailability(exceptQueue);
+        Publish();
+    }
+
+    /// <summary>Tells every queue this counsellor serves whether they can route to them now (one-way).</summary>
+    private void AnnounceAvailability(string? exceptQueue = null)
+    {
+        if (S.Profile is not { } profile)
+        {
+            return;
+        }
+
+        foreach (var queueId in profile.QueueIds)
+        {
+            var key = Keys.Queue(profile.CentreId, queueId);
+            if (key == exceptQueue)
+            {
+                continue;
+            }
+
+            _ = S.State == PresenceState.Available
+                ? Queue(key).CounselorAvailableAsync(new CounselorAvailability(Id, S.IdleSince ?? S.StateSince, profile.Skills, profile.Languages, S.Sequence))
+                : Queue(key).CounselorUnavailableAsync(Id, S.Sequence);
+        }
+    }
+
+    private void Publish()
+    {
+        if (S.Profile is { } profile)
+        {
+            _ = GrainFactory.GetGrain<ICentreFeedGrain>(profile.CentreId).PublishCounselorAsync(Snapshot());
+        }
+    }
+
+    private IQueueGrain Queue(string queueKey) =>
+        GrainFactory.GetGrain<IQueueGrain>(queueKey.Contains('/') ? queueKey : Keys.Queue(S.Profile!.CentreId, queueKey));
+
+    private CounselorSnapshot Snapshot() => new(
+        Id,
+        S.Profile,
+        S.State,
+        S.StateSince,
+        S.IdleSince,
+        S.Reservation?.CallId,
+        S.Reservation?.QueueKey,
+        S.WrapUpUntil,
+        [.. S.Recent.TakeLast(10)]);
+}

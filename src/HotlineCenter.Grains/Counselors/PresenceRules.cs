@@ -1,0 +1,29 @@
+using HotlineCenter.Abstractions.Counselors;
+
+namespace HotlineCenter.Grains.Counselors;
+
+/// <summary>The presence state machine: which moves are legal, and which a counsellor may make by hand.</summary>
+public static class PresenceRules
+{
+    private static readonly PresenceState[] SelfService =
+    [
+        PresenceState.Offline, PresenceState.Available, PresenceState.Break,
+        PresenceState.Training, PresenceState.Supervision,
+    ];
+
+    /// <summary>States a counsellor (or supervisor) may choose; the rest are entered by the routing flow.</summary>
+    public static bool IsSelfServiceTarget(PresenceState target) => Array.IndexOf(SelfService, target) >= 0;
+
+    /// <summary>True when <paramref name="from"/> → <paramref name="to"/> is a legal move.</summary>
+    public static bool CanMove(PresenceState from, PresenceState to) => (from, to) switch
+    {
+        _ when from == to => false,
+        (PresenceState.Offline, PresenceState.Available) => true,
+        (PresenceState.Available, PresenceState.Offered) => true,
+        (PresenceState.Available or PresenceState.Break or PresenceState.Training or PresenceState.Supervision
+            or PresenceState.NotResponding or PresenceState.WrapUp, _) when IsSelfServiceTarget(to) => true,
+        (PresenceState.Offered, PresenceState.OnCall or PresenceState.Available or PresenceState.NotResponding) => true,
+        (PresenceState.OnCall, PresenceState.WrapUp) => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,49 @@
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Queues;
+
+namespace HotlineCenter.Grains.Queues;
+
+[GenerateSerializer]
+[Alias("hotline.queue-state")]
+public sealed class QueueState
+{
+    [Id(0)] public QueueConfig? Config { get; set; }
+    [Id(1)] public List<WaitingEntry> Waiting { get; set; } = [];
+    [Id(2)] public Dictionary<string, KnownCounselor> Counselors { get; set; } = [];
+    [Id(3)] public long ArrivalSequence { get; set; }
+    [Id(4)] public DateOnly CountersDay { get; set; }
+    [Id(5)] public int AnsweredToday { get; set; }
+    [Id(6)] public int AbandonedToday { get; set; }
+    [Id(7)] public int OverflowedToday { get; set; }
+}
+
+[GenerateSerializer]
+[Alias("hotline.queue-waiting-entry")]
+public sealed class WaitingEntry
+{
+    [Id(0)] public required string CallId { get; set; }
+    [Id(1)] public bool IsCrisis { get; set; }
+    [Id(2)] public int BasePriority { get; set; }
+    [Id(3)] public DateTimeOffset FirstQueuedAt { get; set; }
+    [Id(4)] public long Sequence { get; set; }
+    [Id(5)] public string? RequiredSkill { get; set; }
+    [Id(6)] public string? Language { get; set; }
+    [Id(7)] public HashSet<string> DeclinedBy { get; set; } = [];
+    /// <summary>Counsellor being rung for this call, with the ring deadline.</summary>
+    [Id(8)] public string? OfferedTo { get; set; }
+    [Id(9)] public DateTimeOffset? OfferDeadline { get; set; }
+    /// <summary>When the move to the overflow target was requested; the call is not routed here meanwhile.</summary>
+    [Id(10)] public DateTimeOffset? OverflowRequestedAt { get; set; }
+    /// <summary>Earliest time another overflow may be tried (after a failed one).</summary>
+    [Id(11)] public DateTimeOffset? NextOverflowAt { get; set; }
+    [Id(12)] public bool OverflowUnavailableReported { get; set; }
+}
+
+[GenerateSerializer]
+[Alias("hotline.queue-known-counselor")]
+public sealed class KnownCounselor
+{
+    /// <summary>Set while the counsellor is believed Available; the counsellor grain has the final word.</summary>
+    [Id(0)] public CounselorAvailability? Available { get; set; }
+    [Id(1)] public long Sequence { get; set; }
+}

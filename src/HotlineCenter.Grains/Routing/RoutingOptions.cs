@@ -1,0 +1,23 @@
+namespace HotlineCenter.Grains.Routing;
+
+/// <summary>Runtime knobs of the routing grains (not per-centre policy, which lives in CentreConfig).</summary>
+public sealed class RoutingOptions
+{
+    /// <summary>How often an active queue or counsellor checks its deadlines (ring, wrap-up, overflow).</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a centre's live feed pushes a coalesced snapshot to its screens.</summary>
+    public TimeSpan FeedInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a queue with waiting calls and no known free counsellor re-reads its counsellors.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an overflow may stay unconfirmed before it is tried again.</summary>
+    public TimeSpan OverflowRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Extra time a counsellor stays Offered past the ring timeout before releasing themselves.</summary>
+    public TimeSpan OfferOrphanGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Period of the reminders that re-activate grains with deadlines after a crash (Orleans minimum is 1 minute).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}
