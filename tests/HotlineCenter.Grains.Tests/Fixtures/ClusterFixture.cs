@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Grains;
+using HotlineCenter.Grains.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+
+namespace HotlineCenter.Grains.Tests.Fixtures;
+
+/// <summary>
+/// One in-process Orleans cluster for the grain tests. The domain clock is a <see cref="FakeTimeProvider"/>
+/// the tests move by hand; Orleans keeps its own real clock. Grain ticks run every 10 ms of real time and
+/// compare deadlines against the fake clock, so a test decides exactly when a ring or wrap-up expires.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero));
+    internal static readonly RecordingTelephony Telephony = new();
+
+    public TestCluster Cluster { get; } = new TestClusterBuilder(1)
+        .AddSiloBuilderConfigurator<SiloConfigurator>()
+        .Build();
+
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public FakeTimeProvider Time => Clock;
+
+    public RecordingTelephony Port => Telephony;
+
+    public Task InitializeAsync() => Cluster.DeployAsync();
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder siloBuilder)
+        {
+            siloBuilder.AddMemoryGrainStorage(StorageNames.Hotline);
+            siloBuilder.UseInMemoryReminderService();
+            siloBuilder.ConfigureServices(services =>
+            {
+                services.AddSingleton(new HotlineTime(Clock));
+                services.AddSingleton<ITelephonyPort>(Telephony);
+                services.AddHotlineGrains();
+                services.Configure<RoutingOptions>(o =>
+                {
+                    o.TickInterval = TimeSpan.FromMilliseconds(10);
+                    o.FeedInterval = TimeSpan.FromMilliseconds(20);
+                    o.ReconcileInterval = TimeSpan.FromSeconds(5);
+                });
+            });
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
+
+/// <summary>Records what the grains asked of the telephony provider.</summary>
+public sealed class RecordingTelephony : ITelephonyPort
+{
+    public ConcurrentQueue<(string Action, string CallId, string? CounselorId)> Requests { get; } = new();
+
+    public string Name => "test";
+
+    public Task RingCounselorAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken) => Add("ring", callId, counselorId);
+
+    public Task StopRingingAsync(string callId, string counselorId, CancellationToken cancellationToken) => Add("stop-ringing", callId, counselorId);
+
+    public Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken) => Add("connect", callId, counselorId);
+
+    public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Add("hang-up", callId, null);
+
+    public IReadOnlyList<(string Action, string? CounselorId)> For(string callId) =>
+        Requests.Where(r => r.CallId == callId).Select(r => (r.Action, r.CounselorId)).ToList();
+
+    private Task Add(string action, string callId, string? counselorId)
+    {
+        Requests.Enqueue((action, callId, counselorId));
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,86 @@
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Grains.Tests.Fixtures;
+
+namespace HotlineCenter.Grains.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class BadInputTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Illegal_transition_is_rejected_and_changes_nothing()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var counselor = await s.AvailableCounselorAsync("he");
+        var before = await counselor.GetAsync();
+
+        var ex = await Assert.ThrowsAsync<HotlineRuleException>(() => counselor.AcceptOfferAsync("CAnothing"));
+        Assert.Equal("offer.not-offered", ex.Code);
+        var notSelfService = await Assert.ThrowsAsync<HotlineRuleException>(() => counselor.ChangePresenceAsync(PresenceState.OnCall, "cheat"));
+        Assert.Equal("presence.not-self-service", notSelfService.Code);
+        var wrapUp = await Assert.ThrowsAsync<HotlineRuleException>(() => counselor.CompleteWrapUpAsync());
+        Assert.Equal("presence.not-in-wrap-up", wrapUp.Code);
+
+        var after = await counselor.GetAsync();
+        Assert.Equal(before.State, after.State);
+        Assert.Equal(before.StateSince, after.StateSince);
+        Assert.Equal(before.RecentChanges.Length, after.RecentChanges.Length);
+    }
+
+    [Fact]
+    public async Task Counsellor_on_a_call_cannot_go_offline_or_on_break()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var counselor = await s.AvailableCounselorAsync("lin");
+        var call = await s.PlaceCallAsync("t", "2");
+        await s.WaitForStateAsync(counselor, PresenceState.Offered);
+        await counselor.AcceptOfferAsync(call.GetPrimaryKeyString());
+
+        var ex = await Assert.ThrowsAsync<HotlineRuleException>(() => counselor.ChangePresenceAsync(PresenceState.Offline, "leaving"));
+
+        Assert.Equal("presence.illegal-transition", ex.Code);
+        Assert.Equal(PresenceState.OnCall, (await counselor.GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task Absurd_queue_configuration_is_rejected_and_previous_configuration_kept()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var centre = fixture.Grains.GetGrain<ICentreGrain>(s.CentreId);
+        var good = (await centre.GetConfigAsync())!;
+        var bad = good with { Queues = [good.Queues[0] with { RingTimeoutSeconds = -5, AgingPointsPerSecond = double.NaN }, good.Queues[1]] };
+
+        var ex = await Assert.ThrowsAsync<HotlineRuleException>(() => centre.ConfigureAsync(bad));
+
+        Assert.Equal("centre.invalid-config", ex.Code);
+        Assert.Contains("ringTimeoutSeconds", ex.Message);
+        Assert.Contains("agingPointsPerSecond", ex.Message);
+        Assert.Equal(20, (await centre.GetConfigAsync())!.Queues[0].RingTimeoutSeconds);
+    }
+
+    [Fact]
+    public async Task Call_to_unknown_centre_is_a_clear_error_and_stores_nothing()
+    {
+        var call = fixture.Grains.GetGrain<ICallGrain>("CAunknowncentre");
+
+        var ex = await Assert.ThrowsAsync<HotlineRuleException>(() =>
+            call.ArriveAsync(new CallArrival("no-such-centre", "test", new CallerRef("h", "m"), "k1")));
+
+        Assert.Equal("centre.unknown", ex.Code);
+        Assert.Equal(CallStatus.New, (await call.GetAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Ending_a_call_that_is_not_yours_is_rejected()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var call = await s.PlaceCallAsync("e", "2");
+
+        var ex = await Assert.ThrowsAsync<HotlineRuleException>(() => call.EndByCounselorAsync("someone-else"));
+
+        Assert.Equal("call.not-connected", ex.Code);
+        Assert.Equal(CallStatus.Queued, (await call.GetAsync()).Status);
+    }
+}

@@ -1,0 +1,123 @@
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Grains.Routing;
+
+namespace HotlineCenter.Grains.Tests.Routing;
+
+public sealed class RoutingPolicyTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+    private static readonly QueueConfig Config = new() { QueueId = "general", DisplayName = "综合", AgingPointsPerSecond = 1 };
+
+    private static RoutableCall Call(string id, int priority, double waitedSeconds, bool crisis = false, string? skill = null, string? language = null, long seq = 0, params string[] declined) =>
+        new(id, crisis, priority, T0.AddSeconds(-waitedSeconds), seq, skill, language, new HashSet<string>(declined));
+
+    private static CounselorAvailability Counselor(string id, double idleSeconds, string[]? languages = null, params SkillLevel[] skills) =>
+        new(id, T0.AddSeconds(-idleSeconds), [.. skills], [.. languages ?? ["cmn"]], 1);
+
+    [Fact]
+    public void Higher_priority_is_served_before_longer_wait_when_aging_has_not_caught_up()
+    {
+        var order = RoutingPolicy.Order([Call("old", 10, 30), Call("urgent", 50, 5)], Config, T0);
+
+        Assert.Equal(["urgent", "old"], order.Select(c => c.CallId));
+    }
+
+    [Fact]
+    public void Aging_lets_a_long_waiting_call_overtake_a_newer_higher_priority_call()
+    {
+        // old: 10 + 45·1 = 55 > urgent: 50 + 1·1 = 51
+        var order = RoutingPolicy.Order([Call("old", 10, 45), Call("urgent", 50, 1)], Config, T0);
+
+        Assert.Equal(["old", "urgent"], order.Select(c => c.CallId));
+    }
+
+    [Fact]
+    public void Crisis_goes_ahead_of_any_non_crisis_call_whatever_its_effective_priority()
+    {
+        var order = RoutingPolicy.Order([Call("vip", 900, 600), Call("crisis", 0, 0, crisis: true)], Config, T0);
+
+        Assert.Equal(["crisis", "vip"], order.Select(c => c.CallId));
+    }
+
+    [Fact]
+    public void Ties_are_broken_by_arrival()
+    {
+        var noAging = Config with { AgingPointsPerSecond = 0 };
+        var order = RoutingPolicy.Order([Call("second", 10, 5, seq: 2), Call("first", 10, 5, seq: 1), Call("earliest", 10, 6, seq: 3)], noAging, T0);
+
+        Assert.Equal(["earliest", "first", "second"], order.Select(c => c.CallId));
+    }
+
+    [Fact]
+    public void Longest_idle_eligible_counsellor_gets_the_call()
+    {
+        var plan = RoutingPolicy.Plan([Call("a", 10, 1)], [Counselor("fresh", 5), Counselor("idle-longest", 300), Counselor("middle", 60)], Config, T0);
+
+        Assert.Equal([new Assignment("a", "idle-longest")], plan);
+    }
+
+    [Fact]
+    public void Skill_level_requirement_relaxes_after_the_widening_time()
+    {
+        var config = Config with { RequiredSkill = "youth", MinSkillLevel = 3, WidenedMinSkillLevel = 1, SkillWideningAfterSeconds = 30 };
+        var novice = Counselor("novice", 100, null, new SkillLevel("youth", 1));
+
+        Assert.Empty(RoutingPolicy.Plan([Call("a", 10, 29)], [novice], config, T0));
+        Assert.Equal([new Assignment("a", "novice")], RoutingPolicy.Plan([Call("a", 10, 30)], [novice], config, T0));
+    }
+
+    [Fact]
+    public void Counsellor_without_the_skill_never_gets_a_skilled_call()
+    {
+        var config = Config with { MinSkillLevel = 2, WidenedMinSkillLevel = 0, SkillWideningAfterSeconds = 0 };
+
+        Assert.Empty(RoutingPolicy.Plan([Call("a", 10, 3600, skill: "youth")], [Counselor("general-only", 100)], config, T0));
+    }
+
+    [Fact]
+    public void Language_preference_is_required_first_then_dropped()
+    {
+        var config = Config with { LanguageWideningAfterSeconds = 45 };
+        var mandarinOnly = Counselor("m", 100);
+
+        Assert.Empty(RoutingPolicy.Plan([Call("a", 10, 10, language: "yue")], [mandarinOnly], config, T0));
+        Assert.Single(RoutingPolicy.Plan([Call("a", 10, 45, language: "yue")], [mandarinOnly], config, T0));
+        Assert.Single(RoutingPolicy.Plan([Call("a", 10, 10, language: "yue")], [Counselor("c", 1, ["cmn", "yue"])], config, T0));
+    }
+
+    [Fact]
+    public void Call_nobody_can_take_does_not_block_calls_behind_it()
+    {
+        var calls = new[] { Call("skilled", 100, 10, skill: "youth"), Call("plain", 10, 1) };
+
+        var plan = RoutingPolicy.Plan(calls, [Counselor("general", 10)], Config, T0);
+
+        Assert.Equal([new Assignment("plain", "general")], plan);
+    }
+
+    [Fact]
+    public void Counsellor_who_declined_a_call_is_not_offered_it_again()
+    {
+        var plan = RoutingPolicy.Plan([Call("a", 10, 1, declined: "x")], [Counselor("x", 500), Counselor("y", 1)], Config, T0);
+
+        Assert.Equal([new Assignment("a", "y")], plan);
+    }
+
+    [Fact]
+    public void Each_counsellor_is_paired_at_most_once_in_a_plan()
+    {
+        var plan = RoutingPolicy.Plan([Call("a", 10, 3), Call("b", 10, 2), Call("c", 10, 1)], [Counselor("x", 5), Counselor("y", 9)], Config, T0);
+
+        Assert.Equal([new Assignment("a", "y"), new Assignment("b", "x")], plan);
+    }
+
+    [Fact]
+    public void Crisis_overflows_sooner_than_a_general_call()
+    {
+        var config = Config with { OverflowAfterSeconds = 60, CrisisOverflowAfterSeconds = 20 };
+
+        Assert.Equal(20, RoutingPolicy.OverflowThreshold(Call("c", 0, 0, crisis: true), config));
+        Assert.Equal(60, RoutingPolicy.OverflowThreshold(Call("g", 0, 0), config));
+    }
+}
