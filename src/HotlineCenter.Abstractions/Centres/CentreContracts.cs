@@ -58,3 +58,8 @@ public sealed record CentreLiveSnapshot(
     [property: Id(3)] ImmutableArray<CounselorSnapshot> Counselors,
     [property: Id(4)] ImmutableArray<CallSummary> ActiveCalls,
     [property: Id(5)] DateTimeOffset At);
+
+/// <summary>A shift supervisor (值班督导) of a centre.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.supervisor-entry")]
+public sealed record SupervisorEntry([property: Id(0)] string SupervisorId, [property: Id(1)] string DisplayName);

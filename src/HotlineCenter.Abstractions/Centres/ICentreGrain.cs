@@ -22,6 +22,14 @@ public interface ICentreGrain : IGrainWithStringKey
     [Alias("roster"), ReadOnly]
     Task<ImmutableArray<string>> GetRosterAsync();
 
+    /// <summary>Adds (or renames) a duty supervisor of this centre.</summary>
+    [Alias("add-supervisor")]
+    Task AddSupervisorAsync(SupervisorEntry supervisor);
+
+    /// <summary>The centre's supervisors.</summary>
+    [Alias("supervisors"), ReadOnly]
+    Task<ImmutableArray<SupervisorEntry>> GetSupervisorsAsync();
+
     /// <summary>Activates the centre's queues and counsellors so their deadlines are re-armed.</summary>
     [Alias("wake")]
     Task WakeAsync();

@@ -165,12 +165,19 @@ public sealed class CallGrain(
         S.Status = CallStatus.Offered;
         S.CounselorId = counselorId;
         Record(TimelineKind.Offered, queueKey, counselorId);
-        await SaveAsync();
+
+        // The queue already saved this offer and is the authority on it; the call's copy is saved with
+        // its next change, which keeps one Redis write off the busiest path.
+        PublishSummary();
+        await Task.CompletedTask;
     }
 
     public async Task OnOfferLapsedAsync(string queueKey, string counselorId, bool declined)
     {
-        if (S.QueueKey != queueKey || S.Status != CallStatus.Offered || S.CounselorId != counselorId)
+        // After a restart the call may not remember the (unsaved) offer; the queue does, so record the lapse anyway.
+        if (S.QueueKey != queueKey
+            || S.Status is not (CallStatus.Offered or CallStatus.Queued)
+            || (S.Status == CallStatus.Offered && S.CounselorId != counselorId))
         {
             return;
         }
@@ -283,7 +290,8 @@ public sealed class CallGrain(
         S.Status = CallStatus.Ended;
         S.EndedAt = Later(occurredAt);
         Record(TimelineKind.Ended, S.QueueKey, S.CounselorId, detail: by);
-        await state.WriteStateAsync();
+
+        // Saved by the caller of this method; if that save is lost the provider re-sends the event.
         await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id);
         logger.LogInformation("Call {CallId} ended by {EndedBy}", Id, by);
     }
@@ -341,6 +349,11 @@ public sealed class CallGrain(
     private async Task SaveAsync()
     {
         await state.WriteStateAsync();
+        PublishSummary();
+    }
+
+    private void PublishSummary()
+    {
         if (S.CentreId is { } centreId)
         {
             _ = GrainFactory.GetGrain<ICentreFeedGrain>(centreId).PublishCallAsync(new CallSummary(

@@ -24,6 +24,7 @@ public sealed class CentreFeedGrain(
     private readonly Dictionary<string, QueueSnapshot> _queues = [];
     private readonly Dictionary<string, CounselorSnapshot> _counselors = [];
     private readonly Dictionary<string, CallSummary> _calls = [];
+    private List<string> _queueOrder = [];
     private long _version;
     private bool _dirty;
 
@@ -34,7 +35,8 @@ public sealed class CentreFeedGrain(
         var centre = GrainFactory.GetGrain<ICentreGrain>(Id);
         if (await centre.GetConfigAsync() is { } config)
         {
-            var queues = await Task.WhenAll(config.Queues.Select(q => GrainFactory.GetGrain<IQueueGrain>(Keys.Queue(Id, q.QueueId)).GetAsync()));
+            _queueOrder = [.. config.Queues.Select(q => Keys.Queue(Id, q.QueueId))];
+            var queues = await Task.WhenAll(_queueOrder.Select(key => GrainFactory.GetGrain<IQueueGrain>(key).GetAsync()));
             foreach (var q in queues)
             {
                 _queues[q.QueueKey] = q;
@@ -45,6 +47,16 @@ public sealed class CentreFeedGrain(
             foreach (var c in counselors)
             {
                 _counselors[c.CounselorId] = c;
+            }
+
+            // Calls publish only when they change; after a restart, read the ones still waiting or talking.
+            var callIds = queues.SelectMany(q => q.Waiting.Select(w => w.CallId))
+                .Concat(counselors.Where(c => c.CallId is not null).Select(c => c.CallId!))
+                .Distinct();
+            var calls = await Task.WhenAll(callIds.Select(id => GrainFactory.GetGrain<ICallGrain>(id).GetAsync()));
+            foreach (var call in calls.Where(c => c.Status is not (CallStatus.New or CallStatus.Ended or CallStatus.Abandoned)))
+            {
+                _calls[call.CallId] = new CallSummary(call.CallId, call.Status, call.QueueKey, call.IsCrisis, call.CounselorId, call.MaskedNumber, call.QueuedAt, call.ConnectedAt, time.Now);
             }
         }
 
@@ -129,7 +141,7 @@ public sealed class CentreFeedGrain(
     private CentreLiveSnapshot Snapshot() => new(
         Id,
         _version,
-        [.. _queues.Values.OrderBy(q => q.QueueKey, StringComparer.Ordinal)],
+        [.. _queues.Values.OrderBy(q => _queueOrder.IndexOf(q.QueueKey) is var i && i >= 0 ? i : int.MaxValue).ThenBy(q => q.QueueKey, StringComparer.Ordinal)],
         [.. _counselors.Values.OrderBy(c => c.CounselorId, StringComparer.Ordinal)],
         [.. _calls.Values.OrderBy(c => c.QueuedAt)],
         time.Now);

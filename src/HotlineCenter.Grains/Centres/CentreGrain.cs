@@ -48,6 +48,21 @@ public sealed class CentreGrain(
 
     public Task<ImmutableArray<string>> GetRosterAsync() => Task.FromResult(state.State.Roster.ToImmutableArray());
 
+    public async Task AddSupervisorAsync(SupervisorEntry supervisor)
+    {
+        Keys.RequireId(supervisor.SupervisorId, "supervisor");
+        if (string.IsNullOrWhiteSpace(supervisor.DisplayName) || supervisor.DisplayName.Length > 100)
+        {
+            throw new HotlineRuleException("centre.invalid-supervisor", "Supervisor display name must be 1–100 characters.");
+        }
+
+        state.State.Supervisors.RemoveAll(s => s.SupervisorId == supervisor.SupervisorId);
+        state.State.Supervisors.Add(supervisor);
+        await state.WriteStateAsync();
+    }
+
+    public Task<ImmutableArray<SupervisorEntry>> GetSupervisorsAsync() => Task.FromResult(state.State.Supervisors.ToImmutableArray());
+
     public async Task WakeAsync()
     {
         if (state.State.Config is not { } config)

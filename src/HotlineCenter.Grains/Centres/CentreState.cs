@@ -8,6 +8,7 @@ public sealed class CentreState
 {
     [Id(0)] public CentreConfig? Config { get; set; }
     [Id(1)] public List<string> Roster { get; set; } = [];
+    [Id(2)] public List<SupervisorEntry> Supervisors { get; set; } = [];
 }
 
 [GenerateSerializer]

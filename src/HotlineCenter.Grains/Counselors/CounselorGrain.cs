@@ -22,6 +22,7 @@ public sealed class CounselorGrain(
     private const int RecentChangesKept = 50;
     private const string WrapUpReminder = "wrap-up";
     private IGrainTimer? _timer;
+    private bool _leftWrapUp;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -30,6 +31,13 @@ public sealed class CounselorGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         EnsureTimer();
+
+        // Queues keep who is free in memory only; after a restart, tell them again.
+        if (S.State == PresenceState.Available)
+        {
+            AnnounceAvailability();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -129,6 +137,12 @@ public sealed class CounselorGrain(
 
         var terms = RequireOffer(callId);
         Move(PresenceState.OnCall, $"accepted {callId}");
+        S.AcceptedCallIds.Add(callId);
+        if (S.AcceptedCallIds.Count > 20)
+        {
+            S.AcceptedCallIds.RemoveAt(0);
+        }
+
         await SaveAndAnnounceAsync();
         _ = Queue(terms.QueueKey).OfferAcceptedAsync(callId, Id);
         _ = GrainFactory.GetGrain<ICallGrain>(callId).OnAcceptedAsync(Id);
@@ -151,7 +165,7 @@ public sealed class CounselorGrain(
     {
         if (S.Reservation?.CallId != callId)
         {
-            return OfferTimeoutOutcome.NotOffered;
+            return S.AcceptedCallIds.Contains(callId) ? OfferTimeoutOutcome.AlreadyAccepted : OfferTimeoutOutcome.NotOffered;
         }
 
         if (S.State != PresenceState.Offered)
@@ -224,7 +238,16 @@ public sealed class CounselorGrain(
         return Task.CompletedTask;
     }
 
-    public Task ReceiveReminder(string reminderName, TickStatus status) => TickAsync();
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (S.State != PresenceState.WrapUp)
+        {
+            _leftWrapUp = true;
+        }
+
+        await TickAsync();
+        await DropWrapUpReminderIfLeftAsync();
+    }
 
     private async Task TickAsync()
     {
@@ -250,16 +273,18 @@ public sealed class CounselorGrain(
             logger.LogWarning("Counsellor {CounselorId} released orphaned offer of call {CallId}", Id, terms.CallId);
         }
 
-        if (S.State != PresenceState.WrapUp)
-        {
-            await UnregisterWrapUpReminderAsync();
-        }
-
         EnsureTimer();
     }
 
-    private async Task UnregisterWrapUpReminderAsync()
+    /// <summary>The wrap-up reminder is only needed while in wrap-up; drop it once, when wrap-up ends.</summary>
+    private async Task DropWrapUpReminderIfLeftAsync()
     {
+        if (!_leftWrapUp)
+        {
+            return;
+        }
+
+        _leftWrapUp = false;
         var reminder = await this.GetReminder(WrapUpReminder);
         if (reminder is not null)
         {
@@ -308,6 +333,7 @@ public sealed class CounselorGrain(
         }
 
         var now = time.Now;
+        _leftWrapUp |= from == PresenceState.WrapUp;
         S.State = to;
         S.StateSince = now;
         S.Sequence++;
@@ -338,6 +364,7 @@ public sealed class CounselorGrain(
         EnsureTimer();
         AnnounceAvailability(exceptQueue);
         Publish();
+        await DropWrapUpReminderIfLeftAsync();
     }
 
     /// <summary>Tells every queue this counsellor serves whether they can route to them now (one-way).</summary>

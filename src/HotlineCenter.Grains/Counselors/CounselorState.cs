@@ -19,4 +19,6 @@ public sealed class CounselorState
     [Id(7)] public long Sequence { get; set; }
     [Id(8)] public DateTimeOffset? OfferedAt { get; set; }
     [Id(9)] public int OfferRingSeconds { get; set; }
+    /// <summary>The last calls this counsellor accepted, so a queue recovering from a crash never re-offers one.</summary>
+    [Id(10)] public List<string> AcceptedCallIds { get; set; } = [];
 }

@@ -18,7 +18,8 @@ public static class PresenceRules
     public static bool CanMove(PresenceState from, PresenceState to) => (from, to) switch
     {
         _ when from == to => false,
-        (PresenceState.Offline, PresenceState.Available) => true,
+        // Signing in goes to work (Available) or to a non-call duty; nobody signs in straight onto a break.
+        (PresenceState.Offline, PresenceState.Available or PresenceState.Training or PresenceState.Supervision) => true,
         (PresenceState.Available, PresenceState.Offered) => true,
         (PresenceState.Available or PresenceState.Break or PresenceState.Training or PresenceState.Supervision
             or PresenceState.NotResponding or PresenceState.WrapUp, _) when IsSelfServiceTarget(to) => true,

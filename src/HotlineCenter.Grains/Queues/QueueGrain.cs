@@ -14,7 +14,11 @@ namespace HotlineCenter.Grains.Queues;
 /// <summary>
 /// The automatic call distributor of one queue. Decisions come from <see cref="RoutingPolicy"/>;
 /// this grain holds the state, reserves counsellors (awaiting them; they never await a queue),
-/// drives ring and overflow deadlines from a tick timer, and persists every change.
+/// drives ring and overflow deadlines from a tick timer, and persists every change to the waiting
+/// calls and offers before it answers or rings anyone. Which counsellors are free right now is a hint
+/// kept in memory: the counsellor grain is the arbiter (a stale hint only costs a refused reservation),
+/// and it is rebuilt from the counsellors themselves when the queue activates. Persisting it would
+/// cost a write on every presence change, the queue's main throughput limit.
 /// </summary>
 public sealed class QueueGrain(
     [PersistentState("queue", StorageNames.Hotline)] IPersistentState<QueueState> state,
@@ -25,7 +29,16 @@ public sealed class QueueGrain(
 {
     private const string HeartbeatReminder = "queue-heartbeat";
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-    private DateTimeOffset _lastReconcile;
+    private readonly Dictionary<string, CounselorAvailability> _available = [];
+    private readonly Dictionary<string, long> _sequences = [];
+    private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
+    private bool _reconcileNow = true;
+
+    /// <summary>A change that may wait for the next tick to be saved (see <see cref="OfferAcceptedAsync"/>).</summary>
+    private bool _unsaved;
+
+    /// <summary>Screens are told at most once per tick, not once per change.</summary>
+    private bool _publishPending = true;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -53,7 +66,7 @@ public sealed class QueueGrain(
         }
 
         S.Config = config;
-        await state.WriteStateAsync();
+        await SaveAsync();
 
         // A reminder survives silo loss: it re-activates this router elsewhere so waiting calls keep moving.
         await this.RegisterOrUpdateReminder(HeartbeatReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
@@ -80,9 +93,10 @@ public sealed class QueueGrain(
             RequiredSkill = call.RequiredSkill,
             Language = call.Language,
         });
-        await state.WriteStateAsync();
+        // One write covers the new entry and any offer made for it, before the call is answered or anyone rung.
+        var offered = await ReserveAndSaveAsync(config, mustSave: true);
         logger.LogInformation("Call {CallId} entered {QueueKey} (crisis: {IsCrisis})", call.CallId, Key, call.IsCrisis);
-        await DispatchAsync(config);
+        await AnnounceOffersAsync(offered, config);
         Publish();
         return Position(call.CallId);
     }
@@ -116,43 +130,45 @@ public sealed class QueueGrain(
             S.AnsweredToday++;
         }
 
-        await state.WriteStateAsync();
+        await SaveAsync();
         Publish();
         return true;
     }
 
     public async Task CounselorAvailableAsync(CounselorAvailability availability)
     {
-        var known = Known(availability.CounselorId);
-        if (availability.Sequence < known.Sequence)
+        if (!IsFresh(availability.CounselorId, availability.Sequence))
         {
             return;
         }
 
-        known.Sequence = availability.Sequence;
-        known.Available = availability;
-        await state.WriteStateAsync();
-        if (S.Config is { } config)
+        _available[availability.CounselorId] = availability;
+        var changed = S.CounselorIds.Add(availability.CounselorId);
+        var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: changed) : [];
+        if (S.Config is null && changed)
         {
-            await DispatchAsync(config);
+            await SaveAsync();
         }
 
+        await AnnounceOffersAsync(offered, S.Config);
         Publish();
     }
 
     public async Task CounselorUnavailableAsync(string counselorId, long sequence)
     {
-        var known = Known(counselorId);
-        if (sequence < known.Sequence)
+        if (!IsFresh(counselorId, sequence))
         {
             return;
         }
 
-        known.Sequence = sequence;
-        if (known.Available is not null)
+        var wasFree = _available.Remove(counselorId);
+        if (S.CounselorIds.Add(counselorId))
         {
-            known.Available = null;
-            await state.WriteStateAsync();
+            await SaveAsync();
+        }
+
+        if (wasFree)
+        {
             Publish();
         }
     }
@@ -168,8 +184,13 @@ public sealed class QueueGrain(
         S.Waiting.Remove(entry);
         RollCounters();
         S.AnsweredToday++;
-        await state.WriteStateAsync();
+
+        // Saved with the next write or tick rather than now: this is half of the queue's writes per call.
+        // If the silo dies first, the entry comes back offered; at its ring deadline the counsellor
+        // answers AlreadyAccepted (it keeps the calls it accepted) and the entry is dropped, never re-rung.
+        _unsaved = true;
         Publish();
+        await Task.CompletedTask;
     }
 
     public async Task OfferDeclinedAsync(string callId, string counselorId)
@@ -183,14 +204,10 @@ public sealed class QueueGrain(
         entry.OfferedTo = null;
         entry.OfferDeadline = null;
         entry.DeclinedBy.Add(counselorId);
-        await state.WriteStateAsync();
+        var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: true) : [];
         _ = GrainFactory.GetGrain<ICallGrain>(callId).OnOfferLapsedAsync(Key, counselorId, declined: true);
         await SafeTelephonyAsync(ct => telephony.StopRingingAsync(callId, counselorId, ct));
-        if (S.Config is { } config)
-        {
-            await DispatchAsync(config);
-        }
-
+        await AnnounceOffersAsync(offered, S.Config);
         Publish();
     }
 
@@ -204,12 +221,8 @@ public sealed class QueueGrain(
 
         entry.OverflowRequestedAt = null;
         entry.NextOverflowAt = time.Now + options.Value.OverflowRetryInterval;
-        await state.WriteStateAsync();
-        if (S.Config is { } config)
-        {
-            await DispatchAsync(config);
-        }
-
+        var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: true) : [];
+        await AnnounceOffersAsync(offered, S.Config);
         Publish();
     }
 
@@ -222,22 +235,24 @@ public sealed class QueueGrain(
     /// <summary>Ring timeouts, overflow, periodic re-reading of counsellors, then routing.</summary>
     private async Task TickAsync()
     {
-        if (S.Config is not { } config || S.Waiting.Count == 0)
+        if (_unsaved)
+        {
+            await SaveAsync();
+        }
+
+        FlushPublish();
+        if (S.Config is not { } config || (S.Waiting.Count == 0 && !_reconcileNow))
         {
             return;
         }
 
         var now = time.Now;
+        var reconciled = await ReconcileCounselorsAsync(now);
         var changed = await ExpireOffersAsync(now);
         changed |= RequestOverflows(config, now);
-        changed |= await ReconcileCounselorsAsync(now);
-        if (changed)
-        {
-            await state.WriteStateAsync();
-        }
-
-        var dispatched = await DispatchAsync(config);
-        if (changed || dispatched)
+        var offered = await ReserveAndSaveAsync(config, mustSave: changed);
+        await AnnounceOffersAsync(offered, config);
+        if (changed || reconciled || offered.Count > 0)
         {
             Publish();
         }
@@ -315,90 +330,124 @@ public sealed class QueueGrain(
     /// </summary>
     private async Task<bool> ReconcileCounselorsAsync(DateTimeOffset now)
     {
-        if (S.Counselors.Count == 0 || S.Counselors.Values.Any(c => c.Available is not null)
-            || now - _lastReconcile < options.Value.ReconcileInterval)
+        if (S.CounselorIds.Count == 0
+            || (!_reconcileNow && (_available.Count > 0 || now - _lastReconcile < options.Value.ReconcileInterval)))
         {
             return false;
         }
 
+        _reconcileNow = false;
         _lastReconcile = now;
         var changed = false;
-        var snapshots = await Task.WhenAll(S.Counselors.Keys.Select(id => GrainFactory.GetGrain<ICounselorGrain>(id).GetAsync()));
+        var snapshots = await Task.WhenAll(S.CounselorIds.Select(id => GrainFactory.GetGrain<ICounselorGrain>(id).GetAsync()));
         foreach (var c in snapshots)
         {
             if (c.State == PresenceState.Available && c.Profile is { } p && p.QueueIds.Any(q => Keys.Queue(p.CentreId, q) == Key))
             {
-                Known(c.CounselorId).Available = new CounselorAvailability(c.CounselorId, c.IdleSince ?? c.StateSince, p.Skills, p.Languages, 0);
-                changed = true;
+                changed |= _available.TryAdd(c.CounselorId, new CounselorAvailability(c.CounselorId, c.IdleSince ?? c.StateSince, p.Skills, p.Languages, 0));
             }
         }
 
         return changed;
     }
 
-    /// <summary>Offers as many waiting calls as there are eligible free counsellors. True when anything changed.</summary>
-    private async Task<bool> DispatchAsync(QueueConfig config)
+    private async Task SaveAsync()
     {
-        var any = false;
+        _unsaved = false;
+        await state.WriteStateAsync();
+    }
+
+    /// <summary>
+    /// Offers waiting calls to free, eligible counsellors (best call first) and saves. The save and the
+    /// reservations run together: the offer is saved as intended while the counsellors arbitrate, and a
+    /// refused reservation is undone and saved again. A crash in between leaves a saved offer the
+    /// counsellor does not hold, which its ring deadline resolves (NotOffered: the call waits again).
+    /// Nobody is rung until both have completed; then call <see cref="AnnounceOffersAsync"/>.
+    /// </summary>
+    private async Task<List<Assignment>> ReserveAndSaveAsync(QueueConfig config, bool mustSave)
+    {
+        var offered = new List<Assignment>();
         for (var round = 0; round < 3; round++)
         {
             var now = time.Now;
-            var routable = S.Waiting
-                .Where(w => w.OfferedTo is null && w.OverflowRequestedAt is null)
-                .Select(ToRoutable);
-            var free = S.Counselors.Values.Where(c => c.Available is not null).Select(c => c.Available!);
-            var plan = RoutingPolicy.Plan(routable, free, config, now);
+            var plan = RoutingPolicy.Plan(
+                S.Waiting.Where(w => w.OfferedTo is null && w.OverflowRequestedAt is null).Select(ToRoutable),
+                _available.Values,
+                config,
+                now);
             if (plan.Count == 0)
             {
                 break;
             }
 
-            var results = await Task.WhenAll(plan.Select(async a =>
-                (a, Reserved: await GrainFactory.GetGrain<ICounselorGrain>(a.CounselorId)
-                    .TryReserveAsync(new OfferTerms(a.CallId, Key, config.WrapUpSeconds, config.RingTimeoutSeconds)))));
-            var offered = new List<Assignment>();
-            foreach (var (a, reserved) in results)
+            var entries = plan.Select(a => S.Waiting.First(w => w.CallId == a.CallId)).ToList();
+            for (var i = 0; i < plan.Count; i++)
             {
-                Known(a.CounselorId).Available = null;
-                if (!reserved)
+                _available.Remove(plan[i].CounselorId);
+                entries[i].OfferedTo = plan[i].CounselorId;
+                entries[i].OfferDeadline = now.AddSeconds(config.RingTimeoutSeconds);
+            }
+
+            var save = SaveAsync();
+            var reservations = Task.WhenAll(plan.Select(a => GrainFactory.GetGrain<ICounselorGrain>(a.CounselorId)
+                .TryReserveAsync(new OfferTerms(a.CallId, Key, config.WrapUpSeconds, config.RingTimeoutSeconds))));
+            await Task.WhenAll(save, reservations);
+            mustSave = false;
+            var reserved = reservations.Result;
+            for (var i = 0; i < plan.Count; i++)
+            {
+                if (reserved[i])
                 {
-                    continue;
+                    offered.Add(plan[i]);
                 }
-
-                var entry = S.Waiting.First(w => w.CallId == a.CallId);
-                entry.OfferedTo = a.CounselorId;
-                entry.OfferDeadline = now.AddSeconds(config.RingTimeoutSeconds);
-                offered.Add(a);
+                else
+                {
+                    entries[i].OfferedTo = null;
+                    entries[i].OfferDeadline = null;
+                    mustSave = true;
+                }
             }
 
-            // Saved before anyone is rung: after a crash the offer and its deadline come back with the queue.
-            await state.WriteStateAsync();
-            any = true;
-            foreach (var a in offered)
-            {
-                _ = GrainFactory.GetGrain<ICallGrain>(a.CallId).OnOfferedAsync(Key, a.CounselorId);
-                await SafeTelephonyAsync(ct => telephony.RingCounselorAsync(a.CallId, a.CounselorId, TimeSpan.FromSeconds(config.RingTimeoutSeconds), ct));
-                logger.LogInformation("Call {CallId} offered to counsellor {CounselorId} in {QueueKey}", a.CallId, a.CounselorId, Key);
-            }
-
-            if (offered.Count == results.Length)
+            if (!mustSave)
             {
                 break;
             }
         }
 
-        return any;
-    }
-
-    private KnownCounselor Known(string counselorId)
-    {
-        if (!S.Counselors.TryGetValue(counselorId, out var known))
+        if (mustSave)
         {
-            known = new KnownCounselor();
-            S.Counselors[counselorId] = known;
+            await SaveAsync();
         }
 
-        return known;
+        return offered;
+    }
+
+    /// <summary>Tells the calls and rings the counsellors of offers already saved.</summary>
+    private async Task AnnounceOffersAsync(List<Assignment> offered, QueueConfig? config)
+    {
+        if (config is null)
+        {
+            return;
+        }
+
+        foreach (var a in offered)
+        {
+            _ = GrainFactory.GetGrain<ICallGrain>(a.CallId).OnOfferedAsync(Key, a.CounselorId);
+            await SafeTelephonyAsync(ct => telephony.RingCounselorAsync(a.CallId, a.CounselorId, TimeSpan.FromSeconds(config.RingTimeoutSeconds), ct));
+            logger.LogInformation("Call {CallId} offered to counsellor {CounselorId} in {QueueKey}", a.CallId, a.CounselorId, Key);
+        }
+    }
+
+    /// <summary>Drops availability notices older than the last one seen from that counsellor.</summary>
+    private bool IsFresh(string counselorId, long sequence)
+    {
+        if (_sequences.TryGetValue(counselorId, out var last) && sequence < last)
+        {
+            return false;
+        }
+
+        _sequences[counselorId] = sequence;
+        return true;
     }
 
     private QueueConfig RequireConfig() =>
@@ -407,23 +456,26 @@ public sealed class QueueGrain(
     private static RoutableCall ToRoutable(WaitingEntry w) =>
         new(w.CallId, w.IsCrisis, w.BasePriority, w.FirstQueuedAt, w.Sequence, w.RequiredSkill, w.Language, w.DeclinedBy);
 
+    /// <summary>1-based place in the serving order, counted in one pass (enqueue is a hot path).</summary>
     private int Position(string callId)
     {
-        if (S.Config is not { } config)
+        if (S.Config is not { } config || S.Waiting.Find(w => w.CallId == callId) is not { } entry)
         {
             return 0;
         }
 
-        var ordered = RoutingPolicy.Order(S.Waiting.Select(ToRoutable), config, time.Now);
-        for (var i = 0; i < ordered.Count; i++)
+        var now = time.Now;
+        var me = ToRoutable(entry);
+        var ahead = 0;
+        foreach (var other in S.Waiting)
         {
-            if (ordered[i].CallId == callId)
+            if (other != entry && RoutingPolicy.Compare(ToRoutable(other), me, config, now) < 0)
             {
-                return i + 1;
+                ahead++;
             }
         }
 
-        return 0;
+        return ahead + 1;
     }
 
     private void RollCounters()
@@ -451,8 +503,16 @@ public sealed class QueueGrain(
         }
     }
 
-    private void Publish()
+    private void Publish() => _publishPending = true;
+
+    private void FlushPublish()
     {
+        if (!_publishPending)
+        {
+            return;
+        }
+
+        _publishPending = false;
         var (centreId, _) = Keys.ParseQueue(Key);
         _ = GrainFactory.GetGrain<ICentreFeedGrain>(centreId).PublishQueueAsync(Snapshot());
     }
@@ -474,7 +534,7 @@ public sealed class QueueGrain(
             Key,
             config?.DisplayName ?? Key,
             views,
-            S.Counselors.Values.Count(c => c.Available is not null),
+            _available.Count,
             fresh ? S.AbandonedToday : 0,
             fresh ? S.AnsweredToday : 0,
             fresh ? S.OverflowedToday : 0,

@@ -9,12 +9,13 @@ public sealed class QueueState
 {
     [Id(0)] public QueueConfig? Config { get; set; }
     [Id(1)] public List<WaitingEntry> Waiting { get; set; } = [];
-    [Id(2)] public Dictionary<string, KnownCounselor> Counselors { get; set; } = [];
     [Id(3)] public long ArrivalSequence { get; set; }
     [Id(4)] public DateOnly CountersDay { get; set; }
     [Id(5)] public int AnsweredToday { get; set; }
     [Id(6)] public int AbandonedToday { get; set; }
     [Id(7)] public int OverflowedToday { get; set; }
+    /// <summary>Counsellors who serve this queue. Who is free right now is kept in memory only (see QueueGrain).</summary>
+    [Id(8)] public HashSet<string> CounselorIds { get; set; } = [];
 }
 
 [GenerateSerializer]
@@ -37,13 +38,4 @@ public sealed class WaitingEntry
     /// <summary>Earliest time another overflow may be tried (after a failed one).</summary>
     [Id(11)] public DateTimeOffset? NextOverflowAt { get; set; }
     [Id(12)] public bool OverflowUnavailableReported { get; set; }
-}
-
-[GenerateSerializer]
-[Alias("hotline.queue-known-counselor")]
-public sealed class KnownCounselor
-{
-    /// <summary>Set while the counsellor is believed Available; the counsellor grain has the final word.</summary>
-    [Id(0)] public CounselorAvailability? Available { get; set; }
-    [Id(1)] public long Sequence { get; set; }
 }

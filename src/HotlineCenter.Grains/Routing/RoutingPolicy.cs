@@ -32,13 +32,30 @@ public static class RoutingPolicy
         call.BasePriority + (config.AgingPointsPerSecond * WaitedSeconds(call, now));
 
     /// <summary>Waiting calls in the order they should be served.</summary>
-    public static IReadOnlyList<RoutableCall> Order(IEnumerable<RoutableCall> calls, QueueConfig config, DateTimeOffset now) =>
-        calls
-            .OrderByDescending(c => c.IsCrisis)
-            .ThenByDescending(c => EffectivePriority(c, config, now))
-            .ThenBy(c => c.FirstQueuedAt)
-            .ThenBy(c => c.ArrivalSequence)
-            .ToList();
+    public static IReadOnlyList<RoutableCall> Order(IEnumerable<RoutableCall> calls, QueueConfig config, DateTimeOffset now)
+    {
+        var list = calls.ToList();
+        list.Sort((a, b) => Compare(a, b, config, now));
+        return list;
+    }
+
+    /// <summary>Negative when <paramref name="a"/> is to be served before <paramref name="b"/>.</summary>
+    public static int Compare(RoutableCall a, RoutableCall b, QueueConfig config, DateTimeOffset now)
+    {
+        if (a.IsCrisis != b.IsCrisis)
+        {
+            return a.IsCrisis ? -1 : 1;
+        }
+
+        var byPriority = EffectivePriority(b, config, now).CompareTo(EffectivePriority(a, config, now));
+        if (byPriority != 0)
+        {
+            return byPriority;
+        }
+
+        var byArrival = a.FirstQueuedAt.CompareTo(b.FirstQueuedAt);
+        return byArrival != 0 ? byArrival : a.ArrivalSequence.CompareTo(b.ArrivalSequence);
+    }
 
     /// <summary>The skill level a call needs now, after any widening for its wait.</summary>
     public static int RequiredLevel(RoutableCall call, QueueConfig config, DateTimeOffset now) =>

@@ -16,6 +16,7 @@ public sealed class PresenceRulesTests
     [InlineData(PresenceState.WrapUp, PresenceState.Available)]
     [InlineData(PresenceState.NotResponding, PresenceState.Available)]
     [InlineData(PresenceState.Training, PresenceState.Supervision)]
+    [InlineData(PresenceState.Offline, PresenceState.Training)]
     public void Legal_moves_are_allowed(PresenceState from, PresenceState to) => Assert.True(PresenceRules.CanMove(from, to));
 
     [Theory]
