@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using HotlineCenter.Abstractions.Telephony;
+using Microsoft.Extensions.Logging;
+
+namespace HotlineCenter.Telephony.Simulated;
+
+/// <summary>What the simulated network is doing with one counsellor's device.</summary>
+public sealed record SimulatedLeg(string CallId, string CounselorId, string State, DateTimeOffset Since);
+
+/// <summary>
+/// The in-process provider used when no telephony account is configured: the simulated network.
+/// It keeps the state a carrier would (which device rings, which call is bridged) so the console can
+/// show it, and never blocks a grain.
+/// </summary>
+public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.HotlineTime time, ILogger<SimulatedTelephony> logger) : ITelephonyPort
+{
+    private readonly ConcurrentDictionary<string, SimulatedLeg> _legs = new();
+
+    public string Name => "sim";
+
+    /// <summary>Counsellor legs currently ringing or bridged, by counsellor id.</summary>
+    public IReadOnlyDictionary<string, SimulatedLeg> Legs => _legs;
+
+    public Task RingCounselorAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken)
+    {
+        _legs[counselorId] = new SimulatedLeg(callId, counselorId, "ringing", time.Now);
+        logger.LogDebug("Simulated ring of counsellor {CounselorId} for call {CallId}", counselorId, callId);
+        return Task.CompletedTask;
+    }
+
+    public Task StopRingingAsync(string callId, string counselorId, CancellationToken cancellationToken)
+    {
+        if (_legs.TryGetValue(counselorId, out var leg) && leg.CallId == callId && leg.State == "ringing")
+        {
+            _legs.TryRemove(KeyValuePair.Create(counselorId, leg));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken)
+    {
+        _legs[counselorId] = new SimulatedLeg(callId, counselorId, "bridged", time.Now);
+        return Task.CompletedTask;
+    }
+
+    public Task HangUpAsync(string callId, CancellationToken cancellationToken)
+    {
+        foreach (var (counselorId, leg) in _legs)
+        {
+            if (leg.CallId == callId)
+            {
+                _legs.TryRemove(KeyValuePair.Create(counselorId, leg));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,109 @@
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Web.Demo;
+using Microsoft.Extensions.Options;
+
+namespace HotlineCenter.Web.Api;
+
+public sealed record PlaceCallRequest(string? CentreId, string? Digits);
+
+public sealed record PresenceRequest(string? State);
+
+public sealed record CallRequest(string? CallId);
+
+/// <summary>
+/// The demo API behind the simulated provider (enabled by <c>Demo:Enabled</c>): place calls and act as a
+/// counsellor without a phone. Sign-in and roles arrive with the consoles; until then this API is for
+/// local demo and tests only and is not mapped in a real deployment.
+/// </summary>
+public static class DemoApi
+{
+    public static WebApplication MapDemoApi(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<DemoOptions>>().Value.Enabled)
+        {
+            return app;
+        }
+
+        var api = app.MapGroup("/api").DisableAntiforgery();
+
+        api.MapPost("/demo/calls", async (PlaceCallRequest body, DeskService desk, IOptions<DemoOptions> demo) =>
+        {
+            var centreId = body.CentreId ?? demo.Value.CentreId;
+            var digits = body.Digits ?? string.Empty;
+            if (!Keys.IsValidId(centreId))
+            {
+                return Bad("centreId is invalid.");
+            }
+
+            if (digits.Length > 4 || !digits.All(char.IsAsciiDigit))
+            {
+                return Bad("digits must be 0–4 keypad digits.");
+            }
+
+            var callId = await desk.PlaceSimulatedCallAsync(centreId, digits);
+            return Results.Created($"/api/calls/{callId}", new { callId });
+        });
+
+        api.MapPost("/demo/calls/{callId}/hangup", async (string callId, DeskService desk) =>
+            Keys.IsValidCallId(callId) ? Results.Ok(await desk.SimulatedCallerHangUpAsync(callId)) : Bad("callId is invalid."));
+
+        api.MapGet("/calls/{callId}", async (string callId, DeskService desk) =>
+        {
+            if (!Keys.IsValidCallId(callId))
+            {
+                return Bad("callId is invalid.");
+            }
+
+            var call = await desk.GetCallAsync(callId);
+            return call.Status == CallStatus.New ? Results.Problem(statusCode: 404, title: "Unknown call") : Results.Ok(call);
+        });
+
+        api.MapGet("/centres/{centreId}/live", async (string centreId, IGrainFactory grains) =>
+            Keys.IsValidId(centreId) ? Results.Ok(await grains.GetGrain<ICentreFeedGrain>(centreId).GetAsync()) : Bad("centreId is invalid."));
+
+        var counselors = api.MapGroup("/counselors/{counselorId}");
+        counselors.MapPost("/presence", async (string counselorId, PresenceRequest body, DeskService desk) =>
+        {
+            if (!Keys.IsValidId(counselorId))
+            {
+                return Bad("counselorId is invalid.");
+            }
+
+            if (!Enum.TryParse<PresenceState>(body.State, ignoreCase: true, out var state) || !Enum.IsDefined(state) || int.TryParse(body.State, out _))
+            {
+                return Bad("state must be one of Offline, Available, Break, Training, Supervision.");
+            }
+
+            return Results.Ok(await desk.SetPresenceAsync(counselorId, state));
+        });
+        counselors.MapPost("/accept", (string counselorId, CallRequest body, DeskService desk) =>
+            WithCall(counselorId, body, callId => desk.AcceptAsync(counselorId, callId)));
+        counselors.MapPost("/decline", (string counselorId, CallRequest body, DeskService desk) =>
+            WithCall(counselorId, body, callId => desk.DeclineAsync(counselorId, callId)));
+        counselors.MapPost("/end", (string counselorId, CallRequest body, DeskService desk) =>
+            WithCall(counselorId, body, callId => desk.EndCallAsync(counselorId, callId)));
+        counselors.MapPost("/wrap-up/complete", async (string counselorId, DeskService desk) =>
+            Keys.IsValidId(counselorId) ? Results.Ok(await desk.CompleteWrapUpAsync(counselorId)) : Bad("counselorId is invalid."));
+        return app;
+    }
+
+    private static async Task<IResult> WithCall<T>(string counselorId, CallRequest body, Func<string, Task<T>> action)
+    {
+        if (!Keys.IsValidId(counselorId))
+        {
+            return Bad("counselorId is invalid.");
+        }
+
+        if (!Keys.IsValidCallId(body.CallId))
+        {
+            return Bad("callId is required: 1–64 letters, digits, '-' or '_'.");
+        }
+
+        return Results.Ok(await action(body.CallId!));
+    }
+
+    private static IResult Bad(string reason) => Results.Problem(statusCode: 400, title: "Bad request", detail: reason);
+}

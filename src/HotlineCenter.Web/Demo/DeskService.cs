@@ -1,0 +1,31 @@
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Telephony.Simulated;
+
+namespace HotlineCenter.Web.Demo;
+
+/// <summary>The façade screens use for counsellor and simulated-call actions; components never call GetGrain.</summary>
+public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller)
+{
+    public Task<CounselorSnapshot> SetPresenceAsync(string counselorId, PresenceState state) =>
+        Counselor(counselorId).ChangePresenceAsync(state, "console");
+
+    public Task<CounselorSnapshot> AcceptAsync(string counselorId, string callId) => Counselor(counselorId).AcceptOfferAsync(callId);
+
+    public Task<CounselorSnapshot> DeclineAsync(string counselorId, string callId) => Counselor(counselorId).DeclineOfferAsync(callId);
+
+    public Task<CallSnapshot> EndCallAsync(string counselorId, string callId) => grains.GetGrain<ICallGrain>(callId).EndByCounselorAsync(counselorId);
+
+    public Task<CounselorSnapshot> CompleteWrapUpAsync(string counselorId) => Counselor(counselorId).CompleteWrapUpAsync();
+
+    public async Task<string> PlaceSimulatedCallAsync(string centreId, string digits) => (await caller.PlaceCallAsync(centreId, digits)).CallId;
+
+    public Task<CallSnapshot> SimulatedCallerHangUpAsync(string callId) => caller.HangUpAsync(callId);
+
+    public Task<CallSnapshot> GetCallAsync(string callId) => grains.GetGrain<ICallGrain>(callId).GetAsync();
+
+    public Task<HotlineCenter.Abstractions.Centres.CentreConfig?> GetCentreConfigAsync(string centreId) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Centres.ICentreGrain>(centreId).GetConfigAsync();
+
+    private ICounselorGrain Counselor(string id) => grains.GetGrain<ICounselorGrain>(id);
+}

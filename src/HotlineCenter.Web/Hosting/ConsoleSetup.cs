@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using HotlineCenter.Web.Components;
+using Microsoft.AspNetCore.Localization;
+using MudBlazor.Services;
+
+namespace HotlineCenter.Web.Hosting;
+
+public static class ConsoleSetup
+{
+    /// <summary>UI cultures: Chinese by default, English on request.</summary>
+    public static readonly string[] Cultures = ["zh-CN", "en"];
+
+    public static WebApplicationBuilder AddHotlineConsole(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+
+        // Chinese text goes out as UTF-8 characters, not as &#x..; escapes three times the size.
+        builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
+        builder.Services.AddMudServices();
+        builder.Services.AddLocalization();
+        builder.Services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture(Cultures[0]).AddSupportedCultures(Cultures).AddSupportedUICultures(Cultures);
+            o.RequestCultureProviders = [new CookieRequestCultureProvider()];
+        });
+        return builder;
+    }
+
+    public static WebApplication UseHotlinePipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
+        app.UseStatusCodePages();
+        app.UseRequestLocalization();
+        app.UseAntiforgery();
+        return app;
+    }
+
+    public static WebApplication MapHotlineConsole(this WebApplication app)
+    {
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// <summary><c>/culture?name=en&amp;redirect=/</c> stores the UI language in a cookie.</summary>
+    public static WebApplication MapCultureEndpoints(this WebApplication app)
+    {
+        app.MapGet("/culture", (string? name, string? redirect, HttpContext http) =>
+        {
+            if (name is null || !Cultures.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                return Results.Problem(statusCode: 400, title: "Unsupported language", detail: $"name must be one of: {string.Join(", ", Cultures)}.");
+            }
+
+            // Only local paths: an open redirect would let a phishing link wear our domain.
+            var target = redirect is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) && !r.StartsWith("/\\", StringComparison.Ordinal) ? r : "/";
+            http.Response.Cookies.Append(
+                CookieRequestCultureProvider.DefaultCookieName,
+                CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(CultureInfo.GetCultureInfo(name))),
+                new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365), IsEssential = true });
+            return Results.LocalRedirect(target);
+        });
+        return app;
+    }
+}

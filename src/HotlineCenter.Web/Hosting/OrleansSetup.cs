@@ -1,0 +1,82 @@
+using System.Net;
+using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Grains;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using StackExchange.Redis;
+
+namespace HotlineCenter.Web.Hosting;
+
+/// <summary>Settings of the co-hosted Orleans silo (section <c>Orleans</c>).</summary>
+public sealed class SiloSettings
+{
+    public string ClusterId { get; set; } = "hotline";
+    public string ServiceId { get; set; } = "hotlinecenter";
+    public int SiloPort { get; set; } = 11111;
+    public int GatewayPort { get; set; } = 30000;
+    /// <summary>Address other silos reach this one at; default loopback (single machine).</summary>
+    public string? AdvertisedHost { get; set; }
+}
+
+public static class OrleansSetup
+{
+    /// <summary>
+    /// The silo on Redis: membership (so several processes form one cluster), grain state and reminders.
+    /// State is written with the Orleans binary serializer, which is version-tolerant through the [Id]s.
+    /// </summary>
+    public static WebApplicationBuilder AddHotlineSilo(this WebApplicationBuilder builder)
+    {
+        var redis = builder.Configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            throw new InvalidOperationException("ConnectionStrings:Redis is required (e.g. 127.0.0.1:6379). ops/run.sh starts a local Redis and sets it.");
+        }
+
+        var settings = builder.Configuration.GetSection("Orleans").Get<SiloSettings>() ?? new SiloSettings();
+        if (!Keys.IsValidId(settings.ClusterId) || !Keys.IsValidId(settings.ServiceId))
+        {
+            throw new InvalidOperationException("Orleans:ClusterId and Orleans:ServiceId must be 1–64 characters a-z, 0-9, '-' or '_'.");
+        }
+
+        if (settings.SiloPort is < 1 or > 65535 || settings.GatewayPort is < 1 or > 65535 || settings.SiloPort == settings.GatewayPort)
+        {
+            throw new InvalidOperationException("Orleans:SiloPort and Orleans:GatewayPort must be two different ports between 1 and 65535.");
+        }
+
+        ConfigurationOptions RedisOptions()
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false;
+
+            // Run Redis completions on the .NET thread pool rather than a dedicated one: fewer thread hops per write.
+            options.SocketManager = SocketManager.ThreadPool;
+            return options;
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            if (settings.AdvertisedHost is { Length: > 0 } host)
+            {
+                silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
+            }
+
+            silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions());
+            silo.AddRedisGrainStorage(StorageNames.Hotline, o => o.ConfigurationOptions = RedisOptions());
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions());
+            silo.Services.AddSingleton<IGrainStorageSerializer>(sp => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
+            silo.Services.AddHotlineGrains(builder.Configuration.GetSection("Routing"));
+        });
+        builder.Services.AddHostedService<CentreWakeService>();
+        return builder;
+    }
+}

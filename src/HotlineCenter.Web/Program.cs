@@ -1,0 +1,28 @@
+using HotlineCenter.Web.Api;
+using HotlineCenter.Web.Demo;
+using HotlineCenter.Web.Hosting;
+using HotlineCenter.Web.Live;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddHotlineLogging();
+builder.AddHotlineSilo();
+builder.AddHotlineTelephony();
+builder.AddHotlineHealthChecks();
+builder.AddHotlineApi();
+builder.AddHotlineLiveFeed();
+builder.AddHotlineConsole();
+builder.AddHotlineDemo();
+
+var app = builder.Build();
+
+app.UseHotlinePipeline();
+app.MapHotlineHealthChecks();
+app.MapCultureEndpoints();
+app.MapDemoApi();
+app.MapHotlineConsole();
+
+app.Run();
+
+/// <summary>Entry point, visible to integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,56 @@
+using System.Net;
+using HotlineCenter.Web.Tests.Fixtures;
+
+namespace HotlineCenter.Web.Tests;
+
+[Collection(SharedHostCollection.Name)]
+public sealed class ConsolePageTests(SharedHostFixture fixture)
+{
+    [Fact]
+    public async Task Live_page_is_chinese_by_default_and_lists_the_seeded_centre()
+    {
+        var html = await fixture.Client.GetStringAsync("/");
+
+        Assert.Contains("<meta charset=\"utf-8\"", html);
+        Assert.Contains("<html lang=\"zh-CN\"", html);
+        Assert.Contains("西安市12356心理援助热线", html);
+        Assert.Contains("综合咨询", html);
+        Assert.Contains("王雪", html);
+        Assert.Contains("我现在有危险", html);
+    }
+
+    [Fact]
+    public async Task Language_switch_stores_english_and_the_page_follows()
+    {
+        // Its own client without a cookie jar, so the other tests keep the default language.
+        using var client = fixture.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var set = await client.GetAsync("/culture?name=en&redirect=/");
+        Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
+        var cookie = set.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Culture", StringComparison.Ordinal));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add("Cookie", cookie.Split(';')[0]);
+        var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+
+        Assert.Contains("Contact Centre", html);
+        Assert.Contains("Counsellors", html);
+    }
+
+    [Theory]
+    [InlineData("/culture?name=fr")]
+    [InlineData("/culture")]
+    public async Task Unsupported_language_is_a_400(string url) =>
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Client.GetAsync(url)).StatusCode);
+
+    [Theory]
+    [InlineData("//evil.example/")]
+    [InlineData("https://evil.example/")]
+    [InlineData("/\\evil.example")]
+    public async Task Language_switch_never_redirects_off_site(string redirect)
+    {
+        using var client = fixture.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var response = await client.GetAsync($"/culture?name=en&redirect={Uri.EscapeDataString(redirect)}");
+
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+}

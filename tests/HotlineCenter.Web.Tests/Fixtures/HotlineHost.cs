@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+using HotlineCenter.Abstractions.Common;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HotlineCenter.Web.Tests.Fixtures;
+
+/// <summary>
+/// The real web host (silo, Redis clustering, Redis storage, Redis reminders) against the Redis that
+/// ops/test.sh starts (HOTLINE_TEST_REDIS). Each host gets its own Orleans ports; hosts that share a
+/// <paramref name="serviceId"/> share their stored state, as two runs of the same deployment would.
+/// </summary>
+public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null, bool seedDemo = true) : WebApplicationFactory<Program>
+{
+    public static string Redis =>
+        Environment.GetEnvironmentVariable("HOTLINE_TEST_REDIS")
+        ?? throw new InvalidOperationException("HOTLINE_TEST_REDIS is not set: run the tests with ops/test.sh, which starts a throwaway Redis.");
+
+    public string ServiceId { get; } = serviceId;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
+
+    public static string NewServiceId() => "t" + Guid.NewGuid().ToString("N")[..12];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("ConnectionStrings:Redis", Redis);
+        builder.UseSetting("Orleans:ClusterId", ServiceId);
+        builder.UseSetting("Orleans:ServiceId", ServiceId);
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
+        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Hotline:CallerHashKey", "test-key-0123456789-0123456789-0123456789");
+        builder.UseSetting("Demo:Seed", seedDemo ? "true" : "false");
+        builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Routing:TickInterval", "00:00:00.020");
+        builder.UseSetting("Routing:FeedInterval", "00:00:00.050");
+        if (clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(new HotlineTime(clock)));
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>One seeded host shared by the HTTP tests of a collection.</summary>
+public sealed class SharedHostFixture : IAsyncLifetime
+{
+    public HotlineHost Host { get; } = new(HotlineHost.NewServiceId());
+
+    public HttpClient Client { get; private set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Client = Host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await Eventually.MatchesAsync(async () => (await Client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
+    }
+
+    public async Task DisposeAsync() => await Host.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedHostCollection : ICollectionFixture<SharedHostFixture>
+{
+    public const string Name = "shared-host";
+}
+
+/// <summary>Polls for an asynchronous effect with a deadline; never re-runs the action under test.</summary>
+public static class Eventually
+{
+    public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, int timeoutMs = 15000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        T last;
+        do
+        {
+            last = await read();
+            if (condition(last))
+            {
+                return last;
+            }
+
+            await Task.Delay(10);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last value: {last}");
+    }
+}

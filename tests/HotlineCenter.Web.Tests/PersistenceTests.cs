@@ -1,0 +1,77 @@
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Telephony.Simulated;
+using HotlineCenter.Web.Demo;
+using HotlineCenter.Web.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HotlineCenter.Web.Tests;
+
+public sealed class PersistenceTests
+{
+    [Fact]
+    public async Task Queues_counsellors_calls_and_ring_deadline_survive_stopping_and_starting_the_host()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var serviceId = HotlineHost.NewServiceId();
+        string offeredCall, waitingCall;
+        var general = $"{DemoCentre.Id}/general";
+
+        await using (var first = new HotlineHost(serviceId, clock))
+        {
+            _ = first.Server;
+            var wang = first.Grains.GetGrain<ICounselorGrain>("c-wang");
+            await Eventually.MatchesAsync(wang.GetAsync, c => c.Profile is not null, "demo seeded");
+            await wang.ChangePresenceAsync(PresenceState.Available, "test");
+            var caller = first.Services.GetRequiredService<SimulatedCaller>();
+            offeredCall = (await caller.PlaceCallAsync(DemoCentre.Id, "2")).CallId;
+            await Eventually.MatchesAsync(wang.GetAsync, c => c.State == PresenceState.Offered, "wang offered");
+            clock.Advance(TimeSpan.FromSeconds(3));
+            waitingCall = (await caller.PlaceCallAsync(DemoCentre.Id, "1")).CallId;
+        }
+
+        await using var second = new HotlineHost(serviceId, clock);
+        _ = second.Server;
+        var grains = second.Grains;
+        var counselor = await grains.GetGrain<ICounselorGrain>("c-wang").GetAsync();
+        Assert.Equal(PresenceState.Offered, counselor.State);
+        Assert.Equal(offeredCall, counselor.CallId);
+        var queue = await grains.GetGrain<IQueueGrain>(general).GetAsync();
+        Assert.Equal([waitingCall, offeredCall], queue.Waiting.Select(w => w.CallId));
+        Assert.Equal("c-wang", queue.Waiting.Single(w => w.CallId == offeredCall).OfferedTo);
+        var waiting = await grains.GetGrain<ICallGrain>(waitingCall).GetAsync();
+        Assert.Equal(CallStatus.Queued, waiting.Status);
+        Assert.True(waiting.IsCrisis);
+        Assert.Equal(
+            [TimelineKind.Arrived, TimelineKind.IvrChoice, TimelineKind.Queued],
+            waiting.Timeline.Select(t => t.Kind));
+
+        // The ring deadline persisted before the restart is re-armed: passing it now times the offer out.
+        clock.Advance(TimeSpan.FromSeconds(20));
+        await Eventually.MatchesAsync(grains.GetGrain<ICounselorGrain>("c-wang").GetAsync, c => c.State == PresenceState.NotResponding, "offer timed out after restart");
+        var lapsed = await Eventually.MatchesAsync(grains.GetGrain<ICallGrain>(offeredCall).GetAsync, c => c.Status == CallStatus.Queued, "call back in queue");
+        Assert.Contains(lapsed.Timeline, t => t.Kind == TimelineKind.OfferTimedOut && t.CounselorId == "c-wang");
+    }
+
+    [Fact]
+    public async Task A_second_start_keeps_the_seeded_centre_and_its_changes()
+    {
+        var serviceId = HotlineHost.NewServiceId();
+        await using (var first = new HotlineHost(serviceId))
+        {
+            _ = first.Server;
+            var li = first.Grains.GetGrain<ICounselorGrain>("c-li");
+            await Eventually.MatchesAsync(li.GetAsync, c => c.Profile is not null, "demo seeded");
+            await li.ChangePresenceAsync(PresenceState.Training, "test");
+        }
+
+        await using var second = new HotlineHost(serviceId);
+        _ = second.Server;
+        var after = await second.Grains.GetGrain<ICounselorGrain>("c-li").GetAsync();
+
+        Assert.Equal(PresenceState.Training, after.State);
+        Assert.Equal("李明", after.Profile!.DisplayName);
+    }
+}
