@@ -6,7 +6,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=ops/lib.sh
 source "$root/ops/lib.sh"
 
-ensure_packages redis-server redis-tools
+# Chromium (Debian's; Playwright never downloads one) and a CJK font for the browser tests.
+ensure_packages redis-server redis-tools chromium fonts-wqy-microhei
 ensure_dotnet
 
 work="$(mktemp -d)"

@@ -51,8 +51,12 @@ public sealed class PersistenceTests
         // The ring deadline persisted before the restart is re-armed: passing it now times the offer out.
         clock.Advance(TimeSpan.FromSeconds(20));
         await Eventually.MatchesAsync(grains.GetGrain<ICounselorGrain>("c-wang").GetAsync, c => c.State == PresenceState.NotResponding, "offer timed out after restart");
-        var lapsed = await Eventually.MatchesAsync(grains.GetGrain<ICallGrain>(offeredCall).GetAsync, c => c.Status == CallStatus.Queued, "call back in queue");
-        Assert.Contains(lapsed.Timeline, t => t.Kind == TimelineKind.OfferTimedOut && t.CounselorId == "c-wang");
+        var lapsed = await Eventually.MatchesAsync(
+            grains.GetGrain<ICallGrain>(offeredCall).GetAsync,
+            c => c.Timeline.Any(t => t.Kind == TimelineKind.OfferTimedOut && t.CounselorId == "c-wang"),
+            "offer lapse recorded on the call");
+        Assert.Equal(CallStatus.Queued, lapsed.Status);
+        Assert.Null((await grains.GetGrain<IQueueGrain>(general).GetAsync()).Waiting.Single(w => w.CallId == offeredCall).OfferedTo);
     }
 
     [Fact]

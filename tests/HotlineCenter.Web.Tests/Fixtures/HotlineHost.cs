@@ -29,6 +29,9 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
+
+        // Serve the static assets (blazor.web.js, MudBlazor) from the build's manifest, as a published app would.
+        builder.UseStaticWebAssets();
         builder.UseSetting("ConnectionStrings:Redis", Redis);
         builder.UseSetting("Orleans:ClusterId", ServiceId);
         builder.UseSetting("Orleans:ServiceId", ServiceId);

@@ -1,0 +1,91 @@
+using HotlineCenter.Web.Tests.Fixtures;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HotlineCenter.Web.Tests;
+
+/// <summary>
+/// The live page in a real Chromium (Debian's, never a downloaded one) against the real host on Kestrel:
+/// a supervisor-style walk through a crisis call, from the demo controls to wrap-up.
+/// </summary>
+public sealed class LivePageBrowserTests : IAsyncLifetime
+{
+    private readonly HotlineHost _host = new(HotlineHost.NewServiceId());
+    private IPlaywright _playwright = default!;
+    private IBrowser _browser = default!;
+    private string _baseUrl = default!;
+
+    public async Task InitializeAsync()
+    {
+        _host.UseKestrel(0);
+        _host.StartServer();
+        _baseUrl = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Crisis_call_placed_from_the_page_is_accepted_ended_and_wrapped_up_with_live_updates()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        await page.GotoAsync(_baseUrl);
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        var wang = page.Locator("[data-testid=counselor-c-wang]");
+        var state = wang.Locator("[data-testid=state]");
+        await Expect(state).ToHaveTextAsync("离线");
+        await wang.Locator("[data-testid=set-Available]").ClickAsync();
+        await Expect(state).ToHaveTextAsync("空闲");
+
+        await page.Locator("[data-testid=place-call-1]").ClickAsync();
+        await Expect(state).ToHaveTextAsync("振铃中");
+        var general = page.Locator("[data-testid='queue-xa-12356/general']");
+        await Expect(general.Locator("[data-testid=waiting-call]")).ToHaveCountAsync(1);
+        await Expect(general.Locator("[data-testid=waiting-call]")).ToContainTextAsync("危机");
+
+        await wang.Locator("[data-testid=accept]").ClickAsync();
+        await Expect(state).ToHaveTextAsync("通话中");
+        await Expect(page.Locator("[data-testid=active-call]")).ToContainTextAsync("通话中");
+        await Expect(general.Locator("[data-testid=waiting-count]")).ToHaveTextAsync("0");
+
+        await wang.Locator("[data-testid=end-call]").ClickAsync();
+        await Expect(state).ToHaveTextAsync("话后处理");
+        await Expect(page.Locator("[data-testid=active-call]")).ToHaveCountAsync(0);
+
+        await wang.Locator("[data-testid=finish-wrap-up]").ClickAsync();
+        await Expect(state).ToHaveTextAsync("空闲");
+
+        Directory.CreateDirectory("screenshots");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine("screenshots", "live.png"), FullPage = false });
+    }
+
+    [Fact]
+    public async Task Page_switches_to_english_and_back()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_baseUrl);
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        await page.Locator("[data-testid=language-switch]").ClickAsync();
+        await Expect(page.GetByText("Live queues and counsellors", new() { Exact = false }).Or(page.GetByText("Counsellors", new() { Exact = true }))).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=counselor-c-wang] [data-testid=state]")).ToHaveTextAsync("Offline");
+
+        await page.Locator("[data-testid=language-switch]").ClickAsync();
+        await Expect(page.Locator("[data-testid=counselor-c-wang] [data-testid=state]")).ToHaveTextAsync("离线");
+    }
+}
