@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/ops/lib.sh"
 
 # Chromium (Debian's; Playwright never downloads one) and a CJK font for the browser tests.
-ensure_packages redis-server redis-tools chromium fonts-wqy-microhei
+ensure_packages redis-server redis-tools chromium fonts-wqy-microhei docker-compose
 ensure_dotnet
 
 work="$(mktemp -d)"
@@ -25,6 +25,8 @@ wait_for_redis "$redis_port" || exit 1
 export HOTLINE_TEST_REDIS="127.0.0.1:$redis_port"
 
 cd "$root"
+# The deployment file must stay valid even though no Docker engine runs here.
+ops/check-compose.sh || exit 1
 dotnet restore HotlineCenter.sln --nologo -v quiet || exit 1
 dotnet build HotlineCenter.sln --no-restore --nologo -v quiet -c Release || exit 1
 dotnet test HotlineCenter.sln --no-build -c Release --nologo 2>&1 | tee "$work/test.log"

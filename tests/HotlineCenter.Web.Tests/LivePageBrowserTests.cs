@@ -70,6 +70,9 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
         await wang.Locator("[data-testid=finish-wrap-up]").ClickAsync();
         await Expect(state).ToHaveTextAsync("空闲");
 
+        await Expect(wang.Locator("[data-testid=set-Break]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=counselor-c-li] [data-testid=set-Break]")).ToHaveCountAsync(0);
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         Directory.CreateDirectory("screenshots");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine("screenshots", "live.png"), FullPage = false });
     }

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Validates docker-compose.yml with Debian's docker-compose (no Docker engine is needed for this).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=ops/lib.sh
+source "$root/ops/lib.sh"
+command -v docker-compose >/dev/null 2>&1 || ensure_packages docker-compose
+HOTLINE_CALLER_HASH_KEY="${HOTLINE_CALLER_HASH_KEY:-check-only-0123456789-0123456789}" \
+  docker-compose -f "$root/docker-compose.yml" config -q
+echo "docker-compose.yml is valid"
