@@ -21,22 +21,31 @@ done
 mkdir -p "$data/redis" "$data/logs"
 chmod 700 "$data"
 
-pids=()
+web=""
+started_redis=""
 cleanup() {
   trap - EXIT INT TERM
   echo "Stopping…"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  # SHUTDOWN makes Redis fsync and close the append-only file cleanly.
-  redis-cli -h 127.0.0.1 -p "$redis_port" shutdown >/dev/null 2>&1 || true
+  if [ -n "$web" ]; then
+    # The silo leaves the cluster gracefully (it writes to Redis), so Redis stops last.
+    kill -TERM "$web" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$web" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$web" 2>/dev/null || true
+  fi
+  if [ -n "$started_redis" ]; then
+    # SHUTDOWN makes Redis fsync and close the append-only file cleanly.
+    redis-cli -h 127.0.0.1 -p "$redis_port" shutdown >/dev/null 2>&1 || kill "$started_redis" 2>/dev/null || true
+  fi
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
 
 if [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" != "PONG" ]; then
-  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$data/redis" \
+  # Its own session: Ctrl-C reaches the web host first; Redis is shut down after it, cleanly.
+  setsid redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$data/redis" \
     --appendonly yes --appendfsync always --save "900 1" --daemonize no \
     --logfile "$data/logs/redis.log" &
-  pids+=($!)
+  started_redis=$!
   wait_for_redis "$redis_port"
 fi
 
@@ -58,7 +67,6 @@ ASPNETCORE_URLS="http://127.0.0.1:$port" \
 ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
   dotnet HotlineCenter.Web.dll &
 web=$!
-pids+=("$web")
 
 for _ in $(seq 1 120); do
   if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then break; fi

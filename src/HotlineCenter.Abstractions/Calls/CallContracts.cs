@@ -33,6 +33,8 @@ public enum TimelineKind
     Ended = 11,
     Abandoned = 12,
     OverflowUnavailable = 13,
+    /// <summary>A provider event recorded for the record that changes nothing here (e.g. a leg's no-answer).</summary>
+    ProviderEvent = 14,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>

@@ -127,7 +127,7 @@ public sealed class CallGrain(
                 Record(TimelineKind.Resumed, counselorId: providerEvent.CounselorId);
                 break;
             default:
-                Record(TimelineKind.Transferred, counselorId: providerEvent.CounselorId, detail: providerEvent.Kind.ToString());
+                Record(TimelineKind.ProviderEvent, counselorId: providerEvent.CounselorId, detail: providerEvent.Kind.ToString());
                 break;
         }
 

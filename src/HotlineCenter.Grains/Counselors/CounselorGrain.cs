@@ -73,17 +73,18 @@ public sealed class CounselorGrain(
             throw new HotlineRuleException("counselor.busy", "A counsellor must be Offline to move to another centre.");
         }
 
-        var oldQueues = S.Profile?.QueueIds ?? [];
+        var oldProfile = S.Profile;
         S.Profile = profile;
+        S.Sequence++;
         if (S.StateSince == default)
         {
             S.StateSince = time.Now;
         }
 
         await state.WriteStateAsync();
-        foreach (var dropped in oldQueues.Except(profile.QueueIds))
+        foreach (var dropped in (oldProfile?.QueueIds ?? []).Except(profile.QueueIds))
         {
-            _ = Queue(dropped).CounselorUnavailableAsync(Id, ++S.Sequence);
+            _ = GrainFactory.GetGrain<IQueueGrain>(Keys.Queue(oldProfile!.CentreId, dropped)).CounselorUnavailableAsync(Id, S.Sequence);
         }
 
         AnnounceAvailability();
@@ -397,8 +398,7 @@ public sealed class CounselorGrain(
         }
     }
 
-    private IQueueGrain Queue(string queueKey) =>
-        GrainFactory.GetGrain<IQueueGrain>(queueKey.Contains('/') ? queueKey : Keys.Queue(S.Profile!.CentreId, queueKey));
+    private IQueueGrain Queue(string queueKey) => GrainFactory.GetGrain<IQueueGrain>(queueKey);
 
     private CounselorSnapshot Snapshot() => new(
         Id,

@@ -77,26 +77,3 @@ public sealed class SharedHostCollection : ICollectionFixture<SharedHostFixture>
 {
     public const string Name = "shared-host";
 }
-
-/// <summary>Polls for an asynchronous effect with a deadline; never re-runs the action under test.</summary>
-public static class Eventually
-{
-    public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, int timeoutMs = 15000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        T last;
-        do
-        {
-            last = await read();
-            if (condition(last))
-            {
-                return last;
-            }
-
-            await Task.Delay(10);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}; last value: {last}");
-    }
-}

@@ -1,12 +1,12 @@
-namespace HotlineCenter.Grains.Tests.Fixtures;
+namespace HotlineCenter.Testing;
 
 /// <summary>
-/// Waits for an effect that travels by one-way message or grain tick. It polls with a deadline and fails
-/// with the last observed value; it never re-runs the action under test.
+/// Waits for an effect that travels by one-way message, grain tick or live push. It polls with a deadline
+/// and fails with the last value seen; it never re-runs the action under test.
 /// </summary>
 public static class Eventually
 {
-    public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, int timeoutMs = 5000)
+    public static async Task<T> MatchesAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, int timeoutMs = 15000)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         T last;
