@@ -210,5 +210,7 @@ public static class RoutingBenchmark
         public Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task CallBackCallerAsync(string callId, CallerRef caller, string counselorId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

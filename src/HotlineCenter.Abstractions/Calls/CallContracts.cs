@@ -13,6 +13,8 @@ public enum CallStatus
     Connected = 4,
     Ended = 5,
     Abandoned = 6,
+    /// <summary>The caller asked to be called back and hung up; the call keeps its place in the queue.</summary>
+    CallbackPending = 7,
 }
 
 /// <summary>Kinds of entries on a call's timeline.</summary>
@@ -35,6 +37,13 @@ public enum TimelineKind
     OverflowUnavailable = 13,
     /// <summary>A provider event recorded for the record that changes nothing here (e.g. a leg's no-answer).</summary>
     ProviderEvent = 14,
+    CallbackRequested = 15,
+    CallbackDialled = 16,
+    /// <summary>The counsellor's leg dropped mid-call; the caller went back to the front of the queue.</summary>
+    Requeued = 17,
+    Recording = 18,
+    /// <summary>The counsellor's device did not answer (busy, failed, no answer) before the ring timeout.</summary>
+    RingFailed = 19,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>
@@ -42,7 +51,11 @@ public enum TimelineKind
 /// <param name="MaskedNumber">What screens may show, e.g. <c>138****1234</c>.</param>
 [GenerateSerializer, Immutable]
 [Alias("hotline.caller-ref")]
-public sealed record CallerRef([property: Id(0)] string CallerHash, [property: Id(1)] string MaskedNumber);
+/// <param name="EncryptedNumber">The number, encrypted (AES-GCM), kept only so a callback can be dialled.</param>
+public sealed record CallerRef(
+    [property: Id(0)] string CallerHash,
+    [property: Id(1)] string MaskedNumber,
+    [property: Id(2)] string? EncryptedNumber = null);
 
 /// <summary>A call reaching a centre.</summary>
 [GenerateSerializer, Immutable]
@@ -105,6 +118,8 @@ public enum InstructionKind
     HangUp = 2,
     /// <summary>Ask the menu again after an invalid choice.</summary>
     RepeatMenu = 3,
+    /// <summary>Tell the caller their place is kept and they will be called back, then hang up.</summary>
+    CallbackConfirmed = 4,
 }
 
 /// <summary>A provider-neutral instruction; the adapter renders it (TwiML, SIP, simulator).</summary>
@@ -133,4 +148,14 @@ public sealed record CallSnapshot(
     [property: Id(10)] DateTimeOffset? ConnectedAt,
     [property: Id(11)] DateTimeOffset? EndedAt,
     [property: Id(12)] double? WaitSeconds,
-    [property: Id(13)] ImmutableArray<TimelineEntry> Timeline);
+    [property: Id(13)] ImmutableArray<TimelineEntry> Timeline,
+    [property: Id(14)] ImmutableArray<RecordingInfo> Recordings = default);
+
+/// <summary>A recording of the call kept by the provider (audio is reached only through the app).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.recording-info")]
+public sealed record RecordingInfo(
+    [property: Id(0)] string RecordingSid,
+    [property: Id(1)] string Status,
+    [property: Id(2)] int? DurationSeconds,
+    [property: Id(3)] DateTimeOffset At);

@@ -19,6 +19,14 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("apply")]
     Task<CallSnapshot> ApplyAsync(ProviderEvent providerEvent);
 
+    /// <summary>The waiting caller pressed "call me back": keep the place, let the caller hang up.</summary>
+    [Alias("request-callback")]
+    Task<CallInstruction> RequestCallbackAsync(string eventKey);
+
+    /// <summary>Stores (or updates) a recording's metadata, applied once per event key.</summary>
+    [Alias("apply-recording")]
+    Task<CallSnapshot> ApplyRecordingAsync(RecordingInfo recording, string eventKey);
+
     /// <summary>The counsellor ends the call from the console.</summary>
     [Alias("end-by-counselor")]
     Task<CallSnapshot> EndByCounselorAsync(string counselorId);

@@ -32,6 +32,35 @@ public sealed record CentreConfig
     [Id(5)] public int DefaultPriority { get; init; } = 10;
     /// <summary>Invalid menu attempts before the caller is routed to the default queue.</summary>
     [Id(6)] public int MaxMenuAttempts { get; init; } = 2;
+    /// <summary>What callers hear; defaults are Mandarin text for the provider's speech engine.</summary>
+    [Id(7)] public CentrePrompts Prompts { get; init; } = new();
+    /// <summary>Record every conversation from the start (callers are told in the recording notice).</summary>
+    [Id(8)] public bool RecordCalls { get; init; } = true;
+    /// <summary>After this wait a caller is offered "press 1 to keep your place and be called back"; 0 turns it off.</summary>
+    [Id(9)] public int CallbackOfferAfterSeconds { get; init; } = 120;
+    /// <summary>How often a waiting caller hears their position and the estimated wait.</summary>
+    [Id(10)] public int AnnounceIntervalSeconds { get; init; } = 60;
+}
+
+/// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.centre-prompts")]
+public sealed record CentrePrompts
+{
+    [Id(0)] public string Greeting { get; init; } = "您好，这里是12356心理援助热线。";
+    [Id(1)] public string RecordingNotice { get; init; } = "为保证服务质量，您的通话将被录音。";
+    [Id(2)] public string Menu { get; init; } = "如果您现在有危险，请按1。心理咨询与情绪疏导，请按2。青少年及家长，请按3。家庭与婚恋，请按4。";
+    [Id(3)] public string InvalidChoice { get; init; } = "您的输入无效。";
+    [Id(4)] public string PleaseHold { get; init; } = "正在为您转接咨询员，请稍候。";
+    [Id(5)] public string CallbackOffer { get; init; } = "如需保留您的排队位置并由我们回电，请按1。";
+    [Id(6)] public string CallbackConfirmed { get; init; } = "已为您保留位置，咨询员将尽快回电，您可以挂机了。";
+    [Id(7)] public string? HoldMusicUrl { get; init; }
+    [Id(8)] public string? SelfHelpAudioUrl { get; init; }
+    [Id(9)] public string? GreetingAudioUrl { get; init; }
+    [Id(10)] public string Voice { get; init; } = "Polly.Zhiyu";
+    [Id(11)] public string Language { get; init; } = "cmn-CN";
+    /// <summary>"您前面还有{0}位来电者，预计等待{1}分钟。"</summary>
+    [Id(12)] public string PositionAnnouncement { get; init; } = "您前面还有{0}位来电者，预计等待约{1}分钟。";
 }
 
 /// <summary>A call as the live screens list it (no timeline, masked number only).</summary>

@@ -15,7 +15,8 @@ public sealed record CounselorProfile(
     [property: Id(1)] string DisplayName,
     [property: Id(2)] ImmutableArray<SkillLevel> Skills,
     [property: Id(3)] ImmutableArray<string> Languages,
-    [property: Id(4)] ImmutableArray<string> QueueIds)
+    [property: Id(4)] ImmutableArray<string> QueueIds,
+    [property: Id(5)] AnswerDevice? Device = null)
 {
     public int LevelOf(string skill)
     {
@@ -30,6 +31,19 @@ public sealed record CounselorProfile(
         return 0;
     }
 }
+
+/// <summary>How a counsellor answers: in the browser (softphone) or on a phone number.</summary>
+[GenerateSerializer]
+public enum DeviceKind
+{
+    Browser = 0,
+    Phone = 1,
+}
+
+/// <summary>The counsellor's answering device; a phone number is staff data, never shown to callers.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.answer-device")]
+public sealed record AnswerDevice([property: Id(0)] DeviceKind Kind, [property: Id(1)] string? PhoneNumber);
 
 /// <summary>One time-stamped presence change.</summary>
 [GenerateSerializer, Immutable]

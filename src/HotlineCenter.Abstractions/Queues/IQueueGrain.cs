@@ -42,6 +42,14 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("overflow-failed")]
     Task OverflowFailedAsync(string callId, string reason);
 
+    /// <summary>The counsellor's device could not be rung (busy, failed, no answer): re-offer now, not at the deadline.</summary>
+    [Alias("ring-failed")]
+    Task RingFailedAsync(string callId, string counselorId);
+
+    /// <summary>The waiting caller asked to be called back; the entry keeps its place.</summary>
+    [Alias("mark-callback")]
+    Task MarkCallbackAsync(string callId);
+
     /// <summary>Current picture.</summary>
     [Alias("get"), ReadOnly]
     Task<QueueSnapshot> GetAsync();

@@ -39,7 +39,9 @@ public sealed record QueuedCall(
     [property: Id(2)] int BasePriority,
     [property: Id(3)] DateTimeOffset FirstQueuedAt,
     [property: Id(4)] string? RequiredSkill,
-    [property: Id(5)] string? Language);
+    [property: Id(5)] string? Language,
+    [property: Id(6)] bool AtFront = false,
+    [property: Id(7)] bool IsCallback = false);
 
 /// <summary>Why a call leaves a queue.</summary>
 [GenerateSerializer]
@@ -60,7 +62,9 @@ public sealed record WaitingCallView(
     [property: Id(3)] double EffectivePriority,
     [property: Id(4)] DateTimeOffset FirstQueuedAt,
     [property: Id(5)] string? OfferedTo,
-    [property: Id(6)] bool OverflowPending);
+    [property: Id(6)] bool OverflowPending,
+    [property: Id(7)] bool IsCallback = false,
+    [property: Id(8)] bool AtFront = false);
 
 /// <summary>The live picture of one queue.</summary>
 [GenerateSerializer, Immutable]

@@ -19,6 +19,9 @@ public interface ITelephonyPort
     /// <summary>Bridge the counsellor into the caller's conference.</summary>
     Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken);
 
+    /// <summary>Dial a caller who asked to be called back and bridge them with the counsellor who took the callback.</summary>
+    Task CallBackCallerAsync(string callId, Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken);
+
     /// <summary>End the call for every party.</summary>
     Task HangUpAsync(string callId, CancellationToken cancellationToken);
 }

@@ -120,6 +120,25 @@ public sealed class CallGrain(
                 }
 
                 break;
+            case ProviderEventKind.CounselorNoAnswer when providerEvent.CounselorId is { } counselorId:
+                Record(TimelineKind.RingFailed, S.QueueKey, counselorId);
+                if (S.Status is CallStatus.Offered or CallStatus.Queued or CallStatus.CallbackPending && S.QueueKey is { } ringingQueue)
+                {
+                    await GrainFactory.GetGrain<IQueueGrain>(ringingQueue).RingFailedAsync(Id, counselorId);
+                }
+
+                break;
+            case ProviderEventKind.CounselorHungUp when providerEvent.CounselorId is { } counselorId:
+                if (S.Status == CallStatus.Connected && S.CounselorId == counselorId)
+                {
+                    await RequeueAtFrontAsync(counselorId);
+                }
+                else
+                {
+                    Record(TimelineKind.ProviderEvent, counselorId: counselorId, detail: providerEvent.Kind.ToString());
+                }
+
+                break;
             case ProviderEventKind.Held:
                 Record(TimelineKind.Held, counselorId: providerEvent.CounselorId);
                 break;
@@ -131,6 +150,44 @@ public sealed class CallGrain(
                 break;
         }
 
+        await SaveAsync();
+        return Snapshot();
+    }
+
+    public async Task<CallInstruction> RequestCallbackAsync(string eventKey)
+    {
+        RequireKey(eventKey);
+        if (S.AppliedKeys.Contains(eventKey) || S.Status == CallStatus.CallbackPending)
+        {
+            return CurrentInstruction();
+        }
+
+        if (S.Status is not (CallStatus.Queued or CallStatus.Offered) || S.Caller?.EncryptedNumber is null)
+        {
+            throw new HotlineRuleException("call.callback-unavailable", $"Call {Id} cannot be called back now (status {S.Status}).");
+        }
+
+        MarkApplied(eventKey);
+        await GrainFactory.GetGrain<IQueueGrain>(S.QueueKey!).MarkCallbackAsync(Id);
+        S.Status = CallStatus.CallbackPending;
+        Record(TimelineKind.CallbackRequested, S.QueueKey);
+        await SaveAsync();
+        logger.LogInformation("Call {CallId} keeps its place in {QueueKey} for a callback", Id, S.QueueKey);
+        return CurrentInstruction();
+    }
+
+    public async Task<CallSnapshot> ApplyRecordingAsync(RecordingInfo recording, string eventKey)
+    {
+        RequireKey(eventKey);
+        if (S.AppliedKeys.Contains(eventKey))
+        {
+            return Snapshot();
+        }
+
+        MarkApplied(eventKey);
+        S.Recordings.RemoveAll(r => r.RecordingSid == recording.RecordingSid);
+        S.Recordings.Add(recording);
+        Record(TimelineKind.Recording, detail: $"{recording.RecordingSid} {recording.Status}");
         await SaveAsync();
         return Snapshot();
     }
@@ -157,12 +214,13 @@ public sealed class CallGrain(
 
     public async Task OnOfferedAsync(string queueKey, string counselorId)
     {
-        if (S.QueueKey != queueKey || S.Status != CallStatus.Queued)
+        if (S.QueueKey != queueKey || S.Status is not (CallStatus.Queued or CallStatus.CallbackPending))
         {
             return;
         }
 
-        S.Status = CallStatus.Offered;
+        // A callback stays CallbackPending while the counsellor is rung: the caller is not on the line.
+        S.Status = S.Status == CallStatus.CallbackPending ? CallStatus.CallbackPending : CallStatus.Offered;
         S.CounselorId = counselorId;
         Record(TimelineKind.Offered, queueKey, counselorId);
 
@@ -176,13 +234,13 @@ public sealed class CallGrain(
     {
         // After a restart the call may not remember the (unsaved) offer; the queue does, so record the lapse anyway.
         if (S.QueueKey != queueKey
-            || S.Status is not (CallStatus.Offered or CallStatus.Queued)
+            || S.Status is not (CallStatus.Offered or CallStatus.Queued or CallStatus.CallbackPending)
             || (S.Status == CallStatus.Offered && S.CounselorId != counselorId))
         {
             return;
         }
 
-        S.Status = CallStatus.Queued;
+        S.Status = S.Status == CallStatus.CallbackPending ? CallStatus.CallbackPending : CallStatus.Queued;
         S.CounselorId = null;
         Record(declined ? TimelineKind.OfferDeclined : TimelineKind.OfferTimedOut, queueKey, counselorId);
         await SaveAsync();
@@ -206,13 +264,22 @@ public sealed class CallGrain(
         }
 
         var now = time.Now;
+        var callback = S.Status == CallStatus.CallbackPending;
         S.Status = CallStatus.Connected;
         S.CounselorId = counselorId;
         S.ConnectedAt = now;
-        S.WaitSeconds = S.QueuedAt is { } q ? (now - q).TotalSeconds : null;
-        Record(TimelineKind.Connected, S.QueueKey, counselorId);
+        S.WaitSeconds ??= S.QueuedAt is { } q ? (now - q).TotalSeconds : null;
+        Record(callback ? TimelineKind.CallbackDialled : TimelineKind.Connected, S.QueueKey, counselorId);
         await SaveAsync();
-        await SafeTelephonyAsync(ct => telephony.ConnectCounselorAsync(Id, counselorId, ct));
+        if (callback)
+        {
+            await SafeTelephonyAsync(ct => telephony.CallBackCallerAsync(Id, S.Caller!, counselorId, ct));
+        }
+        else
+        {
+            await SafeTelephonyAsync(ct => telephony.ConnectCounselorAsync(Id, counselorId, ct));
+        }
+
         logger.LogInformation("Call {CallId} connected to counsellor {CounselorId}", Id, counselorId);
     }
 
@@ -257,10 +324,24 @@ public sealed class CallGrain(
         await SaveAsync();
     }
 
+    /// <summary>The counsellor's leg dropped while the caller is still there: back to the front of the queue.</summary>
+    private async Task RequeueAtFrontAsync(string counselorId)
+    {
+        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id);
+        S.Status = CallStatus.Queued;
+        S.CounselorId = null;
+        Record(TimelineKind.Requeued, S.QueueKey, counselorId);
+        await GrainFactory.GetGrain<IQueueGrain>(S.QueueKey!).EnqueueAsync(ToQueued() with { AtFront = true });
+        logger.LogWarning("Call {CallId}: counsellor {CounselorId} dropped; caller back at the front of {QueueKey}", Id, counselorId, S.QueueKey);
+    }
+
     private async Task CallerLeftAsync(DateTimeOffset occurredAt)
     {
         switch (S.Status)
         {
+            case CallStatus.CallbackPending:
+                // Expected: the caller hangs up after asking for a callback; the place is kept.
+                break;
             case CallStatus.Connected:
                 await EndConnectedAsync(occurredAt, "caller");
                 break;
@@ -315,6 +396,7 @@ public sealed class CallGrain(
         CallStatus.InIvr => new CallInstruction(InstructionKind.PlayMenu, S.CentreId!, null, null),
         CallStatus.Queued or CallStatus.Offered or CallStatus.Connected =>
             new CallInstruction(InstructionKind.WaitInQueue, S.CentreId!, S.QueueKey, $"call-{Id}"),
+        CallStatus.CallbackPending => new CallInstruction(InstructionKind.CallbackConfirmed, S.CentreId!, S.QueueKey, null),
         _ => new CallInstruction(InstructionKind.HangUp, S.CentreId ?? string.Empty, S.QueueKey, null),
     };
 
@@ -376,5 +458,5 @@ public sealed class CallGrain(
 
     private CallSnapshot Snapshot() => new(
         Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,
-        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline]);
+        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings]);
 }

@@ -25,4 +25,5 @@ public sealed class CallState
     [Id(16)] public List<TimelineEntry> Timeline { get; set; } = [];
     /// <summary>Provider event keys already applied, so a re-delivered webhook changes nothing.</summary>
     [Id(17)] public HashSet<string> AppliedKeys { get; set; } = [];
+    [Id(18)] public List<RecordingInfo> Recordings { get; set; } = [];
 }

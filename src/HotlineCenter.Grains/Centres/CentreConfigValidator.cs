@@ -136,6 +136,30 @@ public static class CentreConfigValidator
             errors.Add($"IVR digits '{dup.Key}' are used more than once");
         }
 
+        Range(errors, "centre:", "callbackOfferAfterSeconds", c.CallbackOfferAfterSeconds, 0, 3600);
+        Range(errors, "centre:", "announceIntervalSeconds", c.AnnounceIntervalSeconds, 15, 600);
+        var p = c.Prompts;
+        foreach (var (name, text) in new[]
+        {
+            ("greeting", p.Greeting), ("recordingNotice", p.RecordingNotice), ("menu", p.Menu), ("invalidChoice", p.InvalidChoice),
+            ("pleaseHold", p.PleaseHold), ("callbackOffer", p.CallbackOffer), ("callbackConfirmed", p.CallbackConfirmed),
+            ("positionAnnouncement", p.PositionAnnouncement), ("voice", p.Voice), ("language", p.Language),
+        })
+        {
+            if (string.IsNullOrWhiteSpace(text) || text.Length > 1000)
+            {
+                errors.Add($"prompt {name} must be 1–1000 characters");
+            }
+        }
+
+        foreach (var (name, url) in new[] { ("holdMusicUrl", p.HoldMusicUrl), ("selfHelpAudioUrl", p.SelfHelpAudioUrl), ("greetingAudioUrl", p.GreetingAudioUrl) })
+        {
+            if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttps))
+            {
+                errors.Add($"prompt {name} must be an absolute https URL");
+            }
+        }
+
         return errors;
     }
 

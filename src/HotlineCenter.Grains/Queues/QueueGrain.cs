@@ -92,6 +92,8 @@ public sealed class QueueGrain(
             Sequence = ++S.ArrivalSequence,
             RequiredSkill = call.RequiredSkill,
             Language = call.Language,
+            AtFront = call.AtFront,
+            IsCallback = call.IsCallback,
         });
         // One write covers the new entry and any offer made for it, before the call is answered or anyone rung.
         var offered = await ReserveAndSaveAsync(config, mustSave: true);
@@ -223,6 +225,37 @@ public sealed class QueueGrain(
         entry.NextOverflowAt = time.Now + options.Value.OverflowRetryInterval;
         var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: true) : [];
         await AnnounceOffersAsync(offered, S.Config);
+        Publish();
+    }
+
+    public async Task RingFailedAsync(string callId, string counselorId)
+    {
+        var entry = S.Waiting.Find(w => w.CallId == callId);
+        if (entry is null || entry.OfferedTo != counselorId)
+        {
+            return;
+        }
+
+        // Same path as a ring timeout, only sooner: the counsellor decides the race with a late accept.
+        entry.OfferDeadline = time.Now;
+        if (await ExpireOffersAsync(time.Now) && S.Config is { } config)
+        {
+            var offered = await ReserveAndSaveAsync(config, mustSave: true);
+            await AnnounceOffersAsync(offered, config);
+            Publish();
+        }
+    }
+
+    public async Task MarkCallbackAsync(string callId)
+    {
+        var entry = S.Waiting.Find(w => w.CallId == callId);
+        if (entry is null || entry.IsCallback)
+        {
+            return;
+        }
+
+        entry.IsCallback = true;
+        await SaveAsync();
         Publish();
     }
 
@@ -454,7 +487,7 @@ public sealed class QueueGrain(
         S.Config ?? throw new HotlineRuleException("queue.not-configured", $"Queue '{Key}' is not configured.");
 
     private static RoutableCall ToRoutable(WaitingEntry w) =>
-        new(w.CallId, w.IsCrisis, w.BasePriority, w.FirstQueuedAt, w.Sequence, w.RequiredSkill, w.Language, w.DeclinedBy);
+        new(w.CallId, w.IsCrisis, w.BasePriority, w.FirstQueuedAt, w.Sequence, w.RequiredSkill, w.Language, w.DeclinedBy, w.AtFront);
 
     /// <summary>1-based place in the serving order, counted in one pass (enqueue is a hot path).</summary>
     private int Position(string callId)
@@ -526,7 +559,7 @@ public sealed class QueueGrain(
         var views = ordered.Select((r, i) =>
         {
             var w = byId[r.CallId];
-            return new WaitingCallView(w.CallId, i + 1, w.IsCrisis, RoutingPolicy.EffectivePriority(r, config!, now), w.FirstQueuedAt, w.OfferedTo, w.OverflowRequestedAt is not null);
+            return new WaitingCallView(w.CallId, i + 1, w.IsCrisis, RoutingPolicy.EffectivePriority(r, config!, now), w.FirstQueuedAt, w.OfferedTo, w.OverflowRequestedAt is not null, w.IsCallback, w.AtFront);
         }).ToImmutableArray();
         var today = DateOnly.FromDateTime(now.ToOffset(ChinaStandardTime).DateTime);
         var fresh = S.CountersDay == today;

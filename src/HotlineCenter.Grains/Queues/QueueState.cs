@@ -38,4 +38,7 @@ public sealed class WaitingEntry
     /// <summary>Earliest time another overflow may be tried (after a failed one).</summary>
     [Id(11)] public DateTimeOffset? NextOverflowAt { get; set; }
     [Id(12)] public bool OverflowUnavailableReported { get; set; }
+    [Id(13)] public bool AtFront { get; set; }
+    /// <summary>The caller hung up after asking to be called back; offering it means dialling them.</summary>
+    [Id(14)] public bool IsCallback { get; set; }
 }

@@ -12,7 +12,8 @@ public sealed record RoutableCall(
     long ArrivalSequence,
     string? RequiredSkill,
     string? Language,
-    IReadOnlySet<string> DeclinedBy);
+    IReadOnlySet<string> DeclinedBy,
+    bool AtFront = false);
 
 /// <summary>One decision: offer this call to this counsellor.</summary>
 public readonly record struct Assignment(string CallId, string CounselorId);
@@ -45,6 +46,12 @@ public static class RoutingPolicy
         if (a.IsCrisis != b.IsCrisis)
         {
             return a.IsCrisis ? -1 : 1;
+        }
+
+        // A caller whose counsellor's line dropped mid-call goes back to the front, not the end.
+        if (a.AtFront != b.AtFront)
+        {
+            return a.AtFront ? -1 : 1;
         }
 
         var byPriority = EffectivePriority(b, config, now).CompareTo(EffectivePriority(a, config, now));

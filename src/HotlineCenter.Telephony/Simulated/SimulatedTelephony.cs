@@ -44,6 +44,13 @@ public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.Hotline
         return Task.CompletedTask;
     }
 
+    public Task CallBackCallerAsync(string callId, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
+    {
+        // The simulated caller always answers: bridge at once.
+        _legs[counselorId] = new SimulatedLeg(callId, counselorId, "bridged", time.Now);
+        return Task.CompletedTask;
+    }
+
     public Task HangUpAsync(string callId, CancellationToken cancellationToken)
     {
         foreach (var (counselorId, leg) in _legs)

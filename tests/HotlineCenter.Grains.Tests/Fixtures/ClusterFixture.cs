@@ -76,6 +76,9 @@ public sealed class RecordingTelephony : ITelephonyPort
 
     public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Add("hang-up", callId, null);
 
+    public Task CallBackCallerAsync(string callId, HotlineCenter.Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
+        Add("call-back", callId, counselorId);
+
     public IReadOnlyList<(string Action, string? CounselorId)> For(string callId) =>
         Requests.Where(r => r.CallId == callId).Select(r => (r.Action, r.CounselorId)).ToList();
 

@@ -62,7 +62,7 @@ public sealed class Scenario(ClusterFixture fixture, string centreId)
     public async Task<ICallGrain> PlaceCallAsync(string name, string digits)
     {
         var call = Call(name);
-        await call.ArriveAsync(new CallArrival(CentreId, "test", new CallerRef("hash-" + name, "138****0000"), NextKey()));
+        await call.ArriveAsync(new CallArrival(CentreId, "test", new CallerRef("hash-" + name, "138****0000", "enc-" + name), NextKey()));
         await call.ChooseAsync(new IvrChoice(digits, NextKey()));
         return call;
     }
