@@ -30,6 +30,20 @@ public sealed class CallerIdentityProtectorTests
         Assert.DoesNotContain("13800138000", one.CallerHash);
     }
 
+    [Fact]
+    public void Encrypted_number_reveals_only_with_the_same_key_and_never_contains_the_digits()
+    {
+        var protector = Protector("k-0123456789-0123456789-0123456789");
+
+        var caller = protector.Protect("+8613800138000");
+
+        Assert.DoesNotContain("13800138000", caller.EncryptedNumber);
+        Assert.Equal("+8613800138000", protector.RevealForDialling(caller));
+        Assert.Null(Protector("x-0123456789-0123456789-0123456789").RevealForDialling(caller));
+        Assert.Null(protector.RevealForDialling(caller with { EncryptedNumber = "not base64!" }));
+        Assert.NotEqual(caller.EncryptedNumber, protector.Protect("+8613800138000").EncryptedNumber);
+    }
+
     [Theory]
     [InlineData("+8613800138000", "+86138****8000")]
     [InlineData("13800138000", "138****8000")]
