@@ -1,0 +1,44 @@
+using System.Globalization;
+using HotlineCenter.Abstractions.Calls;
+
+namespace HotlineCenter.Telephony.Twilio;
+
+/// <summary>
+/// Translates Twilio status callbacks into provider-neutral events with idempotency keys. Pure code: the
+/// same callback delivered twice yields the same key, and unknown statuses yield nothing (tolerated).
+/// </summary>
+public static class TwilioEventTranslator
+{
+    private static readonly HashSet<string> Terminal = new(StringComparer.Ordinal) { "completed", "busy", "failed", "no-answer", "canceled" };
+
+    /// <summary>The caller's own leg (the hotline number's status callback).</summary>
+    public static ProviderEvent? CallerLeg(string callSid, string? callStatus, string? timestamp)
+    {
+        if (callStatus is null || !Terminal.Contains(callStatus))
+        {
+            return null;
+        }
+
+        // Any terminal status ends the caller's leg exactly once, whichever arrives first.
+        return new ProviderEvent(ProviderEventKind.CallerHungUp, $"{callSid}:caller-ended", ParseTimestamp(timestamp), null);
+    }
+
+    /// <summary>A counsellor's leg rung into the caller's conference.</summary>
+    public static ProviderEvent? CounselorLeg(string legSid, string counselorId, string? callStatus, string? timestamp)
+    {
+        var at = ParseTimestamp(timestamp);
+        return callStatus switch
+        {
+            "in-progress" or "answered" => new ProviderEvent(ProviderEventKind.CounselorAnswered, $"{legSid}:answered", at, counselorId),
+            "busy" or "failed" or "no-answer" or "canceled" => new ProviderEvent(ProviderEventKind.CounselorNoAnswer, $"{legSid}:not-answered", at, counselorId),
+            "completed" => new ProviderEvent(ProviderEventKind.CounselorHungUp, $"{legSid}:completed", at, counselorId),
+            _ => null,
+        };
+    }
+
+    /// <summary>Twilio's RFC 2822 <c>Timestamp</c>; the receipt time when absent or unreadable.</summary>
+    public static DateTimeOffset ParseTimestamp(string? timestamp) =>
+        timestamp is not null && DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at
+            : default;
+}

@@ -1,0 +1,50 @@
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Telephony.Twilio;
+
+namespace HotlineCenter.Telephony.Tests;
+
+public sealed class TwilioEventTranslatorTests
+{
+    [Theory]
+    [InlineData("completed")]
+    [InlineData("busy")]
+    [InlineData("no-answer")]
+    [InlineData("canceled")]
+    [InlineData("failed")]
+    public void Any_terminal_caller_status_is_one_hang_up_with_one_key(string status)
+    {
+        var ev = TwilioEventTranslator.CallerLeg("CA1", status, "Tue, 24 Nov 2026 08:00:00 +0000");
+
+        Assert.NotNull(ev);
+        Assert.Equal(ProviderEventKind.CallerHungUp, ev.Kind);
+        Assert.Equal("CA1:caller-ended", ev.EventKey);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero), ev.OccurredAt);
+    }
+
+    [Theory]
+    [InlineData("ringing")]
+    [InlineData("in-progress")]
+    [InlineData("queued")]
+    [InlineData("some-future-status")]
+    [InlineData(null)]
+    public void Non_terminal_or_unknown_caller_status_changes_nothing(string? status) =>
+        Assert.Null(TwilioEventTranslator.CallerLeg("CA1", status, null));
+
+    [Theory]
+    [InlineData("in-progress", ProviderEventKind.CounselorAnswered)]
+    [InlineData("no-answer", ProviderEventKind.CounselorNoAnswer)]
+    [InlineData("busy", ProviderEventKind.CounselorNoAnswer)]
+    [InlineData("completed", ProviderEventKind.CounselorHungUp)]
+    public void Counsellor_leg_statuses_map_to_neutral_events(string status, ProviderEventKind kind)
+    {
+        var ev = TwilioEventTranslator.CounselorLeg("CA2", "c-wang", status, null);
+
+        Assert.Equal(kind, ev!.Kind);
+        Assert.Equal("c-wang", ev.CounselorId);
+        Assert.Equal(ev.EventKey, TwilioEventTranslator.CounselorLeg("CA2", "c-wang", status, null)!.EventKey);
+    }
+
+    [Fact]
+    public void Unreadable_timestamp_is_tolerated() =>
+        Assert.Equal(default, TwilioEventTranslator.ParseTimestamp("yesterday-ish"));
+}
