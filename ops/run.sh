@@ -77,10 +77,14 @@ done
 cat <<MSG
 
   HotlineCenter is running: http://127.0.0.1:$port/
-  Demo centre xa-12356 (西安市12356心理援助热线): queues 综合咨询 / 青少年 / 备用坐席,
-  counsellors c-wang c-li c-zhang c-liu c-chen c-yang c-zhao c-huang, supervisor s-zhou.
-  Sign-in and roles come with the consoles issue; until then the demo page is served on loopback only
-  and needs no login. Redis data: $data/redis (append-only, fsync always). Ctrl-C stops everything.
+  Demo centre xa-12356 (西安市12356心理援助热线): queues 综合咨询 / 青少年 / 备用坐席.
+
+  Demo sign-ins (password for all: hotline-12356):
+    s-zhou   值班督导 supervisor — the live centre page with the demo call controls
+    admin    administrator      auditor  auditor
+    c-wang c-li c-zhang c-liu c-chen c-yang c-zhao c-huang   counsellors
+
+  Redis data: $data/redis (append-only, fsync always). Ctrl-C stops everything.
 
 MSG
 wait "$web"

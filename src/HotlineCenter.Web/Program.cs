@@ -10,6 +10,7 @@ builder.AddHotlineSilo();
 builder.AddHotlineTelephony();
 builder.AddHotlineHealthChecks();
 builder.AddHotlineApi();
+builder.AddHotlineAuth();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineConsole();
 builder.AddHotlineDemo();
@@ -19,6 +20,7 @@ var app = builder.Build();
 app.UseHotlinePipeline();
 app.MapHotlineHealthChecks();
 app.MapCultureEndpoints();
+app.MapAccountEndpoints();
 app.MapDemoApi();
 app.MapHotlineConsole();
 

@@ -24,16 +24,18 @@ public sealed class ConsolePageTests(SharedHostFixture fixture)
     {
         // Its own client without a cookie jar, so the other tests keep the default language.
         using var client = fixture.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
-        var set = await client.GetAsync("/culture?name=en&redirect=/");
+        var set = await client.GetAsync("/culture?name=en&redirect=/login");
         Assert.Equal(HttpStatusCode.Redirect, set.StatusCode);
         var cookie = set.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".AspNetCore.Culture", StringComparison.Ordinal));
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/login");
         request.Headers.Add("Cookie", cookie.Split(';')[0]);
         var html = await (await client.SendAsync(request)).Content.ReadAsStringAsync();
+        var chinese = await client.GetStringAsync("/login");
 
         Assert.Contains("Contact Centre", html);
-        Assert.Contains("Counsellors", html);
+        Assert.Contains("User name", html);
+        Assert.Contains("用户名", chinese);
     }
 
     [Theory]

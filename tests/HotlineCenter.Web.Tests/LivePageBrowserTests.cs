@@ -39,11 +39,22 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
         await _host.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Crisis_call_placed_from_the_page_is_accepted_ended_and_wrapped_up_with_live_updates()
+    /// <summary>Signs in through the real form, as a supervisor would at the start of a shift.</summary>
+    private async Task<IPage> SignedInPageAsync(string username = "s-zhou")
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
         await page.GotoAsync(_baseUrl);
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", SignIn.DemoPassword);
+        await page.Locator("[data-testid=login-submit]").ClickAsync();
+        return page;
+    }
+
+    [Fact]
+    public async Task Crisis_call_placed_from_the_page_is_accepted_ended_and_wrapped_up_with_live_updates()
+    {
+        var page = await SignedInPageAsync();
         await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 
         var wang = page.Locator("[data-testid=counselor-c-wang]");
@@ -80,8 +91,7 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Page_switches_to_english_and_back()
     {
-        var page = await _browser.NewPageAsync();
-        await page.GotoAsync(_baseUrl);
+        var page = await SignedInPageAsync();
         await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 
         await page.Locator("[data-testid=language-switch]").ClickAsync();

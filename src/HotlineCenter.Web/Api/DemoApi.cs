@@ -27,7 +27,8 @@ public static class DemoApi
             return app;
         }
 
-        var api = app.MapGroup("/api").DisableAntiforgery();
+        // JSON API for scripts and tests: cookie-authenticated supervisors; SameSite=Strict cookies stand in for antiforgery.
+        var api = app.MapGroup("/api").DisableAntiforgery().RequireAuthorization(Hosting.AuthSetup.SupervisorPolicy);
 
         api.MapPost("/demo/calls", async (PlaceCallRequest body, DeskService desk, IOptions<DemoOptions> demo) =>
         {

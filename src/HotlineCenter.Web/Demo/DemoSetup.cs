@@ -1,3 +1,4 @@
+using HotlineCenter.Abstractions.Accounts;
 using HotlineCenter.Abstractions.Centres;
 
 namespace HotlineCenter.Web.Demo;
@@ -13,6 +14,9 @@ public sealed class DemoOptions
 
     /// <summary>The centre the first page shows.</summary>
     public string CentreId { get; set; } = DemoCentre.Id;
+
+    /// <summary>Password of every seeded demo account (printed by ops/run.sh; never for real accounts).</summary>
+    public string Password { get; set; } = "hotline-12356";
 }
 
 public static class DemoSetup
@@ -27,7 +31,11 @@ public static class DemoSetup
 }
 
 /// <summary>Seeds the demo centre once: a second run finds it and keeps everything as it was.</summary>
-public sealed class DemoSeeder(IGrainFactory grains, Microsoft.Extensions.Options.IOptions<DemoOptions> options, ILogger<DemoSeeder> logger) : IHostedService
+public sealed class DemoSeeder(
+    IGrainFactory grains,
+    HotlineCenter.Web.Accounts.AccountService accounts,
+    Microsoft.Extensions.Options.IOptions<DemoOptions> options,
+    ILogger<DemoSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,6 +44,7 @@ public sealed class DemoSeeder(IGrainFactory grains, Microsoft.Extensions.Option
             return;
         }
 
+        await SeedAccountsAsync();
         var centre = grains.GetGrain<ICentreGrain>(DemoCentre.Id);
         if (await centre.GetConfigAsync() is not null)
         {
@@ -55,4 +64,21 @@ public sealed class DemoSeeder(IGrainFactory grains, Microsoft.Extensions.Option
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Demo accounts for every role; existing accounts are left as they are.</summary>
+    private async Task SeedAccountsAsync()
+    {
+        var staff = DemoCentre.Counselors
+            .Select(c => (c.Id, c.Profile.DisplayName, Roles: new[] { StaffRole.Counsellor }, CounselorId: (string?)c.Id))
+            .Append((DemoCentre.Supervisor.SupervisorId, DemoCentre.Supervisor.DisplayName, [StaffRole.Supervisor], null))
+            .Append(("admin", "系统管理员", [StaffRole.Admin], null))
+            .Append(("auditor", "审计员", [StaffRole.Auditor], null));
+        foreach (var (username, name, roles, counselorId) in staff)
+        {
+            if (await grains.GetGrain<IUserAccountGrain>(username).GetAsync() is null)
+            {
+                await accounts.CreateAsync(username, name, roles, DemoCentre.Id, counselorId, options.Value.Password);
+            }
+        }
+    }
 }

@@ -67,6 +67,7 @@ public sealed class SharedHostFixture : IAsyncLifetime
     {
         Client = Host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await Eventually.MatchesAsync(async () => (await Client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
+        await SignIn.AsAsync(Client, "s-zhou");
     }
 
     public async Task DisposeAsync() => await Host.DisposeAsync();

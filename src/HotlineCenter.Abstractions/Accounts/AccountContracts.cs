@@ -1,0 +1,67 @@
+using System.Collections.Immutable;
+
+namespace HotlineCenter.Abstractions.Accounts;
+
+/// <summary>What a member of staff may do (domain.md §2).</summary>
+[GenerateSerializer]
+public enum StaffRole
+{
+    Counsellor = 0,
+    Supervisor = 1,
+    Admin = 2,
+    Auditor = 3,
+}
+
+/// <summary>A staff account to create; the password arrives already hashed by the web layer.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.new-user-account")]
+public sealed record NewUserAccount(
+    [property: Id(0)] string DisplayName,
+    [property: Id(1)] ImmutableArray<StaffRole> Roles,
+    [property: Id(2)] string CentreId,
+    [property: Id(3)] string? CounselorId,
+    [property: Id(4)] string PasswordHash);
+
+/// <summary>An account as the rest of the system sees it (never the hash).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.user-account-view")]
+public sealed record UserAccountView(
+    [property: Id(0)] string Username,
+    [property: Id(1)] string DisplayName,
+    [property: Id(2)] ImmutableArray<StaffRole> Roles,
+    [property: Id(3)] string CentreId,
+    [property: Id(4)] string? CounselorId,
+    [property: Id(5)] bool Disabled,
+    [property: Id(6)] DateTimeOffset? LockedUntil);
+
+/// <summary>What sign-in needs to check a password: the stored hash and whether the account may sign in.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.sign-in-check")]
+public sealed record SignInCheck(
+    [property: Id(0)] UserAccountView Account,
+    [property: Id(1)] string PasswordHash);
+
+/// <summary>A staff account, keyed by user name. The web layer hashes and verifies passwords.</summary>
+[Alias("hotline.user-account")]
+public interface IUserAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the account; a rule error if it exists already.</summary>
+    [Alias("create")]
+    Task<UserAccountView> CreateAsync(NewUserAccount account);
+
+    /// <summary>The account, or null when there is none.</summary>
+    [Alias("get"), ReadOnly]
+    Task<UserAccountView?> GetAsync();
+
+    /// <summary>The stored hash and state, or null when there is no such account.</summary>
+    [Alias("sign-in-check"), ReadOnly]
+    Task<SignInCheck?> GetSignInCheckAsync();
+
+    /// <summary>Counts a failed attempt (locking the account after too many) or clears the count on success.</summary>
+    [Alias("record-sign-in")]
+    Task<UserAccountView> RecordSignInAsync(bool succeeded);
+
+    /// <summary>Replaces the password hash (e.g. after a rehash to a newer format).</summary>
+    [Alias("set-password-hash")]
+    Task SetPasswordHashAsync(string passwordHash);
+}

@@ -1,0 +1,113 @@
+using HotlineCenter.Abstractions.Accounts;
+using Microsoft.Extensions.Logging;
+
+namespace HotlineCenter.Grains.Accounts;
+
+[GenerateSerializer]
+[Alias("hotline.user-account-state")]
+public sealed class UserAccountState
+{
+    [Id(0)] public string? DisplayName { get; set; }
+    [Id(1)] public List<StaffRole> Roles { get; set; } = [];
+    [Id(2)] public string CentreId { get; set; } = string.Empty;
+    [Id(3)] public string? CounselorId { get; set; }
+    [Id(4)] public string PasswordHash { get; set; } = string.Empty;
+    [Id(5)] public int FailedAttempts { get; set; }
+    [Id(6)] public DateTimeOffset? LockedUntil { get; set; }
+    [Id(7)] public bool Disabled { get; set; }
+}
+
+/// <summary>A staff account: roles, the password hash, and the lockout counter.</summary>
+public sealed class UserAccountGrain(
+    [PersistentState("account", StorageNames.Hotline)] IPersistentState<UserAccountState> state,
+    HotlineTime time,
+    ILogger<UserAccountGrain> logger) : Grain, IUserAccountGrain
+{
+    private string Username => this.GetPrimaryKeyString();
+
+    private bool Exists => state.State.DisplayName is not null;
+
+    public async Task<UserAccountView> CreateAsync(NewUserAccount account)
+    {
+        Keys.RequireId(Username, "user name");
+        Keys.RequireId(account.CentreId, "centre");
+        if (Exists)
+        {
+            throw new HotlineRuleException("account.exists", $"Account '{Username}' exists already.");
+        }
+
+        if (string.IsNullOrWhiteSpace(account.DisplayName) || account.DisplayName.Length > 100
+            || account.Roles.IsDefaultOrEmpty || string.IsNullOrEmpty(account.PasswordHash))
+        {
+            throw new HotlineRuleException("account.invalid", "An account needs a display name (1–100 characters), at least one role and a password.");
+        }
+
+        if (account.Roles.Contains(StaffRole.Counsellor) && !Keys.IsValidId(account.CounselorId))
+        {
+            throw new HotlineRuleException("account.invalid", "A counsellor account must name its counsellor id.");
+        }
+
+        state.State = new UserAccountState
+        {
+            DisplayName = account.DisplayName,
+            Roles = [.. account.Roles.Distinct()],
+            CentreId = account.CentreId,
+            CounselorId = account.CounselorId,
+            PasswordHash = account.PasswordHash,
+        };
+        await state.WriteStateAsync();
+        logger.LogInformation("Account {Username} created with roles {Roles}", Username, string.Join(",", state.State.Roles));
+        return View();
+    }
+
+    public Task<UserAccountView?> GetAsync() => Task.FromResult(Exists ? View() : null);
+
+    public Task<SignInCheck?> GetSignInCheckAsync() =>
+        Task.FromResult(Exists ? new SignInCheck(View(), state.State.PasswordHash) : null);
+
+    public async Task<UserAccountView> RecordSignInAsync(bool succeeded)
+    {
+        if (!Exists)
+        {
+            throw new HotlineRuleException("account.unknown", $"No account '{Username}'.");
+        }
+
+        var now = time.Now;
+        if (succeeded)
+        {
+            state.State.FailedAttempts = 0;
+            state.State.LockedUntil = null;
+        }
+        else if (!LockoutPolicy.IsLocked(state.State.LockedUntil, now))
+        {
+            (state.State.FailedAttempts, state.State.LockedUntil) = LockoutPolicy.AfterFailure(state.State.FailedAttempts, now);
+            if (state.State.LockedUntil is not null)
+            {
+                logger.LogWarning("Account {Username} locked after repeated failed sign-ins", Username);
+            }
+        }
+
+        await state.WriteStateAsync();
+        return View();
+    }
+
+    public async Task SetPasswordHashAsync(string passwordHash)
+    {
+        if (!Exists || string.IsNullOrEmpty(passwordHash))
+        {
+            throw new HotlineRuleException("account.unknown", $"No account '{Username}'.");
+        }
+
+        state.State.PasswordHash = passwordHash;
+        await state.WriteStateAsync();
+    }
+
+    private UserAccountView View() => new(
+        Username,
+        state.State.DisplayName!,
+        [.. state.State.Roles],
+        state.State.CentreId,
+        state.State.CounselorId,
+        state.State.Disabled,
+        LockoutPolicy.IsLocked(state.State.LockedUntil, time.Now) ? state.State.LockedUntil : null);
+}

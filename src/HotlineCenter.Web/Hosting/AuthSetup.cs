@@ -1,0 +1,96 @@
+using HotlineCenter.Abstractions.Accounts;
+using HotlineCenter.Web.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Mvc;
+using StackExchange.Redis;
+
+namespace HotlineCenter.Web.Hosting;
+
+public sealed record LoginForm(string? Username, string? Password, string? ReturnUrl);
+
+public static class AuthSetup
+{
+    /// <summary>Supervisors and administrators: the live centre view and the demo controls.</summary>
+    public const string SupervisorPolicy = "supervisor";
+
+    /// <summary>
+    /// Cookie sign-in with an idle timeout (<c>Auth:IdleTimeout</c>, default 30 min, sliding), roles from the
+    /// account grain, and data-protection keys in Redis so that any node accepts any node's cookie.
+    /// </summary>
+    public static WebApplicationBuilder AddHotlineAuth(this WebApplicationBuilder builder)
+    {
+        var idle = builder.Configuration.GetValue("Auth:IdleTimeout", TimeSpan.FromMinutes(30));
+        if (idle < TimeSpan.FromMinutes(1) || idle > TimeSpan.FromHours(12))
+        {
+            throw new InvalidOperationException("Auth:IdleTimeout must be between 00:01:00 and 12:00:00.");
+        }
+
+        builder.Services.AddDataProtection()
+            .SetApplicationName("hotlinecenter")
+            .PersistKeysToStackExchangeRedis(
+                () => ConnectionMultiplexer.Connect(builder.Configuration.GetConnectionString("Redis")!).GetDatabase(),
+                "hotline:data-protection-keys");
+        builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "hotline.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = idle;
+                o.SlidingExpiration = true;
+                o.LoginPath = "/login";
+                o.AccessDeniedPath = "/denied";
+
+                // APIs answer 401/403; only page requests are redirected to the sign-in page.
+                o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)));
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddSingleton<AccountService>();
+        return builder;
+    }
+
+    public static WebApplication MapAccountEndpoints(this WebApplication app)
+    {
+        app.MapPost("/account/login", async ([FromForm] LoginForm form, AccountService accounts, HttpContext http) =>
+        {
+            var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password);
+            var back = SafeLocal(form.ReturnUrl);
+            if (outcome != SignInOutcome.Succeeded)
+            {
+                var error = outcome == SignInOutcome.LockedOut ? "locked" : "failed";
+                return Results.LocalRedirect($"/login?error={error}&returnUrl={Uri.EscapeDataString(back)}");
+            }
+
+            await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal!);
+            return Results.LocalRedirect(back);
+        });
+        app.MapPost("/account/logout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.LocalRedirect("/login");
+        }).RequireAuthorization();
+        return app;
+    }
+
+    /// <summary>Only same-site paths: an open redirect after sign-in would hand a phishing page our trust.</summary>
+    public static string SafeLocal(string? url) =>
+        url is { Length: > 0 } u && u.StartsWith('/') && !u.StartsWith("//", StringComparison.Ordinal) && !u.StartsWith("/\\", StringComparison.Ordinal) ? u : "/";
+
+    private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/_blazor"))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,25 @@
+using HotlineCenter.Grains.Accounts;
+
+namespace HotlineCenter.Grains.Tests.Routing;
+
+public sealed class LockoutPolicyTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 3, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Fifth_failure_locks_for_fifteen_minutes_and_resets_the_count()
+    {
+        Assert.Equal((4, (DateTimeOffset?)null), LockoutPolicy.AfterFailure(3, Now));
+        Assert.Equal((0, (DateTimeOffset?)Now.AddMinutes(15)), LockoutPolicy.AfterFailure(4, Now));
+    }
+
+    [Fact]
+    public void Lock_holds_until_its_time_then_lifts()
+    {
+        var until = Now.AddMinutes(15);
+
+        Assert.True(LockoutPolicy.IsLocked(until, Now.AddMinutes(14)));
+        Assert.False(LockoutPolicy.IsLocked(until, until));
+        Assert.False(LockoutPolicy.IsLocked(null, Now));
+    }
+}
