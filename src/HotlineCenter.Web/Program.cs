@@ -21,6 +21,7 @@ app.UseHotlinePipeline();
 app.MapHotlineHealthChecks();
 app.MapCultureEndpoints();
 app.MapAccountEndpoints();
+app.MapTelephonyWebhooks();
 app.MapDemoApi();
 app.MapHotlineConsole();
 

@@ -1,4 +1,5 @@
 using HotlineCenter.Telephony;
+using HotlineCenter.Telephony.Twilio;
 
 namespace HotlineCenter.Web.Hosting;
 
@@ -8,5 +9,16 @@ public static class TelephonySetup
     {
         builder.Services.AddHotlineTelephony(builder.Configuration);
         return builder;
+    }
+
+    /// <summary>Twilio's webhooks, when Twilio is the provider (the simulated provider needs none).</summary>
+    public static WebApplication MapTelephonyWebhooks(this WebApplication app)
+    {
+        if (TelephonyServiceCollectionExtensions.IsTwilio(app.Configuration))
+        {
+            app.MapTwilioWebhooks();
+        }
+
+        return app;
     }
 }

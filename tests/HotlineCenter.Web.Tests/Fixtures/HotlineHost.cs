@@ -14,7 +14,7 @@ namespace HotlineCenter.Web.Tests.Fixtures;
 /// ops/test.sh starts (HOTLINE_TEST_REDIS). Each host gets its own Orleans ports; hosts that share a
 /// <paramref name="serviceId"/> share their stored state, as two runs of the same deployment would.
 /// </summary>
-public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null, bool seedDemo = true) : WebApplicationFactory<Program>
+public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null, bool seedDemo = true, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public static string Redis =>
         Environment.GetEnvironmentVariable("HOTLINE_TEST_REDIS")
@@ -42,6 +42,11 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Routing:TickInterval", "00:00:00.020");
         builder.UseSetting("Routing:FeedInterval", "00:00:00.050");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (clock is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(new HotlineTime(clock)));

@@ -1,0 +1,133 @@
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Telephony.Identity;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace HotlineCenter.Telephony.Twilio;
+
+/// <summary>
+/// The core's telephony requests carried out on Twilio: a counsellor is rung by adding them as a participant
+/// of the caller's conference (<c>call-{CallSid}</c>), on their phone or in the browser softphone; a callback
+/// is a new outbound call that joins the same conference. Every REST call runs on <see cref="TwilioCommandQueue"/>.
+/// </summary>
+public sealed class TwilioTelephonyPort(
+    TwilioCommandQueue commands,
+    TwilioRestClient rest,
+    IGrainFactory grains,
+    CallerIdentityProtector identity,
+    IOptions<TwilioOptions> options,
+    ILogger<TwilioTelephonyPort> logger) : ITelephonyPort
+{
+    public string Name => "twilio";
+
+    public static string Conference(string callId) => $"call-{callId}";
+
+    public static string CounselorLabel(string counselorId) => $"counselor-{counselorId}";
+
+    public Task RingCounselorAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken) =>
+        commands.PostAsync($"ring {counselorId} for {callId}", async ct =>
+        {
+            try
+            {
+                var profile = (await grains.GetGrain<ICounselorGrain>(counselorId).GetAsync()).Profile;
+                var to = profile?.Device is { Kind: DeviceKind.Phone, PhoneNumber: { } number } ? number : $"client:{counselorId}";
+                var urls = new TwilioUrls(options.Value.PublicBaseUrl);
+                await rest.AddParticipantAsync(Conference(callId), new AddParticipantRequest(options.Value.PhoneNumber, to)
+                {
+                    Label = CounselorLabel(counselorId),
+                    StartConferenceOnEnter = true,
+                    EndConferenceOnExit = false,
+                    Beep = false,
+                    Timeout = (int)Math.Clamp(ringTimeout.TotalSeconds, 5, 600),
+                    StatusCallback = urls.CounselorStatus(callId, counselorId),
+                    StatusCallbackEvents = ["initiated", "ringing", "answered", "completed"],
+                }, ct);
+            }
+            catch (TwilioApiException ex)
+            {
+                // The device could not even be rung: tell the call now rather than waiting out the ring timeout.
+                logger.LogWarning("Ringing counsellor {CounselorId} for call {CallId} failed: Twilio {Code}", counselorId, callId, ex.Code);
+                await grains.GetGrain<ICallGrain>(callId).ApplyAsync(new ProviderEvent(
+                    ProviderEventKind.CounselorNoAnswer, $"{callId}:{counselorId}:ring-failed:{Guid.NewGuid():N}", default, counselorId));
+            }
+        }, cancellationToken).AsTask();
+
+    public Task StopRingingAsync(string callId, string counselorId, CancellationToken cancellationToken) =>
+        commands.PostAsync($"stop ringing {counselorId}", async ct =>
+            await rest.RemoveParticipantAsync(Conference(callId), CounselorLabel(counselorId), ct), cancellationToken).AsTask();
+
+    /// <summary>On Twilio the counsellor is connected by answering their leg; nothing more to do.</summary>
+    public Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task CallBackCallerAsync(string callId, CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
+        commands.PostAsync($"call back {callId}", async ct =>
+        {
+            var number = identity.RevealForDialling(caller);
+            if (number is null)
+            {
+                logger.LogError("Call {CallId}: the callback number cannot be decrypted", callId);
+                return;
+            }
+
+            var urls = new TwilioUrls(options.Value.PublicBaseUrl);
+            var twiml = new TwimlResponse()
+                .Say("您好，这里是12356心理援助热线，您之前请求了回电，现在为您接通咨询员。", "Polly.Zhiyu", "cmn-CN")
+                .Dial(d => d.Conference(Conference(callId), new ConferenceOptions
+                {
+                    StartConferenceOnEnter = true,
+                    EndConferenceOnExit = true,
+                    Beep = false,
+                    ParticipantLabel = "caller",
+                    StatusCallback = urls.ConferenceStatus(callId),
+                    StatusCallbackEvents = ["start", "end", "join", "leave"],
+                }))
+                .ToXml();
+            await rest.CreateCallAsync(new CreateCallRequest(number, options.Value.PhoneNumber)
+            {
+                Twiml = twiml,
+                StatusCallback = urls.CallerStatus(callId),
+                StatusCallbackEvents = ["completed"],
+                Timeout = 30,
+            }, ct);
+        }, cancellationToken).AsTask();
+
+    public Task HangUpAsync(string callId, CancellationToken cancellationToken) =>
+        commands.PostAsync($"hang up {callId}", async ct =>
+        {
+            try
+            {
+                await rest.UpdateCallAsync(callId, null, null, complete: true, ct);
+            }
+            catch (TwilioApiException ex) when (ex.HttpStatus == 404)
+            {
+                // The caller's leg ended already.
+            }
+        }, cancellationToken).AsTask();
+}
+
+/// <summary>The absolute webhook URLs Twilio is told to call (signatures are checked against these).</summary>
+public sealed record TwilioUrls(string PublicBaseUrl)
+{
+    private string Base => PublicBaseUrl.TrimEnd('/') + TwilioWebhooks.Prefix;
+
+    public string Menu(int attempt) => $"{Base}/voice/menu?attempt={attempt}";
+
+    public string Wait(string callId) => $"{Base}/voice/wait?call={Uri.EscapeDataString(callId)}";
+
+    public string CallbackOffer(string callId) => $"{Base}/voice/callback-offer?call={Uri.EscapeDataString(callId)}";
+
+    public string Callback(string callId) => $"{Base}/voice/callback?call={Uri.EscapeDataString(callId)}";
+
+    public string After => $"{Base}/voice/after";
+
+    public string CallerStatus(string callId) => $"{Base}/status?call={Uri.EscapeDataString(callId)}";
+
+    public string CounselorStatus(string callId, string counselorId) =>
+        $"{Base}/counselor-status?call={Uri.EscapeDataString(callId)}&counselor={Uri.EscapeDataString(counselorId)}";
+
+    public string ConferenceStatus(string callId) => $"{Base}/conference?call={Uri.EscapeDataString(callId)}";
+
+    public string Recording(string callId) => $"{Base}/recording?call={Uri.EscapeDataString(callId)}";
+}

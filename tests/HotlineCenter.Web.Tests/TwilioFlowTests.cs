@@ -1,0 +1,192 @@
+using System.Net;
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Telephony.Twilio;
+using HotlineCenter.TwilioSimulator;
+using HotlineCenter.Web.Tests.Fixtures;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace HotlineCenter.Web.Tests;
+
+/// <summary>
+/// The real host in Twilio mode, driven over HTTP by signed webhooks in Twilio's shapes, with Twilio's
+/// REST API played by a fake on loopback.
+/// </summary>
+public sealed class TwilioFlowTests : IAsyncLifetime
+{
+    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string AuthToken = "twilio-auth-token-0123456789";
+    private const string PublicBase = "https://hotline.test";
+    private const string Hotline = "+862912356";
+    private const string Backup = "+862988880000";
+    private readonly FakeTwilioApi _api = new(AccountSid, AuthToken);
+    private HotlineHost _host = default!;
+    private TwilioDriver _twilio = default!;
+
+    public async Task InitializeAsync()
+    {
+        await _api.StartAsync();
+        _host = new HotlineHost(HotlineHost.NewServiceId(), settings: new Dictionary<string, string>
+        {
+            ["Telephony:Provider"] = "Twilio",
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiKeySid"] = "SK0123456789abcdef0123456789abcdef",
+            ["Twilio:ApiKeySecret"] = "api-key-secret-0123456789-0123456789",
+            ["Twilio:PhoneNumber"] = Hotline,
+            ["Twilio:FallbackNumber"] = Backup,
+            ["Twilio:PublicBaseUrl"] = PublicBase,
+            ["Twilio:ApiBaseUrl"] = _api.BaseUrl.ToString(),
+            ["Twilio:DefaultCentreId"] = "xa-12356",
+        });
+        var client = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        await Eventually.MatchesAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
+        await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICounselorGrain>("c-wang").GetAsync(), c => c.Profile is not null, "seeded");
+        _twilio = new TwilioDriver(client, PublicBase, AccountSid, AuthToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Call_rings_a_browser_counsellor_is_answered_and_ends_in_wrap_up()
+    {
+        var wang = _host.Grains.GetGrain<ICounselorGrain>("c-wang");
+        await wang.ChangePresenceAsync(PresenceState.Available, "test");
+        var sid = TwilioDriver.NewCallSid();
+
+        var greeting = await _twilio.IncomingAsync(sid, "+8613800138000", Hotline);
+        Assert.Equal(HttpStatusCode.OK, greeting.Status);
+        Assert.Equal(["Say", "Say", "Gather"], greeting.Twiml.Root!.Elements().Select(e => e.Name.LocalName));
+
+        var menu = await _twilio.PressAsync(greeting, sid, "+8613800138000", Hotline, "2");
+        var conference = menu.Twiml.Root!.Element("Dial")!.Element("Conference")!;
+        Assert.Equal($"call-{sid}", conference.Value);
+        Assert.Equal("false", (string?)conference.Attribute("startConferenceOnEnter"));
+        Assert.Equal("true", (string?)conference.Attribute("endConferenceOnExit"));
+        Assert.Equal("record-from-start", (string?)conference.Attribute("record"));
+        Assert.StartsWith($"{PublicBase}/webhooks/twilio/voice/wait", (string?)conference.Attribute("waitUrl"));
+
+        var ring = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.FirstOrDefault(r => r.Path == $"/Conferences/call-{sid}/Participants.json")),
+            r => r is not null,
+            "the counsellor rung into the caller's conference");
+        Assert.Equal(("client:c-wang", Hotline, "counselor-c-wang", "20"), (ring!.Field("To"), ring.Field("From"), ring.Field("Label"), ring.Field("Timeout")));
+        Assert.Equal(("true", "false"), (ring.Field("StartConferenceOnEnter"), ring.Field("EndConferenceOnExit")));
+        var legStatus = ring.Field("StatusCallback")!;
+        var leg = TwilioDriver.NewCallSid();
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _twilio.LegStatusAsync(legStatus, leg, "ringing", 1)).Status);
+        Assert.Equal(HttpStatusCode.NoContent, (await _twilio.LegStatusAsync(legStatus, leg, "in-progress", 2)).Status);
+        await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICallGrain>(sid).GetAsync(), c => c.Status == CallStatus.Connected, "connected");
+        Assert.Equal(PresenceState.OnCall, (await wang.GetAsync()).State);
+
+        var ended = await _twilio.LegStatusAsync($"{PublicBase}/webhooks/twilio/status", sid, "completed", 3);
+        var replay = await _twilio.LegStatusAsync($"{PublicBase}/webhooks/twilio/status", sid, "completed", 3);
+
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (ended.Status, replay.Status));
+        var call = await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync();
+        Assert.Equal(CallStatus.Ended, call.Status);
+        Assert.Single(call.Timeline, t => t.Kind == TimelineKind.Ended);
+        Assert.Equal("+86138****8000", call.MaskedNumber);
+        Assert.Equal(PresenceState.WrapUp, (await wang.GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task Counsellor_who_does_not_answer_is_skipped_and_the_call_rings_the_next()
+    {
+        var li = _host.Grains.GetGrain<ICounselorGrain>("c-li");
+        await li.ChangePresenceAsync(PresenceState.Available, "test");
+        var huang = _host.Grains.GetGrain<ICounselorGrain>("c-huang");
+        await huang.ChangePresenceAsync(PresenceState.Available, "test");
+        var sid = TwilioDriver.NewCallSid();
+        await _twilio.PressAsync(await _twilio.IncomingAsync(sid, "+8613900139000", Hotline), sid, "+8613900139000", Hotline, "2");
+        var first = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.FirstOrDefault(r => r.Path == $"/Conferences/call-{sid}/Participants.json")), r => r is not null, "first ring");
+
+        await _twilio.LegStatusAsync(first!.Field("StatusCallback")!, TwilioDriver.NewCallSid(), "no-answer", 1);
+
+        var second = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.Where(r => r.Path == $"/Conferences/call-{sid}/Participants.json").ToList()), r => r.Count == 2, "second ring");
+        Assert.NotEqual(first.Field("To"), second[1].Field("To"));
+        var missed = first.Field("To")!["client:".Length..];
+        Assert.Equal(PresenceState.NotResponding, (await _host.Grains.GetGrain<ICounselorGrain>(missed).GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task Crisis_option_jumps_ahead_of_a_caller_who_waited_longer()
+    {
+        var general = TwilioDriver.NewCallSid();
+        var crisis = TwilioDriver.NewCallSid();
+        await _twilio.PressAsync(await _twilio.IncomingAsync(general, "+8613700137000", Hotline), general, "+8613700137000", Hotline, "2");
+        await _twilio.PressAsync(await _twilio.IncomingAsync(crisis, "+8613600136000", Hotline), crisis, "+8613600136000", Hotline, "1");
+
+        await _host.Grains.GetGrain<ICounselorGrain>("c-zhang").ChangePresenceAsync(PresenceState.Available, "test");
+
+        var ring = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.FirstOrDefault(r => r.Path.EndsWith("/Participants.json", StringComparison.Ordinal))), r => r is not null, "a ring");
+        Assert.Equal($"/Conferences/call-{crisis}/Participants.json", ring!.Path);
+    }
+
+    [Fact]
+    public async Task Caller_hanging_up_in_the_queue_is_abandoned_with_its_wait()
+    {
+        var sid = TwilioDriver.NewCallSid();
+        await _twilio.PressAsync(await _twilio.IncomingAsync(sid, "+8613500135000", Hotline), sid, "+8613500135000", Hotline, "2");
+
+        await _twilio.LegStatusAsync($"{PublicBase}/webhooks/twilio/status", sid, "completed", 4);
+
+        var call = await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync();
+        Assert.Equal(CallStatus.Abandoned, call.Status);
+        Assert.NotNull(call.WaitSeconds);
+    }
+
+    [Fact]
+    public async Task Unsigned_forged_and_garbled_webhooks_are_refused_without_touching_calls()
+    {
+        var sid = TwilioDriver.NewCallSid();
+        var fields = _twilio.CallFields(sid, "+8613800138000", Hotline, "ringing");
+
+        var unsigned = await _twilio.PostAsync("/webhooks/twilio/voice", fields, sign: false);
+        var forged = await _twilio.PostAsync("/webhooks/twilio/voice", fields, signature: "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+        var garbled = await _twilio.PostAsync("/webhooks/twilio/voice", new Dictionary<string, string> { ["CallSid"] = "../../etc", ["From"] = "x" });
+        var badDigits = await _twilio.PostAsync("/webhooks/twilio/voice/menu?attempt=1", new Dictionary<string, string> { ["CallSid"] = sid, ["Digits"] = "<x>" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, unsigned.Status);
+        Assert.Equal(HttpStatusCode.Forbidden, forged.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, garbled.Status);
+        Assert.Contains("CallSid", garbled.Body);
+        Assert.Equal(HttpStatusCode.BadRequest, badDigits.Status);
+        Assert.Equal(CallStatus.New, (await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Replayed_incoming_webhook_is_applied_once_and_answered_the_same()
+    {
+        var sid = TwilioDriver.NewCallSid();
+
+        var first = await _twilio.IncomingAsync(sid, "+8613400134000", Hotline);
+        var again = await _twilio.IncomingAsync(sid, "+8613400134000", Hotline);
+
+        Assert.Equal(first.Body, again.Body);
+        Assert.Single((await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Timeline, t => t.Kind == TimelineKind.Arrived);
+    }
+
+    [Fact]
+    public async Task Fallback_url_always_answers_twiml_that_dials_the_backup_line()
+    {
+        var answer = await _twilio.PostAsync("/webhooks/twilio/fallback", new Dictionary<string, string>
+        {
+            ["CallSid"] = TwilioDriver.NewCallSid(),
+            ["ErrorCode"] = "11200",
+            ["ErrorUrl"] = $"{PublicBase}/webhooks/twilio/voice",
+        });
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.StartsWith("<?xml", answer.Body);
+        Assert.All(answer.Twiml.Root!.Elements("Dial"), d => Assert.Equal(Backup, d.Element("Number")!.Value));
+    }
+}
