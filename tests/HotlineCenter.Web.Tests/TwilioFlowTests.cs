@@ -190,3 +190,78 @@ public sealed class TwilioFlowTests : IAsyncLifetime
         Assert.All(answer.Twiml.Root!.Elements("Dial"), d => Assert.Equal(Backup, d.Element("Number")!.Value));
     }
 }
+
+/// <summary>The keep-place callback over webhooks, with the domain clock under the test's control.</summary>
+public sealed class TwilioCallbackTests : IAsyncLifetime
+{
+    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string AuthToken = "twilio-auth-token-0123456789";
+    private const string PublicBase = "https://hotline.test";
+    private const string Hotline = "+862912356";
+    private readonly FakeTwilioApi _api = new(AccountSid, AuthToken);
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private HotlineHost _host = default!;
+    private TwilioDriver _twilio = default!;
+
+    public async Task InitializeAsync()
+    {
+        await _api.StartAsync();
+        _host = new HotlineHost(HotlineHost.NewServiceId(), _clock, settings: new Dictionary<string, string>
+        {
+            ["Telephony:Provider"] = "Twilio",
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiKeySid"] = "SK0123456789abcdef0123456789abcdef",
+            ["Twilio:ApiKeySecret"] = "api-key-secret-0123456789-0123456789",
+            ["Twilio:PhoneNumber"] = Hotline,
+            ["Twilio:FallbackNumber"] = "+862988880000",
+            ["Twilio:PublicBaseUrl"] = PublicBase,
+            ["Twilio:ApiBaseUrl"] = _api.BaseUrl.ToString(),
+            ["Twilio:DefaultCentreId"] = "xa-12356",
+        });
+        var client = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        await Eventually.MatchesAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
+        await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICounselorGrain>("c-wang").GetAsync(), c => c.Profile is not null, "seeded");
+        _twilio = new TwilioDriver(client, PublicBase, AccountSid, AuthToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Caller_offered_a_callback_keeps_their_place_and_is_dialled_back_when_a_counsellor_takes_it()
+    {
+        var sid = TwilioDriver.NewCallSid();
+        var menu = await _twilio.PressAsync(await _twilio.IncomingAsync(sid, "+8613800138000", Hotline), sid, "+8613800138000", Hotline, "2");
+        var waitUrl = menu.Twiml.Root!.Element("Dial")!.Element("Conference")!.Attribute("waitUrl")!.Value;
+
+        var early = await _twilio.PostAsync(waitUrl, _twilio.CallFields(sid, "+8613800138000", Hotline, "in-progress"));
+        Assert.Contains(early.Twiml.Root!.Elements(), e => e.Name.LocalName == "Say");
+        Assert.DoesNotContain(_api.Requests, r => r.Path == $"/Calls/{sid}.json");
+
+        _clock.Advance(TimeSpan.FromSeconds(121));
+        await _twilio.PostAsync(waitUrl, _twilio.CallFields(sid, "+8613800138000", Hotline, "in-progress"));
+        var redirect = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.FirstOrDefault(r => r.Path == $"/Calls/{sid}.json")), r => r is not null, "the caller taken out to hear the offer");
+
+        var offer = await _twilio.PostAsync(redirect!.Field("Url")!, _twilio.CallFields(sid, "+8613800138000", Hotline, "in-progress"));
+        var confirmed = await _twilio.PressAsync(offer, sid, "+8613800138000", Hotline, "1");
+        Assert.Equal(["Say", "Hangup"], confirmed.Twiml.Root!.Elements().Select(e => e.Name.LocalName));
+        await _twilio.LegStatusAsync($"{PublicBase}/webhooks/twilio/status", sid, "completed", 9);
+        Assert.Equal(CallStatus.CallbackPending, (await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Status);
+
+        var wang = _host.Grains.GetGrain<ICounselorGrain>("c-wang");
+        await wang.ChangePresenceAsync(PresenceState.Available, "test");
+        await Eventually.MatchesAsync(wang.GetAsync, c => c.State == PresenceState.Offered, "counsellor offered the callback");
+        await wang.AcceptOfferAsync(sid);
+
+        var dial = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.FirstOrDefault(r => r.Path == "/Calls.json")), r => r is not null, "the caller dialled back");
+        Assert.Equal(("+8613800138000", Hotline), (dial!.Field("To"), dial.Field("From")));
+        Assert.Equal($"call-{sid}", System.Xml.Linq.XDocument.Parse(dial.Field("Twiml")!).Descendants("Conference").Single().Value);
+        Assert.Contains((await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Timeline, t => t.Kind == TimelineKind.CallbackDialled);
+    }
+}

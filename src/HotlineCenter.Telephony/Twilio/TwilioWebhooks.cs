@@ -50,6 +50,7 @@ public sealed class TwilioVoice(
     TwilioCommandQueue commands,
     TwilioRestClient rest,
     IOptions<TwilioOptions> options,
+    HotlineTime time,
     ILogger<TwilioVoice> logger)
 {
     private const string FallbackSorry = "系统繁忙，正在为您转接备用热线，请不要挂机。";
@@ -158,7 +159,7 @@ public sealed class TwilioVoice(
                 twiml.Say(string.Format(prompts.PositionAnnouncement, position - 1, Math.Max(1, position * 3)), prompts.Voice, prompts.Language);
             }
 
-            var waited = call.QueuedAt is { } q ? (DateTimeOffset.UtcNow - q).TotalSeconds : 0;
+            var waited = call.QueuedAt is { } q ? (time.Now - q).TotalSeconds : 0;
             if (config.CallbackOfferAfterSeconds > 0 && waited >= config.CallbackOfferAfterSeconds
                 && call.Status == CallStatus.Queued && CallbackOffered.TryAdd(callSid, 0))
             {
@@ -239,7 +240,7 @@ public sealed class TwilioVoice(
 
         var callId = form.TryGetValue("call", out var c) && Keys.IsValidCallId(c) ? c.ToString() : callSid;
         int? duration = int.TryParse(form["RecordingDuration"], out var d) && d >= 0 ? d : null;
-        await Call(callId).ApplyRecordingAsync(new RecordingInfo(recordingSid, status, duration, DateTimeOffset.UtcNow), $"{recordingSid}:{status}");
+        await Call(callId).ApplyRecordingAsync(new RecordingInfo(recordingSid, status, duration, time.Now), $"{recordingSid}:{status}");
     }
 
     public string FallbackTwiml() =>
