@@ -23,6 +23,7 @@ app.MapCultureEndpoints();
 app.MapAccountEndpoints();
 app.MapTelephonyWebhooks();
 app.MapDemoApi();
+app.MapSupervisionApi();
 app.MapHotlineConsole();
 
 app.Run();

@@ -211,6 +211,8 @@ public static class RoutingBenchmark
 
         public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+        public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task CallBackCallerAsync(string callId, CallerRef caller, string counselorId, CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Telephony.Twilio;
@@ -263,5 +264,97 @@ public sealed class TwilioCallbackTests : IAsyncLifetime
         Assert.Equal(("+8613800138000", Hotline), (dial!.Field("To"), dial.Field("From")));
         Assert.Equal($"call-{sid}", System.Xml.Linq.XDocument.Parse(dial.Field("Twiml")!).Descendants("Conference").Single().Value);
         Assert.Contains((await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Timeline, t => t.Kind == TimelineKind.CallbackDialled);
+    }
+}
+
+/// <summary>Supervisor actions on a live Twilio call reach Twilio's REST API with the contract's parameters.</summary>
+public sealed class TwilioSupervisionTests : IAsyncLifetime
+{
+    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string AuthToken = "twilio-auth-token-0123456789";
+    private const string PublicBase = "https://hotline.test";
+    private const string Hotline = "+862912356";
+    private readonly FakeTwilioApi _api = new(AccountSid, AuthToken);
+    private HotlineHost _host = default!;
+    private TwilioDriver _twilio = default!;
+    private HttpClient _supervisor = default!;
+
+    public async Task InitializeAsync()
+    {
+        await _api.StartAsync();
+        _host = new HotlineHost(HotlineHost.NewServiceId(), settings: new Dictionary<string, string>
+        {
+            ["Telephony:Provider"] = "Twilio",
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiKeySid"] = "SK0123456789abcdef0123456789abcdef",
+            ["Twilio:ApiKeySecret"] = "api-key-secret-0123456789-0123456789",
+            ["Twilio:PhoneNumber"] = Hotline,
+            ["Twilio:FallbackNumber"] = "+862988880000",
+            ["Twilio:PublicBaseUrl"] = PublicBase,
+            ["Twilio:ApiBaseUrl"] = _api.BaseUrl.ToString(),
+            ["Twilio:DefaultCentreId"] = "xa-12356",
+        });
+        var client = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        await Eventually.MatchesAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
+        await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICounselorGrain>("c-wang").GetAsync(), c => c.Profile is not null, "seeded");
+        _twilio = new TwilioDriver(client, PublicBase, AccountSid, AuthToken);
+        _supervisor = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsAsync(_supervisor, "s-zhou");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Monitor_whisper_barge_and_add_party_reach_twilio_with_the_right_parameters()
+    {
+        var sid = await ConnectedCallAsync();
+        var counselorLeg = (await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync()).CounselorLegId;
+        Assert.NotNull(counselorLeg);
+
+        foreach (var action in new[] { "monitor", "whisper", "barge" })
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await _supervisor.PostAsJsonAsync($"/api/calls/{sid}/supervise", new { action })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _supervisor.PostAsJsonAsync($"/api/calls/{sid}/supervise", new { action = "add-party", partyNumber = "+8629120" })).StatusCode);
+
+        var conference = $"/Conferences/call-{sid}/Participants";
+        var sent = _api.Requests.Where(r => r.Path.StartsWith(conference, StringComparison.Ordinal) && r.Field("Label") != "counselor-c-wang").ToList();
+        Assert.Equal(("client:s-zhou", "true"), (sent[0].Field("To"), sent[0].Field("Muted")));
+        Assert.Equal(("true", counselorLeg), (sent[1].Field("Coaching"), sent[1].Field("CallSidToCoach")));
+        Assert.Equal(($"{conference}/supervisor-s-zhou.json", "false", "false"), (sent[2].Path, sent[2].Field("Muted"), sent[2].Field("Coaching")));
+        Assert.Equal(("+8629120", "true"), (sent[3].Field("To"), sent[3].Field("EarlyMedia")));
+    }
+
+    [Fact]
+    public async Task Supervision_refuses_bad_requests_and_calls_that_are_not_live()
+    {
+        var waiting = TwilioDriver.NewCallSid();
+        await _twilio.PressAsync(await _twilio.IncomingAsync(waiting, "+8613300133000", Hotline), waiting, "+8613300133000", Hotline, "2");
+
+        Assert.Equal(HttpStatusCode.Conflict, (await _supervisor.PostAsJsonAsync($"/api/calls/{waiting}/supervise", new { action = "monitor" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _supervisor.PostAsJsonAsync($"/api/calls/{waiting}/supervise", new { action = "eavesdrop" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _supervisor.PostAsJsonAsync($"/api/calls/{waiting}/supervise", new { action = "add-party", partyNumber = "110; DROP" })).StatusCode);
+
+        using var counsellor = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsAsync(counsellor, "c-li");
+        Assert.Equal(HttpStatusCode.Forbidden, (await counsellor.PostAsJsonAsync($"/api/calls/{waiting}/supervise", new { action = "monitor" })).StatusCode);
+    }
+
+    private async Task<string> ConnectedCallAsync()
+    {
+        await _host.Grains.GetGrain<ICounselorGrain>("c-wang").ChangePresenceAsync(PresenceState.Available, "test");
+        var sid = TwilioDriver.NewCallSid();
+        await _twilio.PressAsync(await _twilio.IncomingAsync(sid, "+8613800138000", Hotline), sid, "+8613800138000", Hotline, "2");
+        var ring = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.FirstOrDefault(r => r.Path == $"/Conferences/call-{sid}/Participants.json")), r => r is not null, "ring");
+        await _twilio.LegStatusAsync(ring!.Field("StatusCallback")!, TwilioDriver.NewCallSid(), "in-progress", 1);
+        await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICallGrain>(sid).GetAsync(), c => c.Status == CallStatus.Connected, "connected");
+        return sid;
     }
 }

@@ -94,7 +94,8 @@ public sealed record ProviderEvent(
     [property: Id(0)] ProviderEventKind Kind,
     [property: Id(1)] string EventKey,
     [property: Id(2)] DateTimeOffset OccurredAt,
-    [property: Id(3)] string? CounselorId);
+    [property: Id(3)] string? CounselorId,
+    [property: Id(4)] string? LegId = null);
 
 /// <summary>One time-stamped line in a call's timeline.</summary>
 [GenerateSerializer, Immutable]
@@ -149,7 +150,8 @@ public sealed record CallSnapshot(
     [property: Id(11)] DateTimeOffset? EndedAt,
     [property: Id(12)] double? WaitSeconds,
     [property: Id(13)] ImmutableArray<TimelineEntry> Timeline,
-    [property: Id(14)] ImmutableArray<RecordingInfo> Recordings = default);
+    [property: Id(14)] ImmutableArray<RecordingInfo> Recordings = default,
+    [property: Id(15)] string? CounselorLegId = null);
 
 /// <summary>A recording of the call kept by the provider (audio is reached only through the app).</summary>
 [GenerateSerializer, Immutable]

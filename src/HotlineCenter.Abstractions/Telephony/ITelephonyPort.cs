@@ -22,6 +22,9 @@ public interface ITelephonyPort
     /// <summary>Dial a caller who asked to be called back and bridge them with the counsellor who took the callback.</summary>
     Task CallBackCallerAsync(string callId, Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken);
 
+    /// <summary>A supervisor's action on a live call (monitor, whisper, barge, hold, add a party, hang up).</summary>
+    Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken);
+
     /// <summary>End the call for every party.</summary>
     Task HangUpAsync(string callId, CancellationToken cancellationToken);
 }

@@ -113,6 +113,11 @@ public sealed class CallGrain(
                 await CallerLeftAsync(providerEvent.OccurredAt);
                 break;
             case ProviderEventKind.CounselorAnswered when providerEvent.CounselorId is { } counselorId:
+                if (providerEvent.LegId is { } legId && S.CounselorId == counselorId)
+                {
+                    S.CounselorLegId = legId;
+                }
+
                 if (S.Status == CallStatus.Offered && S.CounselorId == counselorId)
                 {
                     // The counsellor grain arbitrates; its one-way OnAccepted moves this call to Connected.
@@ -458,5 +463,5 @@ public sealed class CallGrain(
 
     private CallSnapshot Snapshot() => new(
         Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,
-        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings]);
+        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId);
 }

@@ -26,4 +26,5 @@ public sealed class CallState
     /// <summary>Provider event keys already applied, so a re-delivered webhook changes nothing.</summary>
     [Id(17)] public HashSet<string> AppliedKeys { get; set; } = [];
     [Id(18)] public List<RecordingInfo> Recordings { get; set; } = [];
+    [Id(19)] public string? CounselorLegId { get; set; }
 }

@@ -51,6 +51,13 @@ public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.Hotline
         return Task.CompletedTask;
     }
 
+    /// <summary>The simulated network has no audio: supervision is accepted and logged.</summary>
+    public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Simulated {Action} by {SupervisorId} on call {CallId}", request.Action, request.SupervisorId, callId);
+        return Task.CompletedTask;
+    }
+
     public Task HangUpAsync(string callId, CancellationToken cancellationToken)
     {
         foreach (var (counselorId, leg) in _legs)

@@ -29,7 +29,7 @@ public static class TwilioEventTranslator
         var at = ParseTimestamp(timestamp);
         return callStatus switch
         {
-            "in-progress" or "answered" => new ProviderEvent(ProviderEventKind.CounselorAnswered, $"{legSid}:answered", at, counselorId),
+            "in-progress" or "answered" => new ProviderEvent(ProviderEventKind.CounselorAnswered, $"{legSid}:answered", at, counselorId, legSid),
             "busy" or "failed" or "no-answer" or "canceled" => new ProviderEvent(ProviderEventKind.CounselorNoAnswer, $"{legSid}:not-answered", at, counselorId),
             "completed" => new ProviderEvent(ProviderEventKind.CounselorHungUp, $"{legSid}:completed", at, counselorId),
             _ => null,

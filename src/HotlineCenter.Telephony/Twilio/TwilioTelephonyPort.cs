@@ -93,6 +93,47 @@ public sealed class TwilioTelephonyPort(
             }, ct);
         }, cancellationToken).AsTask();
 
+    /// <summary>Supervision is awaited (not queued) so the supervisor sees at once whether it worked.</summary>
+    public async Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
+    {
+        var conference = Conference(callId);
+        var label = $"supervisor-{request.SupervisorId}";
+        var from = options.Value.PhoneNumber;
+        switch (request.Action)
+        {
+            case SupervisionAction.Monitor:
+                await rest.AddParticipantAsync(conference, new AddParticipantRequest(from, $"client:{request.SupervisorId}")
+                {
+                    Label = label, Muted = true, Beep = false, StartConferenceOnEnter = false, EndConferenceOnExit = false,
+                }, cancellationToken);
+                break;
+            case SupervisionAction.Whisper:
+                var leg = request.CounselorLegId ?? throw new TwilioApiException(409, null, "The counsellor's leg is not known yet; whisper needs it.", null);
+                await rest.AddParticipantAsync(conference, new AddParticipantRequest(from, $"client:{request.SupervisorId}")
+                {
+                    Label = label, Muted = false, Coaching = true, CallSidToCoach = leg, Beep = false, EndConferenceOnExit = false,
+                }, cancellationToken);
+                break;
+            case SupervisionAction.Barge:
+                await rest.UpdateParticipantAsync(conference, label, new UpdateParticipantRequest { Muted = false, Coaching = false }, cancellationToken);
+                break;
+            case SupervisionAction.Hold or SupervisionAction.Unhold:
+                await rest.UpdateParticipantAsync(conference, "caller", new UpdateParticipantRequest { Hold = request.Action == SupervisionAction.Hold }, cancellationToken);
+                break;
+            case SupervisionAction.AddParty:
+                await rest.AddParticipantAsync(conference, new AddParticipantRequest(from, request.PartyNumber!)
+                {
+                    Label = $"party-{request.PartyNumber![^4..]}", EarlyMedia = true, EndConferenceOnExit = false, Beep = false,
+                }, cancellationToken);
+                break;
+            case SupervisionAction.HangUp:
+                await rest.UpdateCallAsync(callId, null, null, complete: true, cancellationToken);
+                break;
+        }
+
+        logger.LogInformation("Supervisor {SupervisorId}: {Action} on call {CallId}", request.SupervisorId, request.Action, callId);
+    }
+
     public Task HangUpAsync(string callId, CancellationToken cancellationToken) =>
         commands.PostAsync($"hang up {callId}", async ct =>
         {

@@ -76,6 +76,8 @@ public sealed class RecordingTelephony : ITelephonyPort
 
     public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Add("hang-up", callId, null);
 
+    public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken) => Add("supervise", callId, request.SupervisorId);
+
     public Task CallBackCallerAsync(string callId, HotlineCenter.Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
         Add("call-back", callId, counselorId);
 
