@@ -1,4 +1,17 @@
 using HotlineCenter.Benchmarks;
 
-// Routing benchmark: real grains, real Redis storage (see ops/bench.sh and docs/benchmarks.md).
+// Routing benchmark (ops/bench.sh) or webhook benchmark (ops/bench-webhooks.sh); see docs/benchmarks.md.
+if (args.Length > 1 && args[0] == "--webhooks")
+{
+    var opts = args.Skip(1).Chunk(2).ToDictionary(p => p[0].TrimStart('-'), p => p.ElementAtOrDefault(1) ?? string.Empty);
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    return await WebhookBenchmark.RunAsync(
+        opts["target"],
+        opts["public-base"],
+        opts["auth-token"],
+        double.Parse(opts.GetValueOrDefault("rate", "50"), inv),
+        TimeSpan.FromSeconds(double.Parse(opts.GetValueOrDefault("seconds", "20"), inv)),
+        TimeSpan.FromSeconds(double.Parse(opts.GetValueOrDefault("warmup", "5"), inv)));
+}
+
 return await RoutingBenchmark.RunAsync(BenchmarkSettings.Parse(args));
