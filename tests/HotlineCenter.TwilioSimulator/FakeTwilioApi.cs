@@ -29,6 +29,7 @@ public sealed class FakeTwilioApi(string accountSid, string authToken) : IAsyncD
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly ConcurrentQueue<(int Status, int? Code)> _failures = new();
     private readonly ConcurrentDictionary<string, byte> _participants = new();
+    private readonly ConcurrentDictionary<string, string> _callStatus = new();
     private WebApplication? _app;
 
     public Uri BaseUrl { get; private set; } = default!;
@@ -46,6 +47,9 @@ public sealed class FakeTwilioApi(string accountSid, string authToken) : IAsyncD
             _failures.Enqueue((status, twilioCode));
         }
     }
+
+    /// <summary>What GET Calls/{sid} answers for this call (default <c>in-progress</c>).</summary>
+    public void SetCallStatus(string callSid, string status) => _callStatus[callSid] = status;
 
     public async Task StartAsync()
     {
@@ -97,6 +101,9 @@ public sealed class FakeTwilioApi(string accountSid, string authToken) : IAsyncD
             case ("POST", ["Calls.json"]):
                 sid = NewSid("CA");
                 await Json(http, 201, $$"""{"sid":"{{sid}}","status":"queued"}""");
+                break;
+            case ("GET", ["Calls", _]):
+                await Json(http, 200, $$"""{"sid":"{{parts[1][..^5]}}","status":"{{_callStatus.GetValueOrDefault(parts[1][..^5], "in-progress")}}"}""");
                 break;
             case ("POST", ["Calls", _]):
                 await Json(http, 200, $$"""{"sid":"{{parts[1][..^5]}}","status":"in-progress"}""");

@@ -358,3 +358,79 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         return sid;
     }
 }
+
+/// <summary>The two legs of an ending call report in either order; the outcome must not depend on it.</summary>
+public sealed class TwilioLegOrderTests : IAsyncLifetime
+{
+    private const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    private const string AuthToken = "twilio-auth-token-0123456789";
+    private const string PublicBase = "https://hotline.test";
+    private const string Hotline = "+862912356";
+    private readonly FakeTwilioApi _api = new(AccountSid, AuthToken);
+    private HotlineHost _host = default!;
+    private TwilioDriver _twilio = default!;
+
+    public async Task InitializeAsync()
+    {
+        await _api.StartAsync();
+        _host = new HotlineHost(HotlineHost.NewServiceId(), settings: new Dictionary<string, string>
+        {
+            ["Telephony:Provider"] = "Twilio", ["Twilio:AccountSid"] = AccountSid, ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiKeySid"] = "SK0123456789abcdef0123456789abcdef", ["Twilio:ApiKeySecret"] = "api-key-secret-0123456789-0123456789",
+            ["Twilio:PhoneNumber"] = Hotline, ["Twilio:FallbackNumber"] = "+862988880000", ["Twilio:PublicBaseUrl"] = PublicBase,
+            ["Twilio:ApiBaseUrl"] = _api.BaseUrl.ToString(), ["Twilio:DefaultCentreId"] = "xa-12356",
+        });
+        var client = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        await Eventually.MatchesAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
+        await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICounselorGrain>("c-wang").GetAsync(), c => c.Profile is not null, "seeded");
+        _twilio = new TwilioDriver(client, PublicBase, AccountSid, AuthToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _api.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Counsellor_leg_ending_first_because_the_caller_hung_up_ends_the_call_not_requeues_it()
+    {
+        var (sid, legStatus) = await ConnectedAsync("c-wang");
+        _api.SetCallStatus(sid, "completed");
+
+        await _twilio.LegStatusAsync(legStatus, TwilioDriver.NewCallSid(), "completed", 5);
+        await _twilio.LegStatusAsync($"{PublicBase}/webhooks/twilio/status", sid, "completed", 6);
+
+        var call = await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync();
+        Assert.Equal(CallStatus.Ended, call.Status);
+        Assert.DoesNotContain(call.Timeline, t => t.Kind == TimelineKind.Requeued);
+        Assert.Empty((await _host.Grains.GetGrain<HotlineCenter.Abstractions.Queues.IQueueGrain>("xa-12356/general").GetAsync()).Waiting);
+    }
+
+    [Fact]
+    public async Task Counsellor_leg_dropping_while_the_caller_is_still_there_requeues_the_caller_at_the_front()
+    {
+        var (sid, legStatus) = await ConnectedAsync("c-li");
+
+        await _twilio.LegStatusAsync(legStatus, TwilioDriver.NewCallSid(), "completed", 5);
+
+        var call = await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync();
+        Assert.Equal(CallStatus.Queued, call.Status);
+        Assert.Contains(call.Timeline, t => t.Kind == TimelineKind.Requeued);
+        var waiting = Assert.Single((await _host.Grains.GetGrain<HotlineCenter.Abstractions.Queues.IQueueGrain>("xa-12356/general").GetAsync()).Waiting);
+        Assert.True(waiting.AtFront);
+    }
+
+    private async Task<(string Sid, string LegStatus)> ConnectedAsync(string counselorId)
+    {
+        await _host.Grains.GetGrain<ICounselorGrain>(counselorId).ChangePresenceAsync(PresenceState.Available, "test");
+        var sid = TwilioDriver.NewCallSid();
+        await _twilio.PressAsync(await _twilio.IncomingAsync(sid, "+8613800138000", Hotline), sid, "+8613800138000", Hotline, "2");
+        var ring = await Eventually.MatchesAsync(
+            () => Task.FromResult(_api.Requests.FirstOrDefault(r => r.Path == $"/Conferences/call-{sid}/Participants.json")), r => r is not null, "ring");
+        var legStatus = ring!.Field("StatusCallback")!;
+        await _twilio.LegStatusAsync(legStatus, TwilioDriver.NewCallSid(), "in-progress", 1);
+        await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICallGrain>(sid).GetAsync(), c => c.Status == CallStatus.Connected, "connected");
+        return (sid, legStatus);
+    }
+}

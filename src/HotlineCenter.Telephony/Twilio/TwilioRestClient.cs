@@ -115,6 +115,13 @@ public sealed class TwilioRestClient(HttpClient http, TwilioOptions options, ILo
         }
     }
 
+    /// <summary>A call's current status (<c>queued</c>, <c>in-progress</c>, <c>completed</c>, …).</summary>
+    public async Task<string> GetCallStatusAsync(string callSid, CancellationToken cancellationToken)
+    {
+        using var json = await SendAsync(HttpMethod.Get, $"Calls/{Escape(callSid)}.json", "Calls/{sid}", null, cancellationToken);
+        return json!.RootElement.GetProperty("status").GetString() ?? "unknown";
+    }
+
     public async Task DeleteRecordingAsync(string recordingSid, CancellationToken cancellationToken)
     {
         using var _ = await SendAsync(HttpMethod.Delete, $"Recordings/{Escape(recordingSid)}.json", "Recordings/{sid}", null, cancellationToken);

@@ -223,10 +223,23 @@ public sealed class TwilioVoice(
             throw new BadWebhookException("call and counselor must identify the caller's call and the counsellor.");
         }
 
-        if (TwilioEventTranslator.CounselorLeg(legSid, counselorId, form["CallStatus"], form["Timestamp"]) is { } ev)
+        if (TwilioEventTranslator.CounselorLeg(legSid, counselorId, form["CallStatus"], form["Timestamp"]) is not { } ev)
         {
-            await Call(callId).ApplyAsync(ev);
+            return;
         }
+
+        if (ev.Kind == ProviderEventKind.CounselorHungUp && (await Call(callId).GetAsync()).Status == CallStatus.Connected)
+        {
+            // When the caller hangs up, the conference ends and both legs report "completed" in either order.
+            // Ask Twilio about the caller's leg first, so a caller who left is never put back in the queue.
+            var callerStatus = await CallerLegStatusAsync(callId);
+            if (TwilioEventTranslator.CallerLeg(callId, callerStatus, null) is { } callerEnded)
+            {
+                await Call(callId).ApplyAsync(callerEnded);
+            }
+        }
+
+        await Call(callId).ApplyAsync(ev);
     }
 
     public async Task RecordingAsync(IFormCollection form, string callSid)
@@ -305,6 +318,20 @@ public sealed class TwilioVoice(
     {
         var call = await Call(callSid).GetAsync();
         return (call.CentreId is { Length: > 0 } c ? (await grains.GetGrain<ICentreGrain>(c).GetConfigAsync())?.Prompts : null) ?? new CentrePrompts();
+    }
+
+    private async Task<string?> CallerLegStatusAsync(string callId)
+    {
+        try
+        {
+            return await rest.GetCallStatusAsync(callId, CancellationToken.None);
+        }
+        catch (TwilioApiException ex)
+        {
+            // Unknown: treat the caller as still there. A wrong re-queue costs a ring; dropping a live caller costs more.
+            logger.LogWarning("Could not read the caller leg of call {CallId}: Twilio {Code}", callId, ex.Code);
+            return null;
+        }
     }
 
     private static string CallSid(IFormCollection form)
