@@ -24,6 +24,7 @@ app.MapAccountEndpoints();
 app.MapTelephonyWebhooks();
 app.MapDemoApi();
 app.MapSupervisionApi();
+app.MapTelephonyApi();
 app.MapHotlineConsole();
 
 app.Run();

@@ -346,6 +346,46 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await counsellor.PostAsJsonAsync($"/api/calls/{waiting}/supervise", new { action = "monitor" })).StatusCode);
     }
 
+    [Fact]
+    public async Task Recording_is_stored_from_its_callback_and_heard_only_through_the_app_by_a_supervisor()
+    {
+        var sid = await ConnectedCallAsync();
+        var recordingSid = "RE" + new string('a', 32);
+        var callback = await _twilio.PostAsync($"{PublicBase}/webhooks/twilio/recording?call={sid}", new Dictionary<string, string>
+        {
+            ["AccountSid"] = AccountSid, ["CallSid"] = sid, ["RecordingSid"] = recordingSid, ["RecordingStatus"] = "completed",
+            ["RecordingDuration"] = "312", ["RecordingChannels"] = "2", ["RecordingSource"] = "DialVerb", ["SomeFutureField"] = "x",
+        });
+        Assert.Equal(HttpStatusCode.NoContent, callback.Status);
+        Assert.Equal(312, Assert.Single((await _host.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Recordings).DurationSeconds);
+
+        var audio = await _supervisor.GetAsync($"/api/calls/{sid}/recordings/{recordingSid}");
+        Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
+        Assert.Equal("audio/mpeg", audio.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("ID3-fake-audio", await audio.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await _supervisor.GetAsync($"/api/calls/{sid}/recordings/RE{new string('b', 32)}")).StatusCode);
+
+        using var counsellor = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsAsync(counsellor, "c-zhao");
+        Assert.Equal(HttpStatusCode.Forbidden, (await counsellor.GetAsync($"/api/calls/{sid}/recordings/{recordingSid}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Softphone_token_is_issued_to_counsellors_only()
+    {
+        using var counsellor = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsAsync(counsellor, "c-zhao");
+
+        var issued = await counsellor.PostAsync("/api/softphone/token", null);
+        var refused = await _supervisor.PostAsync("/api/softphone/token", null);
+
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var body = await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("c-zhao", body.GetProperty("identity").GetString());
+        Assert.Equal(3, body.GetProperty("token").GetString()!.Split('.').Length);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
     private async Task<string> ConnectedCallAsync()
     {
         await _host.Grains.GetGrain<ICounselorGrain>("c-wang").ChangePresenceAsync(PresenceState.Available, "test");

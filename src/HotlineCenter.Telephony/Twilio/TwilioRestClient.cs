@@ -122,6 +122,24 @@ public sealed class TwilioRestClient(HttpClient http, TwilioOptions options, ILo
         return json!.RootElement.GetProperty("status").GetString() ?? "unknown";
     }
 
+    /// <summary>The audio of a recording (MP3), streamed; the caller disposes the stream.</summary>
+    public async Task<Stream> OpenRecordingAsync(string recordingSid, CancellationToken cancellationToken)
+    {
+        var uri = new Uri($"{options.ApiBaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Escape(options.AccountSid)}/Recordings/{Escape(recordingSid)}.mp3");
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.AccountSid}:{options.AuthToken}")));
+        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new TwilioApiException(status, null, $"Twilio answered {status} for the recording.", null);
+        }
+
+        return await response.Content.ReadAsStreamAsync(cancellationToken);
+    }
+
     public async Task DeleteRecordingAsync(string recordingSid, CancellationToken cancellationToken)
     {
         using var _ = await SendAsync(HttpMethod.Delete, $"Recordings/{Escape(recordingSid)}.json", "Recordings/{sid}", null, cancellationToken);

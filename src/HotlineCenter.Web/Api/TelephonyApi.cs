@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using HotlineCenter.Abstractions.Accounts;
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Telephony.Twilio;
+using HotlineCenter.Web.Accounts;
+using HotlineCenter.Web.Hosting;
+
+namespace HotlineCenter.Web.Api;
+
+/// <summary>
+/// Endpoints the browser needs from the Twilio adapter: the softphone's access token (for the signed-in
+/// counsellor only) and recordings, streamed through the app so that audio is never linked to directly.
+/// </summary>
+public static class TelephonyApi
+{
+    public static WebApplication MapTelephonyApi(this WebApplication app)
+    {
+        if (app.Services.GetService<TwilioAccessTokens>() is null)
+        {
+            return app;
+        }
+
+        app.MapPost("/api/softphone/token", (ClaimsPrincipal user, TwilioAccessTokens tokens, ILogger<TwilioAccessTokens> logger) =>
+        {
+            var counselorId = user.FindFirstValue(AccountService.CounselorIdClaim);
+            if (counselorId is null)
+            {
+                return Results.Problem(statusCode: 403, title: "Not a counsellor", detail: "Only counsellors answer calls in the browser.");
+            }
+
+            logger.LogInformation("Softphone token issued to counsellor {CounselorId}", counselorId);
+            return Results.Ok(new { token = tokens.Issue(counselorId), identity = counselorId, expiresInSeconds = (int)TwilioAccessTokens.Lifetime.TotalSeconds });
+        }).RequireAuthorization(p => p.RequireRole(nameof(StaffRole.Counsellor))).DisableAntiforgery();
+
+        app.MapGet("/api/calls/{callId}/recordings/{recordingSid}", async (string callId, string recordingSid, ClaimsPrincipal user, IGrainFactory grains, TwilioRestClient rest, ILogger<TwilioRestClient> logger, HttpContext http) =>
+        {
+            if (!Keys.IsValidCallId(callId) || !Keys.IsValidCallId(recordingSid))
+            {
+                return Results.Problem(statusCode: 400, title: "Bad request", detail: "callId and recordingSid must be provider ids.");
+            }
+
+            var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+            if (call.Recordings.IsDefaultOrEmpty || !call.Recordings.Any(r => r.RecordingSid == recordingSid && r.Status == "completed"))
+            {
+                return Results.Problem(statusCode: 404, title: "Unknown recording", detail: "This call has no completed recording with that id.");
+            }
+
+            // Every listen is a deliberate act and is logged with who and which call (never the content).
+            logger.LogWarning("Recording {RecordingSid} of call {CallId} opened by {Username}", recordingSid, callId, user.FindFirstValue(ClaimTypes.NameIdentifier));
+            var audio = await rest.OpenRecordingAsync(recordingSid, http.RequestAborted);
+            return Results.Stream(audio, "audio/mpeg", enableRangeProcessing: false);
+        }).RequireAuthorization(AuthSetup.SupervisorPolicy);
+        return app;
+    }
+}
