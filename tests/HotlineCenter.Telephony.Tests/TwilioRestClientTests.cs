@@ -72,6 +72,17 @@ public sealed class TwilioRestClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Recording_metadata_is_read_and_a_recording_deleted()
+    {
+        var recording = await _client.GetRecordingAsync("RE" + new string('a', 32), default);
+        await _client.DeleteRecordingAsync("RE" + new string('a', 32), default);
+
+        Assert.Equal(("completed", 312), (recording.Status, recording.DurationSeconds!.Value));
+        Assert.Equal(["GET", "DELETE"], _api.Requests.Select(r => r.Method));
+        Assert.All(_api.Requests, r => Assert.Equal($"/Recordings/RE{new string('a', 32)}.json", r.Path));
+    }
+
+    [Fact]
     public async Task Too_many_requests_is_retried_and_then_succeeds()
     {
         _api.FailNext(1, 429, 20429);

@@ -102,6 +102,9 @@ public sealed class FakeTwilioApi(string accountSid, string authToken) : IAsyncD
                 sid = NewSid("CA");
                 await Json(http, 201, $$"""{"sid":"{{sid}}","status":"queued"}""");
                 break;
+            case ("GET", ["Recordings", _]) when parts[1].EndsWith(".json", StringComparison.Ordinal):
+                await Json(http, 200, $$"""{"sid":"{{parts[1][..^5]}}","call_sid":"CA{{new string('0', 32)}}","status":"completed","duration":"312"}""");
+                break;
             case ("GET", ["Recordings", _]) when parts[1].EndsWith(".mp3", StringComparison.Ordinal):
                 http.Response.ContentType = "audio/mpeg";
                 await http.Response.Body.WriteAsync("ID3-fake-audio"u8.ToArray());

@@ -97,6 +97,24 @@ public sealed class TwilioFlowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Simulated_network_reports_the_ring_and_the_answer_the_way_twilio_does()
+    {
+        var network = new SimulatedTwilioNetwork(_api, _twilio);
+        var chen = _host.Grains.GetGrain<ICounselorGrain>("c-chen");
+        await chen.ChangePresenceAsync(PresenceState.Available, "test");
+        var sid = TwilioDriver.NewCallSid();
+        await _twilio.PressAsync(await _twilio.IncomingAsync(sid, "+8613200132000", Hotline), sid, "+8613200132000", Hotline, "2");
+        await Eventually.MatchesAsync(() => Task.FromResult(network.Legs.ContainsKey("counselor-c-chen")), rung => rung, "ring fired");
+        await network.DeliveredAsync();
+        Assert.Equal(PresenceState.Offered, (await chen.GetAsync()).State);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await network.AnswerAsync("counselor-c-chen")).Status);
+
+        var call = await Eventually.MatchesAsync(() => _host.Grains.GetGrain<ICallGrain>(sid).GetAsync(), c => c.Status == CallStatus.Connected, "connected");
+        Assert.Equal(network.Legs["counselor-c-chen"].LegSid, call.CounselorLegId);
+    }
+
+    [Fact]
     public async Task Counsellor_who_does_not_answer_is_skipped_and_the_call_rings_the_next()
     {
         var li = _host.Grains.GetGrain<ICounselorGrain>("c-li");

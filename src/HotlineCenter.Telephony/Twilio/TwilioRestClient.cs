@@ -17,6 +17,8 @@ public sealed class TwilioApiException(int httpStatus, int? code, string message
     public string? MoreInfo { get; } = moreInfo;
 }
 
+public sealed record TwilioRecording(string Sid, string? CallSid, string Status, int? DurationSeconds);
+
 public sealed record CreateCallRequest(string To, string From)
 {
     public string? Url { get; init; }
@@ -120,6 +122,18 @@ public sealed class TwilioRestClient(HttpClient http, TwilioOptions options, ILo
     {
         using var json = await SendAsync(HttpMethod.Get, $"Calls/{Escape(callSid)}.json", "Calls/{sid}", null, cancellationToken);
         return json!.RootElement.GetProperty("status").GetString() ?? "unknown";
+    }
+
+    /// <summary>A recording's metadata (status, duration, the call it belongs to).</summary>
+    public async Task<TwilioRecording> GetRecordingAsync(string recordingSid, CancellationToken cancellationToken)
+    {
+        using var json = await SendAsync(HttpMethod.Get, $"Recordings/{Escape(recordingSid)}.json", "Recordings/{sid}", null, cancellationToken);
+        var root = json!.RootElement;
+        return new TwilioRecording(
+            root.GetProperty("sid").GetString()!,
+            root.TryGetProperty("call_sid", out var call) ? call.GetString() : null,
+            root.TryGetProperty("status", out var status) ? status.GetString() ?? "unknown" : "unknown",
+            root.TryGetProperty("duration", out var d) && int.TryParse(d.ToString(), out var seconds) ? seconds : null);
     }
 
     /// <summary>The audio of a recording (MP3), streamed; the caller disposes the stream.</summary>

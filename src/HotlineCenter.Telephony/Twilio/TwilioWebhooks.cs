@@ -117,6 +117,12 @@ public sealed class TwilioVoice(
             logger.LogWarning("Status callback {Path} refused: {Code}", request.Path, ex.Code);
             return Results.Problem(statusCode: 400, title: ex.Code, detail: ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The core is unreachable (a silo moving, Redis failing over): say so; the event is keyed, so a re-send is harmless.
+            logger.LogError(ex, "Status callback {Path} could not be applied", request.Path);
+            return Results.Problem(statusCode: 503, title: "Temporarily unavailable", detail: "The event could not be recorded now; send it again.");
+        }
     }
 
     public async Task<TwimlResponse> IncomingAsync(IFormCollection form, string callSid)
