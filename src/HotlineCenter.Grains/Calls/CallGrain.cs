@@ -290,12 +290,19 @@ public sealed class CallGrain(
 
     public async Task OnOverflowAsync(string fromQueueKey, string targetQueueKey)
     {
-        if (S.QueueKey != fromQueueKey || S.Status != CallStatus.Queued)
+        if (S.QueueKey != fromQueueKey)
         {
             return;
         }
 
         var source = GrainFactory.GetGrain<IQueueGrain>(fromQueueKey);
+        if (S.Status is not (CallStatus.Queued or CallStatus.CallbackPending))
+        {
+            // Not movable now; the source must not keep the call parked waiting for a move that will not come.
+            await source.OverflowFailedAsync(Id, $"call-{S.Status}".ToLowerInvariant());
+            return;
+        }
+
         try
         {
             await GrainFactory.GetGrain<IQueueGrain>(targetQueueKey).EnqueueAsync(ToQueued());
@@ -394,7 +401,8 @@ public sealed class CallGrain(
         await GrainFactory.GetGrain<ICentreGrain>(centreId).GetConfigAsync()
         ?? throw new HotlineRuleException("centre.unknown", $"Centre '{centreId}' is not configured.");
 
-    private QueuedCall ToQueued() => new(Id, S.IsCrisis, S.BasePriority, S.QueuedAt ?? time.Now, S.RequiredSkill, S.Language);
+    private QueuedCall ToQueued() =>
+        new(Id, S.IsCrisis, S.BasePriority, S.QueuedAt ?? time.Now, S.RequiredSkill, S.Language, IsCallback: S.Status == CallStatus.CallbackPending);
 
     private CallInstruction CurrentInstruction() => S.Status switch
     {

@@ -78,6 +78,24 @@ public sealed class CallRecoveryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Callback_waiting_past_the_overflow_threshold_moves_with_its_callback_flag()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var centre = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Centres.ICentreGrain>(s.CentreId);
+        var config = (await centre.GetConfigAsync())!;
+        await centre.ConfigureAsync(config with { Queues = [config.Queues[0] with { OverflowTargetQueueKey = s.Backup }, config.Queues[1]] });
+        var call = await s.PlaceCallAsync("cbo", "2");
+        await call.RequestCallbackAsync(s.NextKey());
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(61));
+
+        var moved = await s.WaitForCallAsync(call, c => c.QueueKey == s.Backup, "callback overflowed");
+        Assert.Equal(CallStatus.CallbackPending, moved.Status);
+        var entry = Assert.Single((await s.Queue(s.Backup).GetAsync()).Waiting);
+        Assert.True(entry.IsCallback);
+    }
+
+    [Fact]
     public async Task Callback_is_refused_for_a_call_that_is_not_waiting()
     {
         var s = await Scenario.CreateAsync(fixture);

@@ -1,0 +1,89 @@
+using System.Net;
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.TwilioSimulator;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Time.Testing;
+
+namespace HotlineCenter.Web.Tests.Fixtures;
+
+/// <summary>
+/// The real host in Twilio mode (seeded demo centre), Twilio's REST API played by a fake on loopback, and a
+/// driver that posts signed webhooks as Twilio would.
+/// </summary>
+public sealed class TwilioHost : IAsyncDisposable
+{
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    public const string AuthToken = "twilio-auth-token-0123456789";
+    public const string PublicBase = "https://hotline.test";
+    public const string Hotline = "+862912356";
+    public const string Backup = "+862988880000";
+    public const string CallerStatusUrl = PublicBase + "/webhooks/twilio/status";
+
+    private TwilioHost(FakeTwilioApi api, HotlineHost host, TwilioDriver driver)
+    {
+        Api = api;
+        Host = host;
+        Driver = driver;
+    }
+
+    public FakeTwilioApi Api { get; }
+
+    public HotlineHost Host { get; }
+
+    public TwilioDriver Driver { get; }
+
+    public IGrainFactory Grains => Host.Grains;
+
+    public static async Task<TwilioHost> StartAsync(FakeTimeProvider? clock = null)
+    {
+        var api = new FakeTwilioApi(AccountSid, AuthToken);
+        await api.StartAsync();
+        var host = new HotlineHost(HotlineHost.NewServiceId(), clock, settings: new Dictionary<string, string>
+        {
+            ["Telephony:Provider"] = "Twilio",
+            ["Twilio:AccountSid"] = AccountSid,
+            ["Twilio:AuthToken"] = AuthToken,
+            ["Twilio:ApiKeySid"] = "SK0123456789abcdef0123456789abcdef",
+            ["Twilio:ApiKeySecret"] = "api-key-secret-0123456789-0123456789",
+            ["Twilio:PhoneNumber"] = Hotline,
+            ["Twilio:FallbackNumber"] = Backup,
+            ["Twilio:PublicBaseUrl"] = PublicBase,
+            ["Twilio:ApiBaseUrl"] = api.BaseUrl.ToString(),
+            ["Twilio:DefaultCentreId"] = "xa-12356",
+        });
+        var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        await Eventually.MatchesAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
+        await Eventually.MatchesAsync(() => host.Grains.GetGrain<ICounselorGrain>("c-wang").GetAsync(), c => c.Profile is not null, "seeded");
+        return new TwilioHost(api, host, new TwilioDriver(client, PublicBase, AccountSid, AuthToken));
+    }
+
+    /// <summary>A caller dials in and presses <paramref name="digits"/>; returns the menu's answer.</summary>
+    public async Task<WebhookAnswer> CallInAsync(string sid, string from, string digits) =>
+        await Driver.PressAsync(await Driver.IncomingAsync(sid, from, Hotline), sid, from, Hotline, digits);
+
+    /// <summary>The REST request that rang a counsellor into this call's conference (the n-th one).</summary>
+    public Task<RecordedRequest?> RingAsync(string sid, int nth = 1) =>
+        Eventually.MatchesAsync(
+            () => Task.FromResult(Api.Requests.Where(r => r.Path == $"/Conferences/call-{sid}/Participants.json").Skip(nth - 1).FirstOrDefault()),
+            r => r is not null,
+            $"ring {nth} for call {sid}");
+
+    /// <summary>A call answered by <paramref name="counselorId"/>; returns its CallSid and the counsellor leg's status URL.</summary>
+    public async Task<(string Sid, string LegStatus)> ConnectedCallAsync(string counselorId, string from = "+8613800138000")
+    {
+        await Grains.GetGrain<ICounselorGrain>(counselorId).ChangePresenceAsync(PresenceState.Available, "test");
+        var sid = TwilioDriver.NewCallSid();
+        await CallInAsync(sid, from, "2");
+        var legStatus = (await RingAsync(sid))!.Field("StatusCallback")!;
+        await Driver.LegStatusAsync(legStatus, TwilioDriver.NewCallSid(), "in-progress", 1);
+        await Eventually.MatchesAsync(() => Grains.GetGrain<ICallGrain>(sid).GetAsync(), c => c.Status == CallStatus.Connected, "connected");
+        return (sid, legStatus);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Api.DisposeAsync();
+    }
+}
