@@ -44,6 +44,25 @@ public sealed class TwilioEventTranslatorTests
         Assert.Equal(ev.EventKey, TwilioEventTranslator.CounselorLeg("CA2", "c-wang", status, null)!.EventKey);
     }
 
+    [Theory]
+    [InlineData("participant-hold", "caller", ProviderEventKind.Held)]
+    [InlineData("participant-unhold", "caller", ProviderEventKind.Resumed)]
+    public void Caller_hold_and_unhold_are_recorded(string evt, string label, ProviderEventKind kind)
+    {
+        var ev = TwilioEventTranslator.Conference("CF1", evt, label, "7", null);
+
+        Assert.Equal(kind, ev!.Kind);
+        Assert.Equal($"CF1:{evt}:7", ev.EventKey);
+    }
+
+    [Theory]
+    [InlineData("participant-hold", "counselor-c-wang")]
+    [InlineData("participant-join", "caller")]
+    [InlineData("conference-end", null)]
+    [InlineData("some-new-event", "caller")]
+    public void Other_conference_events_change_nothing(string evt, string? label) =>
+        Assert.Null(TwilioEventTranslator.Conference("CF1", evt, label, "1", null));
+
     [Fact]
     public void Unreadable_timestamp_is_tolerated() =>
         Assert.Equal(default, TwilioEventTranslator.ParseTimestamp("yesterday-ish"));

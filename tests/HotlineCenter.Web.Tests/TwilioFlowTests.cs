@@ -283,6 +283,35 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hold_and_unhold_reach_twilio_and_come_back_on_the_call_timeline()
+    {
+        var (sid, _) = await _t.ConnectedCallAsync("c-huang");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await _supervisor.PostAsJsonAsync($"/api/calls/{sid}/supervise", new { action = "hold" })).StatusCode);
+        var conferenceCallback = $"{PublicBase}/webhooks/twilio/conference?call={sid}";
+        foreach (var (evt, seq) in new[] { ("participant-hold", "3"), ("participant-hold", "3"), ("participant-unhold", "4") })
+        {
+            var posted = await _t.Driver.PostAsync(conferenceCallback, new Dictionary<string, string>
+            {
+                ["ConferenceSid"] = "CF" + new string('1', 32), ["FriendlyName"] = $"call-{sid}", ["StatusCallbackEvent"] = evt, ["CallSid"] = sid,
+                ["ParticipantLabel"] = "caller", ["Hold"] = evt == "participant-hold" ? "true" : "false", ["SequenceNumber"] = seq, ["AccountSid"] = AccountSid,
+            });
+            Assert.Equal(HttpStatusCode.NoContent, posted.Status);
+        }
+
+        var end = await _t.Driver.PostAsync(conferenceCallback, new Dictionary<string, string>
+        {
+            ["ConferenceSid"] = "CF" + new string('1', 32), ["StatusCallbackEvent"] = "conference-end", ["ReasonConferenceEnded"] = "last-participant-left", ["AccountSid"] = AccountSid,
+        });
+        Assert.Equal(HttpStatusCode.NoContent, end.Status);
+        var hold = _t.Api.Requests.Single(r => r.Path == $"/Conferences/call-{sid}/Participants/caller.json");
+        Assert.Equal("true", hold.Field("Hold"));
+        var timeline = (await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Timeline;
+        Assert.Single(timeline, t => t.Kind == TimelineKind.Held);
+        Assert.Single(timeline, t => t.Kind == TimelineKind.Resumed);
+    }
+
+    [Fact]
     public async Task Supervision_refuses_bad_requests_and_calls_that_are_not_live()
     {
         var waiting = TwilioDriver.NewCallSid();

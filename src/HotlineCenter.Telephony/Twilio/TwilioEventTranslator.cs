@@ -36,6 +36,26 @@ public static class TwilioEventTranslator
         };
     }
 
+    /// <summary>
+    /// A conference event about the caller: hold and unhold are recorded on the call; joins, leaves and
+    /// the rest are covered by the legs' own status callbacks, so they change nothing here.
+    /// </summary>
+    public static ProviderEvent? Conference(string conferenceSid, string? statusCallbackEvent, string? participantLabel, string? sequenceNumber, string? timestamp)
+    {
+        if (participantLabel != "caller")
+        {
+            return null;
+        }
+
+        var kind = statusCallbackEvent switch
+        {
+            "participant-hold" => ProviderEventKind.Held,
+            "participant-unhold" => ProviderEventKind.Resumed,
+            _ => (ProviderEventKind?)null,
+        };
+        return kind is null ? null : new ProviderEvent(kind.Value, $"{conferenceSid}:{statusCallbackEvent}:{sequenceNumber}", ParseTimestamp(timestamp), null);
+    }
+
     /// <summary>Twilio's RFC 2822 <c>Timestamp</c>; the receipt time when absent or unreadable.</summary>
     public static DateTimeOffset ParseTimestamp(string? timestamp) =>
         timestamp is not null && DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)

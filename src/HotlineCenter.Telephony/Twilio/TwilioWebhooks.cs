@@ -31,7 +31,7 @@ public static class TwilioWebhooks
         hooks.MapPost("/voice/after", (HttpRequest r, TwilioVoice v) => v.VoiceAsync(r, (_, _) => Task.FromResult(new TwimlResponse().Hangup())));
         hooks.MapPost("/status", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.CallerStatusAsync));
         hooks.MapPost("/counselor-status", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.CounselorStatusAsync));
-        hooks.MapPost("/conference", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, (_, _) => Task.CompletedTask));
+        hooks.MapPost("/conference", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.ConferenceAsync, requireCallSid: false));
         hooks.MapPost("/recording", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.RecordingAsync));
 
         // The number's fallback URL: static TwiML from configuration, no Orleans, no Redis.
@@ -100,12 +100,13 @@ public sealed class TwilioVoice(
         }
     }
 
-    public async Task<IResult> CallbackEventAsync(HttpRequest request, Func<IFormCollection, string, Task> handle)
+    public async Task<IResult> CallbackEventAsync(HttpRequest request, Func<IFormCollection, string, Task> handle, bool requireCallSid = true)
     {
         var form = await InputAsync(request);
         try
         {
-            await handle(form, CallSid(form));
+            // Conference-wide events (start, end) name no participant call.
+            await handle(form, requireCallSid ? CallSid(form) : form["CallSid"].ToString());
             return Results.NoContent();
         }
         catch (BadWebhookException ex)
@@ -246,6 +247,17 @@ public sealed class TwilioVoice(
         }
 
         await Call(callId).ApplyAsync(ev);
+    }
+
+    public async Task ConferenceAsync(IFormCollection form, string participantSid)
+    {
+        var callId = form["call"].ToString();
+        var label = form.TryGetValue("ParticipantLabel", out var l) ? l.ToString() : null;
+        if (Keys.IsValidCallId(callId)
+            && TwilioEventTranslator.Conference(form["ConferenceSid"].ToString(), form["StatusCallbackEvent"], label, form["SequenceNumber"], form["Timestamp"]) is { } ev)
+        {
+            await Call(callId).ApplyAsync(ev);
+        }
     }
 
     public async Task RecordingAsync(IFormCollection form, string callSid)
