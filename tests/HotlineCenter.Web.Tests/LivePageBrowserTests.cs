@@ -89,13 +89,55 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counsellor_lands_on_the_desk_answers_an_offer_and_wraps_up()
+    {
+        var page = await SignedInPageAsync("c-zhang");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        var state = page.Locator("[data-testid=desk-state]");
+        await Expect(state).ToHaveTextAsync("离线");
+
+        await page.Locator("[data-testid=desk-set-Available]").ClickAsync();
+        await Expect(state).ToHaveTextAsync("空闲");
+        var caller = _host.Services.GetRequiredService<HotlineCenter.Telephony.Simulated.SimulatedCaller>();
+        await caller.PlaceCallAsync("xa-12356", "3");
+
+        var offer = page.Locator("[data-testid=offer-panel]");
+        await Expect(offer).ToBeVisibleAsync();
+        await Expect(offer.Locator("[data-testid=offer-caller]")).ToContainTextAsync("****");
+        var countdown = int.Parse(await offer.Locator("[data-testid=offer-countdown]").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(countdown, 1, 20);
+        await offer.Locator("[data-testid=offer-accept]").ClickAsync();
+
+        await Expect(page.Locator("[data-testid=in-call]")).ToBeVisibleAsync();
+        await Expect(state).ToHaveTextAsync("通话中");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory("screenshots").FullName, "desk.png") });
+        await page.Locator("[data-testid=desk-end-call]").ClickAsync();
+        await Expect(page.Locator("[data-testid=wrap-up]")).ToBeVisibleAsync();
+        await page.Locator("[data-testid=desk-finish-wrap-up]").ClickAsync();
+        await Expect(state).ToHaveTextAsync("空闲");
+    }
+
+    [Fact]
+    public async Task Counsellor_cannot_open_the_supervisor_view()
+    {
+        var page = await SignedInPageAsync("c-zhao");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));
+
+        await page.GotoAsync(_baseUrl);
+
+        await Expect(page.Locator("[data-testid=not-allowed]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=demo-controls]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Page_switches_to_english_and_back()
     {
         var page = await SignedInPageAsync();
         await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
 
         await page.Locator("[data-testid=language-switch]").ClickAsync();
-        await Expect(page.GetByText("Live queues and counsellors", new() { Exact = false }).Or(page.GetByText("Counsellors", new() { Exact = true }))).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Counsellors" })).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=counselor-c-wang] [data-testid=state]")).ToHaveTextAsync("Offline");
 
         await page.Locator("[data-testid=language-switch]").ClickAsync();

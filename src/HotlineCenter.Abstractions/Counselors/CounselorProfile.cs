@@ -66,7 +66,8 @@ public sealed record CounselorSnapshot(
     [property: Id(5)] string? CallId,
     [property: Id(6)] string? QueueKey,
     [property: Id(7)] DateTimeOffset? WrapUpUntil,
-    [property: Id(8)] ImmutableArray<PresenceChange> RecentChanges);
+    [property: Id(8)] ImmutableArray<PresenceChange> RecentChanges,
+    [property: Id(9)] DateTimeOffset? OfferDeadline = null);
 
 /// <summary>What a queue needs to know to route to an available counsellor.</summary>
 [GenerateSerializer, Immutable]

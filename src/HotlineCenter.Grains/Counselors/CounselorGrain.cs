@@ -409,5 +409,6 @@ public sealed class CounselorGrain(
         S.Reservation?.CallId,
         S.Reservation?.QueueKey,
         S.WrapUpUntil,
-        [.. S.Recent.TakeLast(10)]);
+        [.. S.Recent.TakeLast(10)],
+        S.State == PresenceState.Offered && S.OfferedAt is { } offeredAt ? offeredAt.AddSeconds(S.OfferRingSeconds) : null);
 }

@@ -68,6 +68,13 @@ public static class AuthSetup
             }
 
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal!);
+
+            // Each role starts where its work is: counsellors at their desk, supervisors on the live view.
+            if (back == "/" && !principal!.IsInRole(nameof(StaffRole.Supervisor)) && !principal.IsInRole(nameof(StaffRole.Admin)) && principal.IsInRole(nameof(StaffRole.Counsellor)))
+            {
+                back = "/desk";
+            }
+
             return Results.LocalRedirect(back);
         });
         app.MapPost("/account/logout", async (HttpContext http) =>
