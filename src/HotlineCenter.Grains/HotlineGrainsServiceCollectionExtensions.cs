@@ -11,6 +11,7 @@ public static class HotlineGrainsServiceCollectionExtensions
     public static IServiceCollection AddHotlineGrains(this IServiceCollection services, IConfiguration? routing = null)
     {
         services.TryAddSingleton(HotlineTime.System);
+        services.TryAddSingleton<HotlineCenter.Abstractions.Centres.ILiveBroadcaster, NoLiveBroadcaster>();
         var options = services.AddOptions<RoutingOptions>();
         if (routing is not null)
         {
@@ -23,4 +24,10 @@ public static class HotlineGrainsServiceCollectionExtensions
             .ValidateOnStart();
         return services;
     }
+}
+
+/// <summary>Used where no hub is hosted (grain tests, the benchmark): Blazor observers still get every change.</summary>
+internal sealed class NoLiveBroadcaster : HotlineCenter.Abstractions.Centres.ILiveBroadcaster
+{
+    public Task PublishAsync(HotlineCenter.Abstractions.Centres.CentreLiveSnapshot snapshot, CancellationToken cancellationToken) => Task.CompletedTask;
 }

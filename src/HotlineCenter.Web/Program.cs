@@ -12,6 +12,7 @@ builder.AddHotlineHealthChecks();
 builder.AddHotlineApi();
 builder.AddHotlineAuth();
 builder.AddHotlineLiveFeed();
+builder.AddHotlineLiveHub();
 builder.AddHotlineConsole();
 builder.AddHotlineDemo();
 
@@ -25,6 +26,7 @@ app.MapTelephonyWebhooks();
 app.MapDemoApi();
 app.MapSupervisionApi();
 app.MapTelephonyApi();
+app.MapHotlineLiveHub();
 app.MapHotlineConsole();
 
 app.Run();

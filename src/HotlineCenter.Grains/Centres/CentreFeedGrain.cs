@@ -17,6 +17,7 @@ namespace HotlineCenter.Grains.Centres;
 /// </summary>
 public sealed class CentreFeedGrain(
     HotlineTime time,
+    ILiveBroadcaster broadcaster,
     IOptions<RoutingOptions> options,
     ILogger<CentreFeedGrain> logger) : Grain, ICentreFeedGrain
 {
@@ -129,13 +130,21 @@ public sealed class CentreFeedGrain(
 
         _dirty = false;
         _version++;
-        if (_observers.Count == 0)
+        var snapshot = Snapshot();
+        if (_observers.Count > 0)
         {
-            return;
+            await _observers.Notify(o => o.OnCentreChangedAsync(snapshot));
         }
 
-        var snapshot = Snapshot();
-        await _observers.Notify(o => o.OnCentreChangedAsync(snapshot));
+        try
+        {
+            await broadcaster.PublishAsync(snapshot, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Screens catch up at their next renewal; the feed must keep ticking.
+            logger.LogWarning(ex, "Broadcasting centre {CentreId} failed", Id);
+        }
     }
 
     private CentreLiveSnapshot Snapshot() => new(

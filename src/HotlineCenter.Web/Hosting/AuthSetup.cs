@@ -91,7 +91,7 @@ public static class AuthSetup
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
-        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/_blazor"))
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/hubs") || context.Request.Path.StartsWithSegments("/_blazor"))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

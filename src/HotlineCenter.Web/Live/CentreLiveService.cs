@@ -121,6 +121,7 @@ public sealed class CentreLiveService(IGrainFactory grains, ILogger<CentreLiveSe
 
 public static class LiveSetup
 {
+    /// <summary>Blazor circuits on this silo, through one grain observer per centre.</summary>
     public static WebApplicationBuilder AddHotlineLiveFeed(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CentreLiveService>();

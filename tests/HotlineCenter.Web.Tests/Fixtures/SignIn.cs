@@ -26,6 +26,27 @@ public static partial class SignIn
         }));
     }
 
+    /// <summary>Signs in with a client that keeps no cookies and returns the Cookie header a browser would then send.</summary>
+    public static async Task<string> CookieHeaderAsync(HttpClient cookieless, string username, string password = DemoPassword)
+    {
+        var page = await cookieless.GetAsync("/login");
+        var antiforgery = string.Join("; ", page.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        var token = TokenPattern().Match(await page.Content.ReadAsStringAsync()).Groups[1].Value;
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+                ["Username"] = username,
+                ["Password"] = password,
+                ["ReturnUrl"] = "/",
+            }),
+        };
+        post.Headers.Add("Cookie", antiforgery);
+        var response = await cookieless.SendAsync(post);
+        return string.Join("; ", response.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+    }
+
     public static async Task AsAsync(HttpClient client, string username, string password = DemoPassword)
     {
         var response = await PostLoginAsync(client, username, password);
