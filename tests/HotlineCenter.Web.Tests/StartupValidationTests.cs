@@ -31,3 +31,25 @@ public sealed class StartupValidationTests
         Assert.Contains("Telephony:Provider 'Carrier-Pigeon' is unknown", ex.ToString());
     }
 }
+
+public sealed class AdminBootstrapTests
+{
+    [Fact]
+    public async Task Fresh_deployment_gets_its_first_administrator_and_a_restart_changes_nothing()
+    {
+        var serviceId = HotlineHost.NewServiceId();
+        var settings = new Dictionary<string, string> { ["Auth:BootstrapAdminPassword"] = "first-admin-password", ["Auth:BootstrapCentreId"] = "xa-12356" };
+        await using (var first = new HotlineHost(serviceId, seedDemo: false, settings: settings))
+        {
+            using var client = first.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+            await SignIn.AsAsync(client, "admin", "first-admin-password");
+        }
+
+        await using var second = new HotlineHost(serviceId, seedDemo: false, settings: new Dictionary<string, string>(settings) { ["Auth:BootstrapAdminPassword"] = "another-password-123" });
+        using var again = second.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        await SignIn.AsAsync(again, "admin", "first-admin-password");
+        var view = await second.Grains.GetGrain<HotlineCenter.Abstractions.Accounts.IUserAccountGrain>("admin").GetAsync();
+        Assert.Equal(HotlineCenter.Abstractions.Accounts.StaffRole.Admin, Assert.Single(view!.Roles));
+    }
+}

@@ -52,6 +52,7 @@ public static class AuthSetup
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<AccountService>();
+        builder.Services.AddHostedService<AdminBootstrapper>();
         return builder;
     }
 
