@@ -68,6 +68,10 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
         var general = page.Locator("[data-testid='queue-xa-12356/general']");
         await Expect(general.Locator("[data-testid=waiting-call]")).ToHaveCountAsync(1);
         await Expect(general.Locator("[data-testid=waiting-call]")).ToContainTextAsync("危机");
+        var crisisAlert = page.Locator("[data-testid=alert-CrisisWaiting]");
+        await Expect(crisisAlert).ToBeVisibleAsync();
+        await crisisAlert.Locator("[data-testid=alert-ack]").ClickAsync();
+        await Expect(crisisAlert).ToHaveCountAsync(0);
 
         await wang.Locator("[data-testid=accept]").ClickAsync();
         await Expect(state).ToHaveTextAsync("通话中");

@@ -27,5 +27,11 @@ public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller)
     public Task<HotlineCenter.Abstractions.Centres.CentreConfig?> GetCentreConfigAsync(string centreId) =>
         grains.GetGrain<HotlineCenter.Abstractions.Centres.ICentreGrain>(centreId).GetConfigAsync();
 
+    public Task<System.Collections.Immutable.ImmutableArray<HotlineCenter.Abstractions.Alerts.AlertAcknowledgement>> GetAcknowledgedAsync(string centreId) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Alerts.IAlertLogGrain>(centreId).GetAcknowledgedAsync();
+
+    public Task<HotlineCenter.Abstractions.Alerts.AlertAcknowledgement> AcknowledgeAsync(string centreId, string alertId, string by) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Alerts.IAlertLogGrain>(centreId).AcknowledgeAsync(alertId, by);
+
     private ICounselorGrain Counselor(string id) => grains.GetGrain<ICounselorGrain>(id);
 }

@@ -84,3 +84,21 @@ public sealed class BadInputTests(ClusterFixture fixture)
         Assert.Equal(CallStatus.Queued, (await call.GetAsync()).Status);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class AlertLogTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task First_acknowledgement_stands_and_is_kept()
+    {
+        var log = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Alerts.IAlertLogGrain>("c" + Guid.NewGuid().ToString("N")[..8]);
+
+        var first = await log.AcknowledgeAsync("crisis-waiting:CA1", "s-zhou");
+        var second = await log.AcknowledgeAsync("crisis-waiting:CA1", "s-wu");
+
+        Assert.Equal("s-zhou", second.By);
+        Assert.Equal(first.At, second.At);
+        Assert.Single(await log.GetAcknowledgedAsync());
+        await Assert.ThrowsAsync<HotlineRuleException>(() => log.AcknowledgeAsync("", "s-zhou"));
+    }
+}
