@@ -3,6 +3,7 @@ using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Grains.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace HotlineCenter.Grains.Calls;
@@ -456,18 +457,7 @@ public sealed class CallGrain(
         }
     }
 
-    private async Task SafeTelephonyAsync(Func<CancellationToken, Task> action)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await action(cts.Token);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogError(ex, "Telephony request for call {CallId} failed", Id);
-        }
-    }
+    private Task SafeTelephonyAsync(Func<CancellationToken, Task> action) => TelephonyRequests.SendAsync(action, logger, Id);
 
     private CallSnapshot Snapshot() => new(
         Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,

@@ -523,18 +523,7 @@ public sealed class QueueGrain(
         }
     }
 
-    private async Task SafeTelephonyAsync(Func<CancellationToken, Task> action)
-    {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            await action(cts.Token);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogError(ex, "Telephony request from queue {QueueKey} failed", Key);
-        }
-    }
+    private Task SafeTelephonyAsync(Func<CancellationToken, Task> action) => TelephonyRequests.SendAsync(action, logger, Key);
 
     private void Publish() => _publishPending = true;
 
