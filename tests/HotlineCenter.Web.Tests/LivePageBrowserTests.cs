@@ -76,6 +76,8 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
         await wang.Locator("[data-testid=accept]").ClickAsync();
         await Expect(state).ToHaveTextAsync("通话中");
         await Expect(page.Locator("[data-testid=active-call]")).ToContainTextAsync("通话中");
+        await page.Locator("[data-testid=active-call] [data-testid=supervise-Monitor]").ClickAsync();
+        await Expect(page.GetByText("已执行：监听")).ToBeVisibleAsync();
         await Expect(general.Locator("[data-testid=waiting-count]")).ToHaveTextAsync("0");
 
         await wang.Locator("[data-testid=end-call]").ClickAsync();

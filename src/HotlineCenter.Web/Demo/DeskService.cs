@@ -5,7 +5,7 @@ using HotlineCenter.Telephony.Simulated;
 namespace HotlineCenter.Web.Demo;
 
 /// <summary>The façade screens use for counsellor and simulated-call actions; components never call GetGrain.</summary>
-public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller)
+public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller, HotlineCenter.Abstractions.Telephony.ITelephonyPort telephony)
 {
     public Task<CounselorSnapshot> SetPresenceAsync(string counselorId, PresenceState state) =>
         Counselor(counselorId).ChangePresenceAsync(state, "console");
@@ -32,6 +32,18 @@ public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller)
 
     public Task<HotlineCenter.Abstractions.Alerts.AlertAcknowledgement> AcknowledgeAsync(string centreId, string alertId, string by) =>
         grains.GetGrain<HotlineCenter.Abstractions.Alerts.IAlertLogGrain>(centreId).AcknowledgeAsync(alertId, by);
+
+    /// <summary>A supervisor's action on a connected call, through the telephony provider.</summary>
+    public async Task SuperviseAsync(string callId, HotlineCenter.Abstractions.Telephony.SupervisionAction action, string supervisorId)
+    {
+        var call = await GetCallAsync(callId);
+        if (call.Status != CallStatus.Connected)
+        {
+            throw new HotlineCenter.Abstractions.Common.HotlineRuleException("call.not-connected", $"Call is {call.Status}; supervision needs a connected call.");
+        }
+
+        await telephony.SuperviseAsync(callId, new HotlineCenter.Abstractions.Telephony.SupervisionRequest(action, supervisorId, call.CounselorLegId, null), CancellationToken.None);
+    }
 
     private ICounselorGrain Counselor(string id) => grains.GetGrain<ICounselorGrain>(id);
 }
