@@ -86,6 +86,9 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
 
         await wang.Locator("[data-testid=finish-wrap-up]").ClickAsync();
         await Expect(state).ToHaveTextAsync("空闲");
+        await Expect(page.Locator("[data-testid=kpi-received]")).ToHaveTextAsync("1");
+        await Expect(page.Locator("[data-testid=kpi-answered]")).ToHaveTextAsync("1");
+        await Expect(page.Locator("[data-testid=kpi-answer-rate]")).ToHaveTextAsync("100%");
 
         await Expect(wang.Locator("[data-testid=set-Break]")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=counselor-c-li] [data-testid=set-Break]")).ToHaveCountAsync(0);

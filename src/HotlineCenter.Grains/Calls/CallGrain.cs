@@ -2,6 +2,8 @@ using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Abstractions.Reports;
+using HotlineCenter.Grains.Reports;
 using HotlineCenter.Abstractions.Telephony;
 using HotlineCenter.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -94,6 +96,7 @@ public sealed class CallGrain(
         S.Status = CallStatus.Queued;
         Record(TimelineKind.Queued, S.QueueKey, detail: S.IsCrisis ? "crisis" : null);
         await SaveAsync();
+        Count(CallOutcome.Received, 0);
         logger.LogInformation("Call {CallId} queued in {QueueKey} (crisis: {IsCrisis})", Id, S.QueueKey, S.IsCrisis);
         return CurrentInstruction();
     }
@@ -277,6 +280,7 @@ public sealed class CallGrain(
         S.WaitSeconds ??= S.QueuedAt is { } q ? (now - q).TotalSeconds : null;
         Record(callback ? TimelineKind.CallbackDialled : TimelineKind.Connected, S.QueueKey, counselorId);
         await SaveAsync();
+        Count(CallOutcome.Answered, S.WaitSeconds ?? 0);
         if (callback)
         {
             await SafeTelephonyAsync(ct => telephony.CallBackCallerAsync(Id, S.Caller!, counselorId, ct));
@@ -361,6 +365,7 @@ public sealed class CallGrain(
             case CallStatus.Queued or CallStatus.Offered:
                 await GrainFactory.GetGrain<IQueueGrain>(S.QueueKey!).RemoveAsync(Id, QueueExit.Abandoned);
                 Abandon(occurredAt);
+                Count(CallOutcome.Abandoned, S.WaitSeconds ?? 0);
                 logger.LogInformation("Call {CallId} abandoned after {WaitSeconds:F0} s in {QueueKey}", Id, S.WaitSeconds, S.QueueKey);
                 break;
             case CallStatus.New or CallStatus.InIvr:
@@ -384,6 +389,7 @@ public sealed class CallGrain(
         S.Status = CallStatus.Ended;
         S.EndedAt = Later(occurredAt);
         Record(TimelineKind.Ended, S.QueueKey, S.CounselorId, detail: by);
+        Count(CallOutcome.Handled, S.ConnectedAt is { } connected ? Math.Max(0, (S.EndedAt.Value - connected).TotalSeconds) : 0);
 
         // Saved by the caller of this method; if that save is lost the provider re-sends the event.
         await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id);
@@ -396,6 +402,16 @@ public sealed class CallGrain(
         var floor = S.ConnectedAt ?? S.QueuedAt ?? S.ArrivedAt ?? occurredAt;
         var at = occurredAt == default ? time.Now : occurredAt;
         return at < floor ? floor : at;
+    }
+
+    /// <summary>Feeds the centre's day counters (one-way; each outcome keyed, so counted once per call).</summary>
+    private void Count(CallOutcome outcome, double seconds)
+    {
+        if (S.CentreId is { } centreId && S.ArrivedAt is { } arrived)
+        {
+            _ = GrainFactory.GetGrain<IStatsGrain>(StatsCounter.Key(centreId, arrived))
+                .RecordAsync(new StatsEvent($"{Id}:{outcome}", outcome, seconds, S.IsCrisis));
+        }
     }
 
     private async Task<CentreConfig> GetCentreConfigAsync(string centreId) =>

@@ -43,6 +43,11 @@ public sealed class CallRoutingTests(ClusterFixture fixture)
         var queue = await s.Queue(s.General).GetAsync();
         Assert.Empty(queue.Waiting);
         Assert.Equal(1, queue.AnsweredToday);
+
+        var stats = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Reports.IStatsGrain>(HotlineCenter.Grains.Reports.StatsCounter.Key(s.CentreId, final.ArrivedAt!.Value));
+        var day = await Eventually.MatchesAsync(stats.GetAsync, d => d.Handled == 1, "the day's counters");
+        Assert.Equal((1, 1, 0), (day.Received, day.Answered, day.Abandoned));
+        Assert.Equal(5, day.AverageSpeedOfAnswer!.Value, 3);
     }
 
     [Fact]
