@@ -128,6 +128,27 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counsellor_raises_a_hand_and_the_supervisor_sees_and_acknowledges_it()
+    {
+        var counsellor = await SignedInPageAsync("c-liu");
+        var supervisor = await SignedInPageAsync("s-zhou");
+        await Expect(counsellor.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(supervisor.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        await counsellor.Locator("[data-testid=raise-hand]").ClickAsync();
+
+        var alert = supervisor.Locator("[data-testid=alert-HandRaised]");
+        await Expect(alert).ToBeVisibleAsync();
+        await Expect(alert).ToContainTextAsync("刘洋");
+        await Expect(supervisor.Locator("[data-testid=counselor-c-liu] [data-testid=hand-raised]")).ToBeVisibleAsync();
+        await alert.Locator("[data-testid=alert-ack]").ClickAsync();
+        await Expect(alert).ToHaveCountAsync(0);
+
+        await counsellor.Locator("[data-testid=lower-hand]").ClickAsync();
+        await Expect(supervisor.Locator("[data-testid=counselor-c-liu] [data-testid=hand-raised]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task Counsellor_cannot_open_the_supervisor_view()
     {
         var page = await SignedInPageAsync("c-zhao");

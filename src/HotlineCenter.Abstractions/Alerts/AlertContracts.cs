@@ -16,6 +16,8 @@ public enum AlertKind
     OfferTimedOut = 3,
     /// <summary>A call is past its overflow threshold.</summary>
     Overflow = 4,
+    /// <summary>A counsellor asked for the supervisor (raise hand).</summary>
+    HandRaised = 5,
 }
 
 /// <summary>One alert; its id is stable for the situation it describes, so an acknowledgement sticks to it.</summary>

@@ -67,7 +67,8 @@ public sealed record CounselorSnapshot(
     [property: Id(6)] string? QueueKey,
     [property: Id(7)] DateTimeOffset? WrapUpUntil,
     [property: Id(8)] ImmutableArray<PresenceChange> RecentChanges,
-    [property: Id(9)] DateTimeOffset? OfferDeadline = null);
+    [property: Id(9)] DateTimeOffset? OfferDeadline = null,
+    [property: Id(10)] DateTimeOffset? HandRaisedAt = null);
 
 /// <summary>What a queue needs to know to route to an available counsellor.</summary>
 [GenerateSerializer, Immutable]

@@ -47,6 +47,10 @@ public interface ICounselorGrain : IGrainWithStringKey
     [Alias("complete-wrap-up")]
     Task<CounselorSnapshot> CompleteWrapUpAsync();
 
+    /// <summary>The counsellor asks the duty supervisor for help (raise hand), or withdraws the request.</summary>
+    [Alias("set-hand")]
+    Task<CounselorSnapshot> SetHandRaisedAsync(bool raised);
+
     /// <summary>Activates the grain so persisted deadlines are re-armed (after a restart).</summary>
     [Alias("wake")]
     Task WakeAsync();

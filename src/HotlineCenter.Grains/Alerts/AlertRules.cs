@@ -39,6 +39,12 @@ public static class AlertRules
             alerts.Add(new Alert($"crisis-in-progress:{call.CallId}", AlertKind.CrisisInProgress, true, call.CallId, call.CounselorId, call.ConnectedAt ?? call.UpdatedAt));
         }
 
+        foreach (var c in snapshot.Counselors.Where(c => c.HandRaisedAt is not null))
+        {
+            // Critical while they are with a caller: the supervisor may be needed on that call now.
+            alerts.Add(new Alert($"hand-raised:{c.CounselorId}:{c.HandRaisedAt!.Value.ToUnixTimeMilliseconds()}", AlertKind.HandRaised, c.State == PresenceState.OnCall, c.CallId, c.CounselorId, c.HandRaisedAt.Value));
+        }
+
         foreach (var c in snapshot.Counselors.Where(c => c.State == PresenceState.NotResponding))
         {
             alerts.Add(new Alert($"offer-timed-out:{c.CounselorId}:{c.StateSince.ToUnixTimeMilliseconds()}", AlertKind.OfferTimedOut, false, null, c.CounselorId, c.StateSince));

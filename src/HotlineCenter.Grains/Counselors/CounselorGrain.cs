@@ -233,6 +233,21 @@ public sealed class CounselorGrain(
         return Snapshot();
     }
 
+    public async Task<CounselorSnapshot> SetHandRaisedAsync(bool raised)
+    {
+        RequireProfile();
+        if (raised == S.HandRaisedAt.HasValue)
+        {
+            return Snapshot();
+        }
+
+        S.HandRaisedAt = raised ? time.Now : null;
+        await state.WriteStateAsync();
+        Publish();
+        logger.LogInformation("Counsellor {CounselorId} {Hand} a hand", Id, raised ? "raised" : "lowered");
+        return Snapshot();
+    }
+
     public Task WakeAsync()
     {
         EnsureTimer();
@@ -410,5 +425,6 @@ public sealed class CounselorGrain(
         S.Reservation?.QueueKey,
         S.WrapUpUntil,
         [.. S.Recent.TakeLast(10)],
-        S.State == PresenceState.Offered && S.OfferedAt is { } offeredAt ? offeredAt.AddSeconds(S.OfferRingSeconds) : null);
+        S.State == PresenceState.Offered && S.OfferedAt is { } offeredAt ? offeredAt.AddSeconds(S.OfferRingSeconds) : null,
+        S.HandRaisedAt);
 }

@@ -21,4 +21,5 @@ public sealed class CounselorState
     [Id(9)] public int OfferRingSeconds { get; set; }
     /// <summary>The last calls this counsellor accepted, so a queue recovering from a crash never re-offers one.</summary>
     [Id(10)] public List<string> AcceptedCallIds { get; set; } = [];
+    [Id(11)] public DateTimeOffset? HandRaisedAt { get; set; }
 }

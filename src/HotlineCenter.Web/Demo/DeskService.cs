@@ -16,6 +16,8 @@ public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller, Ho
 
     public Task<CallSnapshot> EndCallAsync(string counselorId, string callId) => grains.GetGrain<ICallGrain>(callId).EndByCounselorAsync(counselorId);
 
+    public Task<CounselorSnapshot> SetHandRaisedAsync(string counselorId, bool raised) => Counselor(counselorId).SetHandRaisedAsync(raised);
+
     public Task<CounselorSnapshot> CompleteWrapUpAsync(string counselorId) => Counselor(counselorId).CompleteWrapUpAsync();
 
     public async Task<string> PlaceSimulatedCallAsync(string centreId, string digits) => (await caller.PlaceCallAsync(centreId, digits)).CallId;

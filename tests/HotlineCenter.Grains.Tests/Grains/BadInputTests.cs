@@ -30,6 +30,22 @@ public sealed class BadInputTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Raised_hand_is_kept_until_lowered_and_raising_twice_changes_nothing()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var counselor = await s.AvailableCounselorAsync("xu");
+
+        var raised = await counselor.SetHandRaisedAsync(true);
+        var again = await counselor.SetHandRaisedAsync(true);
+        var lowered = await counselor.SetHandRaisedAsync(false);
+
+        Assert.NotNull(raised.HandRaisedAt);
+        Assert.Equal(raised.HandRaisedAt, again.HandRaisedAt);
+        Assert.Null(lowered.HandRaisedAt);
+        Assert.Equal(PresenceState.Available, lowered.State);
+    }
+
+    [Fact]
     public async Task Counsellor_on_a_call_cannot_go_offline_or_on_break()
     {
         var s = await Scenario.CreateAsync(fixture);

@@ -52,6 +52,17 @@ public sealed class AlertRulesTests
     }
 
     [Fact]
+    public void Raised_hand_is_critical_only_while_the_counsellor_is_with_a_caller()
+    {
+        var onCall = new CounselorSnapshot("c-wang", null, PresenceState.OnCall, Now, null, "CA1", "xa/general", null, [], null, Now.AddSeconds(-3));
+        var onBreak = onCall with { CounselorId = "c-li", State = PresenceState.Break, CallId = null };
+
+        var alerts = AlertRules.Derive(Snapshot([], null, [onCall, onBreak]), Now, TimeSpan.FromSeconds(60), TimeSpan.Zero);
+
+        Assert.Equal([("c-wang", true), ("c-li", false)], alerts.Where(a => a.Kind == AlertKind.HandRaised).Select(a => (a.CounselorId!, a.Critical)));
+    }
+
+    [Fact]
     public void Alert_ids_are_stable_for_the_same_situation()
     {
         var snapshot = Snapshot([Waiting("CAk", true, 1)]);
