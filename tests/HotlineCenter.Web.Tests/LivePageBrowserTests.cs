@@ -1,3 +1,4 @@
+using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Web.Tests.Fixtures;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -120,7 +121,28 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
 
         await Expect(page.Locator("[data-testid=in-call]")).ToBeVisibleAsync();
         await Expect(state).ToHaveTextAsync("通话中");
+
+        // The record is written during the call; a draft survives a reload.
+        await Expect(page.Locator("[data-testid=record-form]")).ToBeVisibleAsync();
+        await page.Locator("[data-testid=record-category-学业]").CheckAsync();
+        await page.Locator("[data-testid=record-outcome]").FillAsync("情绪缓解，已提供求助资源");
+        await Expect(page.Locator("[data-testid=record-status]")).ToContainTextAsync("草稿已保存");
+        var callId = (await _host.Grains.GetGrain<ICounselorGrain>("c-zhang").GetAsync()).CallId!;
+        await Eventually.MatchesAsync(
+            () => _host.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync(),
+            r => r.Record.Outcome == "情绪缓解，已提供求助资源",
+            "the autosaved draft");
+        await page.ReloadAsync();
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await Expect(page.Locator("[data-testid=record-outcome]")).ToHaveValueAsync("情绪缓解，已提供求助资源");
+        await Expect(page.Locator("[data-testid=record-category-学业]")).ToBeCheckedAsync();
+        await page.Locator("[data-testid=record-submit]").ClickAsync();
+        await Expect(page.Locator("[data-testid=record-errors]")).ToContainTextAsync("risk must be assessed");
+        await page.Locator("[data-testid=record-risk]").ClickAsync();
+        await page.GetByText("无 / 低危").ClickAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory("screenshots").FullName, "desk.png") });
+        await page.Locator("[data-testid=record-submit]").ClickAsync();
+        await Expect(page.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
         await page.Locator("[data-testid=desk-end-call]").ClickAsync();
         await Expect(page.Locator("[data-testid=wrap-up]")).ToBeVisibleAsync();
         await page.Locator("[data-testid=desk-finish-wrap-up]").ClickAsync();

@@ -50,5 +50,14 @@ public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller, Ho
     public Task<HotlineCenter.Abstractions.Reports.DayStats> GetTodayAsync(string centreId) =>
         grains.GetGrain<HotlineCenter.Abstractions.Reports.IStatsGrain>(HotlineCenter.Grains.Reports.StatsCounter.Key(centreId, DateTimeOffset.UtcNow)).GetAsync();
 
+    public Task<HotlineCenter.Abstractions.Records.ContactRecordView> GetRecordAsync(string callId) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync();
+
+    public Task<HotlineCenter.Abstractions.Records.ContactRecordView> SaveDraftAsync(string callId, HotlineCenter.Abstractions.Records.ContactRecord record, string counselorId) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).SaveDraftAsync(record, counselorId);
+
+    public Task<HotlineCenter.Abstractions.Records.ContactRecordView> SubmitRecordAsync(string callId, HotlineCenter.Abstractions.Records.ContactRecord record, string counselorId) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).SubmitAsync(record, counselorId);
+
     private ICounselorGrain Counselor(string id) => grains.GetGrain<ICounselorGrain>(id);
 }

@@ -1,0 +1,114 @@
+using HotlineCenter.Abstractions.Records;
+using Microsoft.Extensions.Logging;
+
+namespace HotlineCenter.Grains.Records;
+
+/// <summary>What a submitted record must hold, as plain code.</summary>
+public static class ContactRecordValidator
+{
+    private const int MaxText = 4000;
+
+    public static IReadOnlyList<string> Problems(ContactRecord r, bool submitting)
+    {
+        var problems = new List<string>();
+        foreach (var (name, text) in new[] { ("interventions", r.Interventions), ("referral", r.Referral), ("outcome", r.Outcome), ("followUpPlan", r.FollowUpPlan), ("note", r.Note), ("ageBand", r.AgeBand), ("gender", r.Gender), ("region", r.Region) })
+        {
+            if (text is { Length: > MaxText })
+            {
+                problems.Add($"{name} is longer than {MaxText} characters");
+            }
+        }
+
+        var categories = r.ProblemCategories.IsDefault ? [] : r.ProblemCategories;
+        foreach (var c in categories.Where(c => !ContactRecord.Categories.Contains(c)))
+        {
+            problems.Add($"'{c}' is not a problem category");
+        }
+
+        if (!submitting)
+        {
+            return problems;
+        }
+
+        if (r.Risk == RiskLevel.NotAssessed)
+        {
+            problems.Add("risk must be assessed");
+        }
+
+        if (categories.IsEmpty)
+        {
+            problems.Add("at least one problem category is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Outcome))
+        {
+            problems.Add("outcome is required");
+        }
+
+        if (r.Risk is RiskLevel.High or RiskLevel.Imminent && string.IsNullOrWhiteSpace(r.FollowUpPlan))
+        {
+            problems.Add("a follow-up plan is required for high or imminent risk");
+        }
+
+        return problems;
+    }
+}
+
+[GenerateSerializer]
+[Alias("hotline.contact-record-state")]
+public sealed class ContactRecordState
+{
+    [Id(0)] public RecordStatus Status { get; set; }
+    [Id(1)] public ContactRecord Record { get; set; } = new();
+    [Id(2)] public string? CounselorId { get; set; }
+    [Id(3)] public DateTimeOffset? SavedAt { get; set; }
+}
+
+/// <summary>One call's contact record. A submitted record is final here; corrections are a later feature.</summary>
+public sealed class ContactRecordGrain(
+    [PersistentState("contact-record", StorageNames.Hotline)] IPersistentState<ContactRecordState> state,
+    HotlineTime time,
+    ILogger<ContactRecordGrain> logger) : Grain, IContactRecordGrain
+{
+    private string CallId => this.GetPrimaryKeyString();
+
+    public Task<ContactRecordView> SaveDraftAsync(ContactRecord record, string counselorId) => StoreAsync(record, counselorId, submitting: false);
+
+    public Task<ContactRecordView> SubmitAsync(ContactRecord record, string counselorId) => StoreAsync(record, counselorId, submitting: true);
+
+    public Task<ContactRecordView> GetAsync() => Task.FromResult(View());
+
+    private async Task<ContactRecordView> StoreAsync(ContactRecord record, string counselorId, bool submitting)
+    {
+        Keys.RequireId(counselorId, "counsellor");
+        if (state.State.Status == RecordStatus.Submitted)
+        {
+            throw new HotlineRuleException("record.submitted", "This record was submitted already.");
+        }
+
+        if (state.State.CounselorId is { } owner && owner != counselorId)
+        {
+            throw new HotlineRuleException("record.not-yours", "Only the counsellor who took the call writes its record.");
+        }
+
+        var problems = ContactRecordValidator.Problems(record, submitting);
+        if (problems.Count > 0)
+        {
+            throw new HotlineRuleException("record.invalid", string.Join("; ", problems));
+        }
+
+        state.State.Record = record;
+        state.State.CounselorId = counselorId;
+        state.State.Status = submitting ? RecordStatus.Submitted : RecordStatus.Draft;
+        state.State.SavedAt = time.Now;
+        await state.WriteStateAsync();
+        if (submitting)
+        {
+            logger.LogInformation("Contact record of call {CallId} submitted by {CounselorId} (risk {Risk})", CallId, counselorId, record.Risk);
+        }
+
+        return View();
+    }
+
+    private ContactRecordView View() => new(CallId, state.State.Status, state.State.Record, state.State.CounselorId, state.State.SavedAt);
+}
