@@ -137,7 +137,7 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
         await Expect(page.Locator("[data-testid=record-outcome]")).ToHaveValueAsync("情绪缓解，已提供求助资源");
         await Expect(page.Locator("[data-testid=record-category-学业]")).ToBeCheckedAsync();
         await page.Locator("[data-testid=record-submit]").ClickAsync();
-        await Expect(page.Locator("[data-testid=record-errors]")).ToContainTextAsync("risk must be assessed");
+        await Expect(page.Locator("[data-testid=record-errors]")).ToContainTextAsync("请完成风险评估");
         await page.Locator("[data-testid=record-risk]").ClickAsync();
         await page.GetByText("无 / 低危").ClickAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory("screenshots").FullName, "desk.png") });

@@ -8,6 +8,33 @@ public static class ContactRecordValidator
 {
     private const int MaxText = 4000;
 
+    /// <summary>Codes of what is missing before a record may be submitted, for screens to word in their language.</summary>
+    public static IReadOnlyList<string> MissingForSubmit(ContactRecord r)
+    {
+        var missing = new List<string>();
+        if (r.Risk == RiskLevel.NotAssessed)
+        {
+            missing.Add("risk");
+        }
+
+        if (r.ProblemCategories.IsDefaultOrEmpty)
+        {
+            missing.Add("category");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Outcome))
+        {
+            missing.Add("outcome");
+        }
+
+        if (r.Risk is RiskLevel.High or RiskLevel.Imminent && string.IsNullOrWhiteSpace(r.FollowUpPlan))
+        {
+            missing.Add("follow-up");
+        }
+
+        return missing;
+    }
+
     public static IReadOnlyList<string> Problems(ContactRecord r, bool submitting)
     {
         var problems = new List<string>();

@@ -39,3 +39,13 @@ public sealed class ContactRecordValidatorTests
         Assert.Contains("note is longer than 4000 characters", problems);
     }
 }
+
+public sealed class ContactRecordMissingTests
+{
+    [Fact]
+    public void Missing_fields_are_named_by_code_for_the_screen_to_word()
+    {
+        Assert.Equal(["risk", "category", "outcome"], ContactRecordValidator.MissingForSubmit(new ContactRecord()));
+        Assert.Equal(["follow-up"], ContactRecordValidator.MissingForSubmit(new ContactRecord { Risk = RiskLevel.Imminent, ProblemCategories = ["情绪"], Outcome = "转介" }));
+    }
+}
