@@ -45,7 +45,8 @@ public static partial class SupervisionApi
             }
             catch (TwilioApiException ex)
             {
-                return Results.Problem(statusCode: ex.HttpStatus == 409 ? 409 : 502, title: "Telephony provider refused", detail: $"{ex.Message} (code {ex.Code})");
+                // Twilio's message can quote the number dialled; the code is enough to look the reason up.
+                return Results.Problem(statusCode: ex.HttpStatus == 409 ? 409 : 502, title: "Telephony provider refused", detail: $"Twilio error {ex.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, HTTP {ex.HttpStatus}.");
             }
 
             return Results.NoContent();
