@@ -35,6 +35,16 @@ public static class ContactRecordValidator
         return missing;
     }
 
+    /// <summary>The English wording of a missing-field code, for API callers.</summary>
+    private static string Describe(string code) => code switch
+    {
+        "risk" => "risk must be assessed",
+        "category" => "at least one problem category is required",
+        "outcome" => "outcome is required",
+        "follow-up" => "a follow-up plan is required for high or imminent risk",
+        _ => code,
+    };
+
     public static IReadOnlyList<string> Problems(ContactRecord r, bool submitting)
     {
         var problems = new List<string>();
@@ -52,29 +62,9 @@ public static class ContactRecordValidator
             problems.Add($"'{c}' is not a problem category");
         }
 
-        if (!submitting)
+        if (submitting)
         {
-            return problems;
-        }
-
-        if (r.Risk == RiskLevel.NotAssessed)
-        {
-            problems.Add("risk must be assessed");
-        }
-
-        if (categories.IsEmpty)
-        {
-            problems.Add("at least one problem category is required");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.Outcome))
-        {
-            problems.Add("outcome is required");
-        }
-
-        if (r.Risk is RiskLevel.High or RiskLevel.Imminent && string.IsNullOrWhiteSpace(r.FollowUpPlan))
-        {
-            problems.Add("a follow-up plan is required for high or imminent risk");
+            problems.AddRange(MissingForSubmit(r).Select(Describe));
         }
 
         return problems;
