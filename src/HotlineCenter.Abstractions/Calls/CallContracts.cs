@@ -44,6 +44,12 @@ public enum TimelineKind
     Recording = 18,
     /// <summary>The counsellor's device did not answer (busy, failed, no answer) before the ring timeout.</summary>
     RingFailed = 19,
+    /// <summary>The counsellor declared a crisis on the call (the crisis workflow starts).</summary>
+    CrisisDeclared = 20,
+    /// <summary>A supervisor moved the waiting call to another queue.</summary>
+    Moved = 21,
+    /// <summary>A supervisor took the call over from the counsellor.</summary>
+    TakenOver = 22,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>

@@ -54,4 +54,23 @@ public interface ICallGrain : IGrainWithStringKey
     /// <summary>Queue notification: overflow is due but no target can take the call; it keeps waiting.</summary>
     [Alias("on-overflow-unavailable"), OneWay]
     Task OnOverflowUnavailableAsync(string queueKey, string reason);
+
+    /// <summary>
+    /// The caller's key (keyed hash) for the staff member the call is offered or connected to, or who handled it;
+    /// anyone else gets a rule error, so a counsellor cannot read another counsellor's caller.
+    /// </summary>
+    [Alias("caller-key-for"), ReadOnly]
+    Task<string?> GetCallerKeyForAsync(string staffId);
+
+    /// <summary>The counsellor on the call declares a crisis: the call is marked, the shift is alerted, a case opens.</summary>
+    [Alias("declare-crisis")]
+    Task<CallSnapshot> DeclareCrisisAsync(string counselorId);
+
+    /// <summary>A supervisor moves a waiting call to another queue of the centre (it keeps its waiting time).</summary>
+    [Alias("move-to-queue")]
+    Task<CallSnapshot> MoveToQueueAsync(string targetQueueKey, string supervisorId);
+
+    /// <summary>A supervisor (already listening in) takes the call over; the counsellor goes to wrap-up.</summary>
+    [Alias("take-over")]
+    Task<CallSnapshot> TakeOverAsync(string supervisorId);
 }

@@ -91,3 +91,11 @@ public enum OfferTimeoutOutcome
     /// <summary>The counsellor holds no offer for this call.</summary>
     NotOffered = 2,
 }
+
+/// <summary>A call a counsellor accepted.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.handled-call")]
+public sealed record HandledCall(
+    [property: Id(0)] string CallId,
+    [property: Id(1)] string QueueKey,
+    [property: Id(2)] DateTimeOffset AcceptedAt);

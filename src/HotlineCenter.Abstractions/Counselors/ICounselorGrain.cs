@@ -54,4 +54,8 @@ public interface ICounselorGrain : IGrainWithStringKey
     /// <summary>Activates the grain so persisted deadlines are re-armed (after a restart).</summary>
     [Alias("wake")]
     Task WakeAsync();
+
+    /// <summary>Calls this counsellor accepted since the given time, newest first (their shift's work).</summary>
+    [Alias("handled-calls"), ReadOnly]
+    Task<System.Collections.Immutable.ImmutableArray<HandledCall>> GetHandledCallsAsync(DateTimeOffset since);
 }

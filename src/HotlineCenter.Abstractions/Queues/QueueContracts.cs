@@ -50,6 +50,8 @@ public enum QueueExit
     Abandoned = 0,
     Overflowed = 1,
     Answered = 2,
+    /// <summary>A supervisor moved the call to another queue.</summary>
+    Moved = 3,
 }
 
 /// <summary>A waiting call as screens see it.</summary>

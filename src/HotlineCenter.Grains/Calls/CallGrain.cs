@@ -1,4 +1,6 @@
+using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
@@ -47,6 +49,11 @@ public sealed class CallGrain(
         MarkApplied(arrival.EventKey);
         Record(TimelineKind.Arrived, detail: arrival.Provider);
         await SaveAsync();
+        if (Keys.IsValidId(arrival.Caller.CallerHash))
+        {
+            _ = GrainFactory.GetGrain<ICallerGrain>(arrival.Caller.CallerHash).CallArrivedAsync(Id, now);
+        }
+
         logger.LogInformation("Call {CallId} arrived at centre {CentreId} via {Provider}", Id, arrival.CentreId, arrival.Provider);
         return CurrentInstruction();
     }
@@ -138,7 +145,7 @@ public sealed class CallGrain(
 
                 break;
             case ProviderEventKind.CounselorHungUp when providerEvent.CounselorId is { } counselorId:
-                if (S.Status == CallStatus.Connected && S.CounselorId == counselorId)
+                if (S.Status == CallStatus.Connected && S.CounselorId == counselorId && S.TakenOverBy is null)
                 {
                     await RequeueAtFrontAsync(counselorId);
                 }
@@ -220,6 +227,89 @@ public sealed class CallGrain(
     }
 
     public Task<CallSnapshot> GetAsync() => Task.FromResult(Snapshot());
+
+    public Task<string?> GetCallerKeyForAsync(string staffId)
+    {
+        if (string.IsNullOrEmpty(staffId) || (S.CounselorId != staffId && S.TakenOverBy != staffId))
+        {
+            throw new HotlineRuleException("call.not-yours", "Only the staff member on this call sees its caller.");
+        }
+
+        return Task.FromResult(S.Caller?.CallerHash is { } hash && Keys.IsValidId(hash) ? hash : null);
+    }
+
+    public async Task<CallSnapshot> DeclareCrisisAsync(string counselorId)
+    {
+        if (S.Status != CallStatus.Connected || S.CounselorId != counselorId)
+        {
+            throw new HotlineRuleException("call.not-connected", $"Call {Id} is not connected to counsellor {counselorId}.");
+        }
+
+        if (!S.Timeline.Any(t => t.Kind == TimelineKind.CrisisDeclared))
+        {
+            S.IsCrisis = true;
+            Record(TimelineKind.CrisisDeclared, S.QueueKey, counselorId);
+            await SaveAsync();
+            logger.LogWarning("Call {CallId}: crisis declared by counsellor {CounselorId}", Id, counselorId);
+        }
+
+        await GrainFactory.GetGrain<ICaseloadGrain>(S.CentreId!).OpenCrisisAsync(new CrisisItem(
+            Id, counselorId, S.Caller?.MaskedNumber, Abstractions.Records.RiskLevel.NotAssessed, CrisisSource.Declared, time.Now));
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> MoveToQueueAsync(string targetQueueKey, string supervisorId)
+    {
+        Keys.RequireId(supervisorId, "supervisor");
+        var (targetCentre, _) = Keys.ParseQueue(targetQueueKey);
+        if (targetCentre != S.CentreId)
+        {
+            throw new HotlineRuleException("call.move-other-centre", "A waiting call moves within its own centre; overflow reaches other centres.");
+        }
+
+        if (S.Status is not (CallStatus.Queued or CallStatus.CallbackPending))
+        {
+            throw new HotlineRuleException("call.not-waiting", $"Call {Id} is {S.Status}; only a waiting call can be moved.");
+        }
+
+        if (S.QueueKey == targetQueueKey)
+        {
+            return Snapshot();
+        }
+
+        var from = S.QueueKey!;
+
+        // Into the target first, out of the source second: at every moment the call is in a queue.
+        await GrainFactory.GetGrain<IQueueGrain>(targetQueueKey).EnqueueAsync(ToQueued());
+        S.QueueKey = targetQueueKey;
+        Record(TimelineKind.Moved, targetQueueKey, detail: $"from {from} by {supervisorId}");
+        await SaveAsync();
+        await GrainFactory.GetGrain<IQueueGrain>(from).RemoveAsync(Id, QueueExit.Moved);
+        logger.LogInformation("Call {CallId} moved from {QueueKey} to {TargetQueueKey} by {SupervisorId}", Id, from, targetQueueKey, supervisorId);
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> TakeOverAsync(string supervisorId)
+    {
+        Keys.RequireId(supervisorId, "supervisor");
+        if (S.Status != CallStatus.Connected || S.CounselorId is not { } counselorId)
+        {
+            throw new HotlineRuleException("call.not-connected", $"Call {Id} is {S.Status}; only a connected call can be taken over.");
+        }
+
+        if (S.TakenOverBy is not null)
+        {
+            return Snapshot();
+        }
+
+        S.TakenOverBy = supervisorId;
+        Record(TimelineKind.TakenOver, S.QueueKey, counselorId, detail: supervisorId);
+        await SaveAsync();
+        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id);
+        await SafeTelephonyAsync(ct => telephony.StopRingingAsync(Id, counselorId, ct));
+        logger.LogWarning("Call {CallId} taken over from counsellor {CounselorId} by supervisor {SupervisorId}", Id, counselorId, supervisorId);
+        return Snapshot();
+    }
 
     public async Task OnOfferedAsync(string queueKey, string counselorId)
     {

@@ -27,4 +27,5 @@ public sealed class CallState
     [Id(17)] public HashSet<string> AppliedKeys { get; set; } = [];
     [Id(18)] public List<RecordingInfo> Recordings { get; set; } = [];
     [Id(19)] public string? CounselorLegId { get; set; }
+    [Id(20)] public string? TakenOverBy { get; set; }
 }

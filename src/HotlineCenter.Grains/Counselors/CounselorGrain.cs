@@ -20,6 +20,7 @@ public sealed class CounselorGrain(
     ILogger<CounselorGrain> logger) : Grain, ICounselorGrain, IRemindable
 {
     private const int RecentChangesKept = 50;
+    private const int HandledKept = 100;
     private const string WrapUpReminder = "wrap-up";
     private IGrainTimer? _timer;
     private bool _leftWrapUp;
@@ -139,6 +140,12 @@ public sealed class CounselorGrain(
         var terms = RequireOffer(callId);
         Move(PresenceState.OnCall, $"accepted {callId}");
         S.AcceptedCallIds.Add(callId);
+        S.Handled.Add(new HandledCall(callId, terms.QueueKey, time.Now));
+        if (S.Handled.Count > HandledKept)
+        {
+            S.Handled.RemoveAt(0);
+        }
+
         if (S.AcceptedCallIds.Count > 20)
         {
             S.AcceptedCallIds.RemoveAt(0);
@@ -192,6 +199,9 @@ public sealed class CounselorGrain(
         S.Reservation = null;
         await SaveAndAnnounceAsync();
     }
+
+    public Task<ImmutableArray<HandledCall>> GetHandledCallsAsync(DateTimeOffset since) =>
+        Task.FromResult(S.Handled.Where(h => h.AcceptedAt >= since).OrderByDescending(h => h.AcceptedAt).ToImmutableArray());
 
     public async Task CallEndedAsync(string callId)
     {

@@ -22,4 +22,5 @@ public sealed class CounselorState
     /// <summary>The last calls this counsellor accepted, so a queue recovering from a crash never re-offers one.</summary>
     [Id(10)] public List<string> AcceptedCallIds { get; set; } = [];
     [Id(11)] public DateTimeOffset? HandRaisedAt { get; set; }
+    [Id(12)] public List<HandledCall> Handled { get; set; } = [];
 }

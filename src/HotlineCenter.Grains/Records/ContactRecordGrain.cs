@@ -1,4 +1,8 @@
+using HotlineCenter.Abstractions.Callers;
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Records;
+using HotlineCenter.Grains.Caseload;
 using Microsoft.Extensions.Logging;
 
 namespace HotlineCenter.Grains.Records;
@@ -114,6 +118,14 @@ public sealed class ContactRecordGrain(
             throw new HotlineRuleException("record.invalid", string.Join("; ", problems));
         }
 
+        // The record belongs to the call's counsellor: the call is asked, not the screen.
+        var call = GrainFactory.GetGrain<ICallGrain>(CallId);
+        var callerKey = await call.GetCallerKeyForAsync(counselorId);
+        if (submitting)
+        {
+            await ShareSubmittedAsync(await call.GetAsync(), callerKey, record, counselorId);
+        }
+
         state.State.Record = record;
         state.State.CounselorId = counselorId;
         state.State.Status = submitting ? RecordStatus.Submitted : RecordStatus.Draft;
@@ -125,6 +137,38 @@ public sealed class ContactRecordGrain(
         }
 
         return View();
+    }
+
+    /// <summary>
+    /// What the centre learns from a submitted record: the caller's history, a crisis case, a follow-up.
+    /// All idempotent per call, and done before the record is saved as submitted, so a failure here is retried by the next submit.
+    /// </summary>
+    private async Task ShareSubmittedAsync(CallSnapshot call, string? callerKey, ContactRecord record, string counselorId)
+    {
+        var at = call.ConnectedAt ?? time.Now;
+        if (callerKey is not null)
+        {
+            await GrainFactory.GetGrain<ICallerGrain>(callerKey).RecordContactAsync(new CallerContact(
+                CallId, call.CentreId ?? string.Empty, at, counselorId, record.Risk,
+                record.ProblemCategories.IsDefault ? [] : record.ProblemCategories, !string.IsNullOrWhiteSpace(record.FollowUpPlan)));
+        }
+
+        if (call.CentreId is not { } centreId)
+        {
+            return;
+        }
+
+        var caseload = GrainFactory.GetGrain<ICaseloadGrain>(centreId);
+        if (FollowUpRules.OpensCrisis(record.Risk))
+        {
+            await caseload.OpenCrisisAsync(new CrisisItem(CallId, counselorId, call.MaskedNumber, record.Risk, CrisisSource.RiskAssessed, time.Now));
+        }
+
+        if (FollowUpRules.DueAt(record.Risk, time.Now) is { } due)
+        {
+            await caseload.ScheduleFollowUpAsync(new FollowUpItem(
+                CallId, counselorId, call.MaskedNumber, record.Risk, time.Now, due, FollowUpStatus.Open, 0, null, null));
+        }
     }
 
     private ContactRecordView View() => new(CallId, state.State.Status, state.State.Record, state.State.CounselorId, state.State.SavedAt);

@@ -59,12 +59,23 @@ public sealed class Scenario(ClusterFixture fixture, string centreId)
     }
 
     /// <summary>Call arrives and presses <paramref name="digits"/>.</summary>
-    public async Task<ICallGrain> PlaceCallAsync(string name, string digits)
+    public async Task<ICallGrain> PlaceCallAsync(string name, string digits, string? callerHash = null)
     {
         var call = Call(name);
-        await call.ArriveAsync(new CallArrival(CentreId, "test", new CallerRef("hash-" + name, "138****0000", "enc-" + name), NextKey()));
+        await call.ArriveAsync(new CallArrival(CentreId, "test", new CallerRef(callerHash ?? "hash-" + name, "138****0000", "enc-" + name), NextKey()));
         await call.ChooseAsync(new IvrChoice(digits, NextKey()));
         return call;
+    }
+
+    /// <summary>A call placed and accepted by the (only available) counsellor <paramref name="counselorName"/>.</summary>
+    public async Task<(ICallGrain Call, ICounselorGrain Counselor)> ConnectedCallAsync(string name, string counselorName, string? callerHash = null)
+    {
+        var counselor = await AvailableCounselorAsync(counselorName);
+        var call = await PlaceCallAsync(name, "2", callerHash);
+        await WaitForStateAsync(counselor, PresenceState.Offered);
+        await counselor.AcceptOfferAsync(call.GetPrimaryKeyString());
+        await WaitForCallAsync(call, c => c.Status == CallStatus.Connected, "call connected");
+        return (call, counselor);
     }
 
     public string NextKey() => $"evt-{Interlocked.Increment(ref _events)}";

@@ -125,17 +125,23 @@ public sealed class ContactRecordTests(ClusterFixture fixture)
     [Fact]
     public async Task Draft_is_kept_then_submitted_once_by_the_counsellor_who_took_the_call()
     {
-        var record = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>("CA" + Guid.NewGuid().ToString("N"));
+        var s = await Scenario.CreateAsync(fixture);
+        var (call, _) = await s.ConnectedCallAsync("rec", "wang");
+        var record = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(call.GetPrimaryKeyString());
+        var wang = $"{s.CentreId}-wang";
         var draft = new HotlineCenter.Abstractions.Records.ContactRecord { ProblemCategories = ["家庭"], Note = "通话中" };
 
-        var saved = await record.SaveDraftAsync(draft, "c-wang");
-        var stranger = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SaveDraftAsync(draft, "c-li"));
-        var incomplete = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SubmitAsync(draft, "c-wang"));
-        var submitted = await record.SubmitAsync(draft with { Risk = HotlineCenter.Abstractions.Records.RiskLevel.NoneOrLow, Outcome = "缓解" }, "c-wang");
-        var again = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SubmitAsync(draft, "c-wang"));
+        var saved = await record.SaveDraftAsync(draft, wang);
+        var stranger = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SaveDraftAsync(draft, $"{s.CentreId}-li"));
+        var incomplete = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SubmitAsync(draft, wang));
+        var submitted = await record.SubmitAsync(draft with { Risk = HotlineCenter.Abstractions.Records.RiskLevel.NoneOrLow, Outcome = "缓解" }, wang);
+        var again = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SubmitAsync(draft, wang));
+        var unknownCall = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>("CA" + Guid.NewGuid().ToString("N"));
+        var notTheirCall = await Assert.ThrowsAsync<HotlineRuleException>(() => unknownCall.SaveDraftAsync(draft, wang));
 
         Assert.Equal(HotlineCenter.Abstractions.Records.RecordStatus.Draft, saved.Status);
         Assert.Equal(("record.not-yours", "record.invalid", "record.submitted"), (stranger.Code, incomplete.Code, again.Code));
+        Assert.Equal("call.not-yours", notTheirCall.Code);
         Assert.Equal(HotlineCenter.Abstractions.Records.RecordStatus.Submitted, submitted.Status);
         Assert.Equal("缓解", (await record.GetAsync()).Record.Outcome);
     }
