@@ -40,6 +40,9 @@ public sealed record CentreConfig
     [Id(9)] public int CallbackOfferAfterSeconds { get; init; } = 120;
     /// <summary>How often a waiting caller hears their position and the estimated wait.</summary>
     [Id(10)] public int AnnounceIntervalSeconds { get; init; } = 60;
+
+    /// <summary>Who a counsellor can add to a call: 110, 120, green-channel hospitals, the duty supervisor.</summary>
+    [Id(11)] public ImmutableArray<DirectoryEntry> Directory { get; init; } = [];
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>
@@ -92,3 +95,22 @@ public sealed record CentreLiveSnapshot(
 [GenerateSerializer, Immutable]
 [Alias("hotline.supervisor-entry")]
 public sealed record SupervisorEntry([property: Id(0)] string SupervisorId, [property: Id(1)] string DisplayName);
+
+[GenerateSerializer]
+public enum DirectoryKind
+{
+    Police = 0,
+    Ambulance = 1,
+    Hospital = 2,
+    Supervisor = 3,
+    Other = 4,
+}
+
+/// <summary>A party a call can be conferenced with; <see cref="Number"/> is a dialable number or <c>client:&lt;staff id&gt;</c>.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.directory-entry")]
+public sealed record DirectoryEntry(
+    [property: Id(0)] string EntryId,
+    [property: Id(1)] string Label,
+    [property: Id(2)] DirectoryKind Kind,
+    [property: Id(3)] string Number);

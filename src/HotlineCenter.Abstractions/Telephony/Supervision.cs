@@ -14,6 +14,9 @@ public enum SupervisionAction
     /// <summary>Bring in an outside party (110/120 dispatcher, hospital, guardian) by number.</summary>
     AddParty = 5,
     HangUp = 6,
+    /// <summary>Mute the counsellor's own leg (the caller no longer hears them).</summary>
+    Mute = 7,
+    Unmute = 8,
 }
 
 /// <param name="SupervisorId">Who acts (their browser softphone identity).</param>

@@ -160,6 +160,35 @@ public static class CentreConfigValidator
             }
         }
 
+        var directory = c.Directory.IsDefault ? [] : c.Directory;
+        foreach (var d in directory)
+        {
+            if (!Keys.IsValidId(d.EntryId))
+            {
+                errors.Add($"directory entry id '{d.EntryId}' is invalid");
+            }
+
+            if (string.IsNullOrWhiteSpace(d.Label) || d.Label.Length > 60)
+            {
+                errors.Add($"directory entry '{d.EntryId}': label must be 1–60 characters");
+            }
+
+            if (!Enum.IsDefined(d.Kind))
+            {
+                errors.Add($"directory entry '{d.EntryId}': kind '{d.Kind}' is unknown");
+            }
+
+            if (!IsDialable(d.Number))
+            {
+                errors.Add($"directory entry '{d.EntryId}': number must be 3–16 digits (optionally +) or client:<staff id>");
+            }
+        }
+
+        if (directory.Select(d => d.EntryId).Distinct().Count() != directory.Length)
+        {
+            errors.Add("directory entry ids must be unique");
+        }
+
         return errors;
     }
 
@@ -170,4 +199,11 @@ public static class CentreConfigValidator
             errors.Add($"{prefix} {name} must be between {min} and {max} (was {value})");
         }
     }
+
+    /// <summary>A number the telephony provider can dial: 3–16 digits with an optional leading +, or a browser client.</summary>
+    public static bool IsDialable(string? number) =>
+        number is not null
+        && (number.StartsWith("client:", StringComparison.Ordinal)
+            ? Keys.IsValidId(number["client:".Length..])
+            : number.TrimStart('+').Length is >= 3 and <= 16 && number.TrimStart('+').All(char.IsAsciiDigit) && number.LastIndexOf('+') <= 0);
 }

@@ -10,11 +10,14 @@ namespace HotlineCenter.Telephony.Simulated;
 /// </summary>
 public sealed class SimulatedCaller(IGrainFactory grains, CallerIdentityProtector identity, HotlineCenter.Abstractions.Common.HotlineTime time)
 {
-    /// <summary>Places a call from a random mobile number and answers the menu with <paramref name="digits"/>.</summary>
-    public async Task<(string CallId, CallInstruction Instruction)> PlaceCallAsync(string centreId, string digits, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Places a call from <paramref name="fromNumber"/> (a random mobile number when null) and answers the menu
+    /// with <paramref name="digits"/>. A fixed number lets demos and tests show a repeat caller.
+    /// </summary>
+    public async Task<(string CallId, CallInstruction Instruction)> PlaceCallAsync(string centreId, string digits, string? fromNumber = null)
     {
         var callId = "SIM" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var number = "+86" + "13" + RandomNumberGenerator.GetInt32(0, 10) + RandomNumberGenerator.GetInt32(10_000_000, 100_000_000);
+        var number = fromNumber ?? "+86" + "13" + RandomNumberGenerator.GetInt32(0, 10) + RandomNumberGenerator.GetInt32(10_000_000, 100_000_000);
         var call = grains.GetGrain<ICallGrain>(callId);
         await call.ArriveAsync(new CallArrival(centreId, "sim", identity.Protect(number), $"{callId}:arrive"));
         var instruction = await call.ChooseAsync(new IvrChoice(digits, $"{callId}:menu:1"));

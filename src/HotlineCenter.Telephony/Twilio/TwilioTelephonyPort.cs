@@ -123,8 +123,12 @@ public sealed class TwilioTelephonyPort(
             case SupervisionAction.AddParty:
                 await rest.AddParticipantAsync(conference, new AddParticipantRequest(from, request.PartyNumber!)
                 {
-                    Label = $"party-{request.PartyNumber![^4..]}", EarlyMedia = true, EndConferenceOnExit = false, Beep = false,
+                    Label = $"party-{request.PartyNumber![Math.Max(0, request.PartyNumber!.Length - 4)..]}", EarlyMedia = true, EndConferenceOnExit = false, Beep = false,
                 }, cancellationToken);
+                break;
+            case SupervisionAction.Mute or SupervisionAction.Unmute:
+                // Acting party is the counsellor: their own leg, named by its label.
+                await rest.UpdateParticipantAsync(conference, CounselorLabel(request.SupervisorId), new UpdateParticipantRequest { Muted = request.Action == SupervisionAction.Mute }, cancellationToken);
                 break;
             case SupervisionAction.HangUp:
                 await rest.UpdateCallAsync(callId, null, null, complete: true, cancellationToken);

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace HotlineCenter.Web.Api;
 
-public sealed record PlaceCallRequest(string? CentreId, string? Digits);
+public sealed record PlaceCallRequest(string? CentreId, string? Digits, string? From = null);
 
 public sealed record PresenceRequest(string? State);
 
@@ -44,7 +44,12 @@ public static class DemoApi
                 return Bad("digits must be 0–4 keypad digits.");
             }
 
-            var callId = await desk.PlaceSimulatedCallAsync(centreId, digits);
+            if (body.From is { } from && !(from.StartsWith('+') && from.Length is >= 8 and <= 16 && from[1..].All(char.IsAsciiDigit)))
+            {
+                return Bad("from must be an E.164 number such as +8613800000000 (a repeat caller in the demo).");
+            }
+
+            var callId = await desk.PlaceSimulatedCallAsync(centreId, digits, body.From);
             return Results.Created($"/api/calls/{callId}", new { callId });
         });
 

@@ -22,7 +22,8 @@ public static partial class SupervisionApi
                 return Bad("callId is invalid.");
             }
 
-            if (!Enum.TryParse<SupervisionAction>(body.Action?.Replace("-", string.Empty), ignoreCase: true, out var action) || int.TryParse(body.Action, out _))
+            if (!Enum.TryParse<SupervisionAction>(body.Action?.Replace("-", string.Empty), ignoreCase: true, out var action) || int.TryParse(body.Action, out _)
+                || action is SupervisionAction.Mute or SupervisionAction.Unmute)
             {
                 return Bad("action must be one of monitor, whisper, barge, hold, unhold, add-party, hang-up.");
             }

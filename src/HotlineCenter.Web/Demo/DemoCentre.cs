@@ -44,6 +44,13 @@ public static class DemoCentre
         DefaultQueueId = "general",
         DefaultPriority = 10,
         MaxMenuAttempts = 2,
+        Directory =
+        [
+            new DirectoryEntry("police", "110 公安", DirectoryKind.Police, "110"),
+            new DirectoryEntry("ambulance", "120 急救", DirectoryKind.Ambulance, "120"),
+            new DirectoryEntry("xa-mhc", "西安市精神卫生中心（绿色通道）", DirectoryKind.Hospital, "+862985000000"),
+            new DirectoryEntry("duty-supervisor", "值班督导 周主任", DirectoryKind.Supervisor, "client:s-zhou"),
+        ],
     };
 
     public static ImmutableArray<(string Id, CounselorProfile Profile)> Counselors { get; } =

@@ -1,0 +1,110 @@
+using HotlineCenter.Abstractions.Caseload;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Web.Tests.Fixtures;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace HotlineCenter.Web.Tests;
+
+/// <summary>
+/// The desk across two calls from one caller, in Debian's Chromium against the real host: the second counsellor
+/// sees the first contact before answering, declares a crisis, and the follow-up lands on the first one's shift list.
+/// </summary>
+public sealed class DeskCaseworkBrowserTests : IAsyncLifetime
+{
+    private const string RepeatNumber = "+8613912345678";
+    private readonly HotlineHost _host = new(HotlineHost.NewServiceId());
+    private IPlaywright _playwright = default!;
+    private IBrowser _browser = default!;
+    private string _baseUrl = default!;
+
+    public async Task InitializeAsync()
+    {
+        _host.UseKestrel(0);
+        _host.StartServer();
+        _baseUrl = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Repeat_caller_context_crisis_button_and_my_shift_follow_up()
+    {
+        var desk = await DeskAsync("c-zhang");
+        var caller = _host.Services.GetRequiredService<HotlineCenter.Telephony.Simulated.SimulatedCaller>();
+
+        // First call: a first-time caller, assessed high risk with a follow-up plan.
+        await caller.PlaceCallAsync("xa-12356", "2", RepeatNumber);
+        var offer = desk.Locator("[data-testid=offer-panel]");
+        await Expect(offer.Locator("[data-testid=caller-first]")).ToBeVisibleAsync();
+        await offer.Locator("[data-testid=offer-accept]").ClickAsync();
+        await Expect(desk.Locator("[data-testid=in-call]")).ToBeVisibleAsync();
+        await desk.Locator("[data-testid=safety-plan]").FillAsync("联系姐姐；把药交给家人保管");
+        await desk.Locator("[data-testid=safety-plan-save]").ClickAsync();
+        await Expect(desk.GetByText("安全计划已保存")).ToBeVisibleAsync();
+        await desk.Locator("[data-testid=record-category-情绪]").CheckAsync();
+        await desk.Locator("[data-testid=record-outcome]").FillAsync("已制定安全计划");
+        await desk.Locator("[data-testid=record-follow-up]").FillAsync("24小时内回访");
+        await desk.Locator("[data-testid=record-risk]").ClickAsync();
+        await desk.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = "高危" }).ClickAsync();
+        await desk.Locator("[data-testid=record-submit]").ClickAsync();
+        await Expect(desk.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
+        await desk.Locator("[data-testid=desk-end-call]").ClickAsync();
+        await desk.Locator("[data-testid=desk-finish-wrap-up]").ClickAsync();
+
+        // My shift: the call is listed with its record, the follow-up is due within 24 h.
+        await Expect(desk.Locator("[data-testid=my-call]")).ToHaveCountAsync(1);
+        await Expect(desk.Locator("[data-testid=my-call]")).ToContainTextAsync("已提交");
+        await Expect(desk.Locator("[data-testid=my-follow-up]")).ToHaveCountAsync(1);
+        await desk.Locator("[data-testid=desk-set-Offline]").ClickAsync();
+
+        // Second call from the same number reaches another counsellor, who sees the history before answering.
+        var other = await DeskAsync("c-li");
+        await caller.PlaceCallAsync("xa-12356", "2", RepeatNumber);
+        var secondOffer = other.Locator("[data-testid=offer-panel]");
+        await Expect(secondOffer.Locator("[data-testid=caller-repeat]")).ToBeVisibleAsync();
+        await Expect(secondOffer.Locator("[data-testid=caller-last-risk]")).ToContainTextAsync("高危");
+        await Expect(secondOffer.Locator("[data-testid=caller-flag-HighRisk]")).ToBeVisibleAsync();
+        await Expect(secondOffer.Locator("[data-testid=caller-safety-plan]")).ToContainTextAsync("联系姐姐");
+        await Expect(secondOffer).Not.ToContainTextAsync("13912345678");
+        await secondOffer.Locator("[data-testid=offer-accept]").ClickAsync();
+
+        await other.Locator("[data-testid=desk-crisis]").ClickAsync();
+        await Expect(other.Locator("[data-testid=in-call-crisis]")).ToBeVisibleAsync();
+        var callId = (await _host.Grains.GetGrain<ICounselorGrain>("c-li").GetAsync()).CallId!;
+        var caseload = await _host.Grains.GetGrain<ICaseloadGrain>("xa-12356").GetAsync();
+        Assert.Contains(caseload.OpenCrises, c => c.CallId == callId && c.Source == CrisisSource.Declared);
+        Assert.Contains(caseload.OpenFollowUps, f => f.CounselorId == "c-zhang");
+        Assert.DoesNotContain(caseload.OpenFollowUps, f => f.CounselorId == "c-li");
+    }
+
+    private async Task<IPage> DeskAsync(string username)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(_baseUrl + "/login");
+        await page.FillAsync("#username", username);
+        await page.FillAsync("#password", SignIn.DemoPassword);
+        await page.Locator("[data-testid=login-submit]").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await page.Locator("[data-testid=desk-set-Available]").ClickAsync();
+        await Expect(page.Locator("[data-testid=desk-state]")).ToHaveTextAsync("空闲");
+        return page;
+    }
+}
