@@ -28,12 +28,12 @@ async function fetchToken() {
 }
 
 function track(call) {
+    // Hung up, declined, or cancelled by the caller while ringing: either way this call is over.
     const ended = () => {
+        if (incoming !== call && active !== call) return;
         if (incoming === call) incoming = null;
-        if (active === call) {
-            active = null;
-            notify('disconnected');
-        }
+        if (active === call) active = null;
+        notify('disconnected');
     };
     call.on('accept', () => {
         incoming = null;
