@@ -80,13 +80,14 @@ public sealed class SoftphoneTests : BunitContext, IAsyncLifetime
     [Fact]
     public void Shows_unavailable_when_the_script_fails_to_start()
     {
-        _module.SetupVoid("start", _ => true).SetException(new JSException("Softphone token request failed with HTTP 403"));
+        _module.SetupVoid("start", _ => true).SetException(new JSException("Softphone token request failed with HTTP 403\n    at fetchToken (softphone.js:25)"));
         SoftphoneStatus? reported = null;
 
         var softphone = Render<Softphone>(p => p.Add(x => x.OnStatusChanged, s => reported = s));
 
         softphone.WaitForAssertion(() => Assert.Equal("Unavailable", State(softphone)));
         Assert.Equal("浏览器话机：不可用", Text(softphone));
+        Assert.Equal("Softphone token request failed with HTTP 403", softphone.Find("[data-testid=softphone-status]").GetAttribute("title"));
         Assert.Equal(SoftphoneStatus.Unavailable, reported);
     }
 
