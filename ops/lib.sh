@@ -15,6 +15,12 @@ ensure_packages() {
   fi
 }
 
+# Node.js and npm bundle the browser softphone when the web project builds. Debian's packages, unless an
+# npm is already on PATH (NodeSource's nodejs ships its own npm and conflicts with Debian's npm package).
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+}
+
 ensure_dotnet() {
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "The .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2

@@ -12,6 +12,7 @@ data="$root/.data"
 
 ensure_packages redis-server redis-tools curl
 ensure_dotnet
+ensure_npm
 for p in "$port" 11111 30000; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
     echo "Port $p on 127.0.0.1 is already in use (is another ops/run.sh running?). Stop it, or set HOTLINE_PORT for the web port." >&2

@@ -9,6 +9,7 @@ source "$root/ops/lib.sh"
 # Chromium (Debian's; Playwright never downloads one) and a CJK font for the browser tests.
 ensure_packages redis-server redis-tools chromium fonts-wqy-microhei docker-compose
 ensure_dotnet
+ensure_npm
 
 work="$(mktemp -d)"
 redis_port="$(free_port 6400 6499)" || exit 1
