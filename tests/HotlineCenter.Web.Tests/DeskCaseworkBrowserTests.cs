@@ -13,40 +13,15 @@ namespace HotlineCenter.Web.Tests;
 /// The desk across two calls from one caller, in Debian's Chromium against the real host: the second counsellor
 /// sees the first contact before answering, declares a crisis, and the follow-up lands on the first one's shift list.
 /// </summary>
-public sealed class DeskCaseworkBrowserTests : IAsyncLifetime
+public sealed class DeskCaseworkBrowserTests : BrowserTest
 {
     private const string RepeatNumber = "+8613912345678";
-    private readonly HotlineHost _host = new(HotlineHost.NewServiceId());
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-    private string _baseUrl = default!;
-
-    public async Task InitializeAsync()
-    {
-        _host.UseKestrel(0);
-        _host.StartServer();
-        _baseUrl = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _host.DisposeAsync();
-    }
 
     [Fact]
     public async Task Repeat_caller_context_crisis_button_and_my_shift_follow_up()
     {
         var desk = await DeskAsync("c-zhang");
-        var caller = _host.Services.GetRequiredService<HotlineCenter.Telephony.Simulated.SimulatedCaller>();
+        var caller = Host.Services.GetRequiredService<HotlineCenter.Telephony.Simulated.SimulatedCaller>();
 
         // First call: a first-time caller, assessed high risk with a follow-up plan.
         await caller.PlaceCallAsync("xa-12356", "2", RepeatNumber);
@@ -86,8 +61,8 @@ public sealed class DeskCaseworkBrowserTests : IAsyncLifetime
 
         await other.Locator("[data-testid=desk-crisis]").ClickAsync();
         await Expect(other.Locator("[data-testid=in-call-crisis]")).ToBeVisibleAsync();
-        var callId = (await _host.Grains.GetGrain<ICounselorGrain>("c-li").GetAsync()).CallId!;
-        var caseload = await _host.Grains.GetGrain<ICaseloadGrain>("xa-12356").GetAsync();
+        var callId = (await Host.Grains.GetGrain<ICounselorGrain>("c-li").GetAsync()).CallId!;
+        var caseload = await Host.Grains.GetGrain<ICaseloadGrain>("xa-12356").GetAsync();
         Assert.Contains(caseload.OpenCrises, c => c.CallId == callId && c.Source == CrisisSource.Declared);
         Assert.Contains(caseload.OpenFollowUps, f => f.CounselorId == "c-zhang");
         Assert.DoesNotContain(caseload.OpenFollowUps, f => f.CounselorId == "c-li");
@@ -95,14 +70,8 @@ public sealed class DeskCaseworkBrowserTests : IAsyncLifetime
 
     private async Task<IPage> DeskAsync(string username)
     {
-        var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(_baseUrl + "/login");
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", SignIn.DemoPassword);
-        await page.Locator("[data-testid=login-submit]").ClickAsync();
+        var page = await InteractivePageAsync(username);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));
-        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await page.Locator("[data-testid=desk-set-Available]").ClickAsync();
         await Expect(page.Locator("[data-testid=desk-state]")).ToHaveTextAsync("空闲");
         return page;

@@ -12,46 +12,8 @@ namespace HotlineCenter.Web.Tests;
 /// The live page in a real Chromium (Debian's, never a downloaded one) against the real host on Kestrel:
 /// a supervisor-style walk through a crisis call, from the demo controls to wrap-up.
 /// </summary>
-public sealed class LivePageBrowserTests : IAsyncLifetime
+public sealed class LivePageBrowserTests : BrowserTest
 {
-    private readonly HotlineHost _host = new(HotlineHost.NewServiceId());
-    private IPlaywright _playwright = default!;
-    private IBrowser _browser = default!;
-    private string _baseUrl = default!;
-
-    public async Task InitializeAsync()
-    {
-        _host.UseKestrel(0);
-        _host.StartServer();
-        _baseUrl = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _host.DisposeAsync();
-    }
-
-    /// <summary>Signs in through the real form, as a supervisor would at the start of a shift.</summary>
-    private async Task<IPage> SignedInPageAsync(string username = "s-zhou")
-    {
-        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
-        await page.GotoAsync(_baseUrl);
-        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
-        await page.FillAsync("#username", username);
-        await page.FillAsync("#password", SignIn.DemoPassword);
-        await page.Locator("[data-testid=login-submit]").ClickAsync();
-        return page;
-    }
-
     [Fact]
     public async Task Crisis_call_placed_from_the_page_is_accepted_ended_and_wrapped_up_with_live_updates()
     {
@@ -109,7 +71,7 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
 
         await page.Locator("[data-testid=desk-set-Available]").ClickAsync();
         await Expect(state).ToHaveTextAsync("空闲");
-        var caller = _host.Services.GetRequiredService<HotlineCenter.Telephony.Simulated.SimulatedCaller>();
+        var caller = Host.Services.GetRequiredService<HotlineCenter.Telephony.Simulated.SimulatedCaller>();
         await caller.PlaceCallAsync("xa-12356", "3");
 
         var offer = page.Locator("[data-testid=offer-panel]");
@@ -127,9 +89,9 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
         await page.Locator("[data-testid=record-category-学业]").CheckAsync();
         await page.Locator("[data-testid=record-outcome]").FillAsync("情绪缓解，已提供求助资源");
         await Expect(page.Locator("[data-testid=record-status]")).ToContainTextAsync("草稿已保存");
-        var callId = (await _host.Grains.GetGrain<ICounselorGrain>("c-zhang").GetAsync()).CallId!;
+        var callId = (await Host.Grains.GetGrain<ICounselorGrain>("c-zhang").GetAsync()).CallId!;
         await Eventually.MatchesAsync(
-            () => _host.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync(),
+            () => Host.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync(),
             r => r.Record.Outcome == "情绪缓解，已提供求助资源",
             "the autosaved draft");
         await page.ReloadAsync();
@@ -176,7 +138,7 @@ public sealed class LivePageBrowserTests : IAsyncLifetime
         var page = await SignedInPageAsync("c-zhao");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));
 
-        await page.GotoAsync(_baseUrl);
+        await page.GotoAsync(BaseUrl);
 
         await Expect(page.Locator("[data-testid=not-allowed]")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=demo-controls]")).ToHaveCountAsync(0);

@@ -67,6 +67,14 @@ public static class DemoCentre
 
     public static SupervisorEntry Supervisor { get; } = new("s-zhou", "周主任");
 
+    /// <summary>Three shifts a day, every day; the late shift ends at midnight.</summary>
+    public static ImmutableArray<HotlineCenter.Abstractions.Rosters.ShiftDefinition> Roster { get; } =
+    [
+        new("early", "早班", new TimeOnly(8, 0), new TimeOnly(16, 0), [], ["c-wang", "c-li", "c-zhang", "c-liu"], ["s-zhou"]),
+        new("late", "中班", new TimeOnly(16, 0), new TimeOnly(0, 0), [], ["c-chen", "c-yang", "c-zhao"], ["s-zhou"]),
+        new("night", "夜班", new TimeOnly(0, 0), new TimeOnly(8, 0), [], ["c-huang", "c-li"], ["s-zhou"]),
+    ];
+
     private static (string, CounselorProfile) Counselor(string id, string name, string[] queues, params (string Skill, int Level)[] skills) =>
         (id, new CounselorProfile(Id, name, [.. skills.Select(s => new SkillLevel(s.Skill, s.Level))], ["cmn"], [.. queues]));
 }

@@ -60,6 +60,7 @@ public sealed class DemoSeeder(
         }
 
         await centre.AddSupervisorAsync(DemoCentre.Supervisor);
+        await grains.GetGrain<HotlineCenter.Abstractions.Rosters.IRosterGrain>(DemoCentre.Id).SetShiftsAsync(DemoCentre.Roster, "demo-seed");
         logger.LogInformation("Seeded demo centre {CentreId} with {CounselorCount} counsellors", DemoCentre.Id, DemoCentre.Counselors.Length);
     }
 

@@ -19,6 +19,7 @@ public static class ConsoleSetup
         // Chinese text goes out as UTF-8 characters, not as &#x..; escapes three times the size.
         builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<Consoles.SupervisorService>();
         builder.Services.AddLocalization();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
