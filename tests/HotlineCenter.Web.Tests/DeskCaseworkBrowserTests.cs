@@ -47,6 +47,7 @@ public sealed class DeskCaseworkBrowserTests : BrowserTest
         await Expect(desk.Locator("[data-testid=my-call]")).ToContainTextAsync("已提交");
         await Expect(desk.Locator("[data-testid=my-follow-up]")).ToHaveCountAsync(1);
         await desk.Locator("[data-testid=desk-set-Offline]").ClickAsync();
+        await Expect(desk.Locator("[data-testid=desk-state]")).ToHaveTextAsync("离线");
 
         // Second call from the same number reaches another counsellor, who sees the history before answering.
         var other = await DeskAsync("c-li");
