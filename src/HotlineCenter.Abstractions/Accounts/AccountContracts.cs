@@ -64,4 +64,32 @@ public interface IUserAccountGrain : IGrainWithStringKey
     /// <summary>Replaces the password hash (e.g. after a rehash to a newer format).</summary>
     [Alias("set-password-hash")]
     Task SetPasswordHashAsync(string passwordHash);
+
+    /// <summary>An administrator changes the name, roles, counsellor link or disables the account.</summary>
+    [Alias("update")]
+    Task<UserAccountView> UpdateAsync(AccountUpdate update);
+
+    /// <summary>Clears a lockout before it expires (the user called the administrator).</summary>
+    [Alias("unlock")]
+    Task<UserAccountView> UnlockAsync();
+}
+
+/// <summary>What an administrator may change on an account (the password is reset separately).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.account-update")]
+public sealed record AccountUpdate(
+    [property: Id(0)] string DisplayName,
+    [property: Id(1)] ImmutableArray<StaffRole> Roles,
+    [property: Id(2)] string? CounselorId,
+    [property: Id(3)] bool Disabled);
+
+/// <summary>The user names of a centre's accounts (key: centre id), for the administrator's list.</summary>
+[Alias("hotline.user-directory")]
+public interface IUserDirectoryGrain : IGrainWithStringKey
+{
+    [Alias("add")]
+    Task AddAsync(string username);
+
+    [Alias("list"), ReadOnly]
+    Task<ImmutableArray<string>> ListAsync();
 }

@@ -56,7 +56,44 @@ public sealed class UserAccountGrain(
             PasswordHash = account.PasswordHash,
         };
         await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IUserDirectoryGrain>(account.CentreId).AddAsync(Username);
         logger.LogInformation("Account {Username} created with roles {Roles}", Username, string.Join(",", state.State.Roles));
+        return View();
+    }
+
+    public async Task<UserAccountView> UpdateAsync(AccountUpdate update)
+    {
+        if (!Exists)
+        {
+            throw new HotlineRuleException("account.unknown", $"No account '{Username}'.");
+        }
+
+        var problems = AccountRules.UpdateProblems(update);
+        if (problems.Count > 0)
+        {
+            throw new HotlineRuleException("account.invalid", string.Join("; ", problems));
+        }
+
+        state.State.DisplayName = update.DisplayName.Trim();
+        state.State.Roles = [.. update.Roles.Distinct()];
+        state.State.CounselorId = update.Roles.Contains(StaffRole.Counsellor) ? update.CounselorId : null;
+        state.State.Disabled = update.Disabled;
+        await state.WriteStateAsync();
+        logger.LogInformation("Account {Username} updated: roles {Roles}, disabled {Disabled}", Username, string.Join(",", state.State.Roles), update.Disabled);
+        return View();
+    }
+
+    public async Task<UserAccountView> UnlockAsync()
+    {
+        if (!Exists)
+        {
+            throw new HotlineRuleException("account.unknown", $"No account '{Username}'.");
+        }
+
+        state.State.FailedAttempts = 0;
+        state.State.LockedUntil = null;
+        await state.WriteStateAsync();
+        logger.LogInformation("Account {Username} unlocked", Username);
         return View();
     }
 

@@ -35,6 +35,40 @@ public sealed class AccountService(IGrainFactory grains, ILogger<AccountService>
         return Account(username).CreateAsync(new NewUserAccount(displayName, [.. roles], centreId, counselorId, Hasher.HashPassword(username, password)));
     }
 
+    /// <summary>A centre's accounts for the administrator (never password hashes).</summary>
+    public async Task<IReadOnlyList<UserAccountView>> ListAsync(string centreId)
+    {
+        var names = await grains.GetGrain<IUserDirectoryGrain>(centreId).ListAsync();
+        var accounts = await Task.WhenAll(names.Select(n => Account(n).GetAsync()));
+        return [.. accounts.OfType<UserAccountView>()];
+    }
+
+    /// <summary>An administrator's change to an account; they cannot take away their own administration or disable themselves.</summary>
+    public Task<UserAccountView> UpdateAsync(string username, AccountUpdate update, string byUsername)
+    {
+        if (username == byUsername && (update.Disabled || !update.Roles.Contains(StaffRole.Admin)))
+        {
+            throw new HotlineRuleException("account.self-lockout", "You cannot disable your own account or remove your own administrator role.");
+        }
+
+        logger.LogInformation("Account {Username} changed by {AdminUsername}", username, byUsername);
+        return Account(username).UpdateAsync(update);
+    }
+
+    public async Task ResetPasswordAsync(string username, string password, string byUsername)
+    {
+        if (password.Length is < 10 or > 200)
+        {
+            throw new HotlineRuleException("account.weak-password", "Passwords need 10–200 characters.");
+        }
+
+        await Account(username).SetPasswordHashAsync(Hasher.HashPassword(username, password));
+        await Account(username).UnlockAsync();
+        logger.LogInformation("Password of account {Username} reset by {AdminUsername}", username, byUsername);
+    }
+
+    public Task<UserAccountView> UnlockAsync(string username) => Account(username).UnlockAsync();
+
     /// <summary>Checks the password and returns the principal to sign in with on success.</summary>
     public async Task<(SignInOutcome Outcome, ClaimsPrincipal? Principal)> SignInAsync(string? username, string? password)
     {

@@ -24,8 +24,9 @@ public sealed class AdminBootstrapper(IConfiguration configuration, IGrainFactor
             throw new InvalidOperationException("Auth:BootstrapCentreId must name the administrator's centre when Auth:BootstrapAdminPassword is set.");
         }
 
-        if (await grains.GetGrain<IUserAccountGrain>("admin").GetAsync() is not null)
+        if (await grains.GetGrain<IUserAccountGrain>("admin").GetAsync() is { } existing)
         {
+            await grains.GetGrain<IUserDirectoryGrain>(existing.CentreId).AddAsync("admin");
             return;
         }
 

@@ -80,6 +80,11 @@ public sealed class DemoSeeder(
             {
                 await accounts.CreateAsync(username, name, roles, DemoCentre.Id, counselorId, options.Value.Password);
             }
+            else
+            {
+                // Accounts seeded before the directory existed are listed for the administrator too.
+                await grains.GetGrain<IUserDirectoryGrain>(DemoCentre.Id).AddAsync(username);
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ public static class ConsoleSetup
         builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         builder.Services.AddMudServices();
         builder.Services.AddScoped<Consoles.SupervisorService>();
+        builder.Services.AddScoped<Consoles.AdminService>();
         builder.Services.AddLocalization();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {

@@ -41,14 +41,14 @@ public abstract class BrowserTest : IAsyncLifetime
     }
 
     /// <summary>Signs in through the real form in a fresh context, as staff do at the start of a shift.</summary>
-    protected async Task<IPage> SignedInPageAsync(string username = "s-zhou")
+    protected async Task<IPage> SignedInPageAsync(string username = "s-zhou", string password = SignIn.DemoPassword)
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(BaseUrl);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
         await page.FillAsync("#username", username);
-        await page.FillAsync("#password", SignIn.DemoPassword);
+        await page.FillAsync("#password", password);
         await page.Locator("[data-testid=login-submit]").ClickAsync();
         return page;
     }
