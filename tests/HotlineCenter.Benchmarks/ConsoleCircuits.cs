@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace HotlineCenter.Benchmarks;
+
+/// <summary>
+/// Real supervisor consoles: the live page open in Debian's Chromium (never a downloaded browser), one
+/// Blazor Server circuit per page, all pages in one signed-in browser context.
+/// </summary>
+public sealed class ConsoleCircuits : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+    private readonly List<IPage> _pages = [];
+
+    private ConsoleCircuits(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        _browser = browser;
+    }
+
+    public static async Task<ConsoleCircuits> OpenAsync(Uri target, string authCookie, int count)
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+
+            // A few renderer processes for all pages: the browser shares the machine with the server it measures.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--renderer-process-limit=4", "--disable-background-timer-throttling", "--disable-renderer-backgrounding"],
+        });
+        var circuits = new ConsoleCircuits(playwright, browser);
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        var cookie = authCookie.Split('=', 2);
+        await context.AddCookiesAsync([new Cookie { Name = cookie[0], Value = cookie[1], Url = target.GetLeftPart(UriPartial.Authority) }]);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        foreach (var batch in Enumerable.Range(0, count).Chunk(4))
+        {
+            var pages = await Task.WhenAll(batch.Select(async _ =>
+            {
+                var page = await context.NewPageAsync();
+                await page.GotoAsync(new Uri(target, "/").ToString());
+                await page.Locator("[data-interactive=true]").WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+                return page;
+            }));
+            circuits._pages.AddRange(pages);
+        }
+
+        Console.WriteLine($"{count} live pages open and interactive (one Blazor circuit each) in {started.Elapsed.TotalSeconds:F1} s");
+        return circuits;
+    }
+
+    /// <summary>Pages whose circuit is still interactive (not showing Blazor's reconnect dialog).</summary>
+    public async Task<int> CountInteractiveAsync()
+    {
+        var states = await Task.WhenAll(_pages.Select(async p =>
+            await p.Locator("[data-interactive=true]").CountAsync() == 1 &&
+            !await p.Locator("#components-reconnect-modal.components-reconnect-show, .components-reconnect-show").IsVisibleAsync()));
+        return states.Count(s => s);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}
