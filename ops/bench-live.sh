@@ -2,7 +2,7 @@
 # Live-feed benchmark: the published web host (simulated telephony, demo centre seeded) on a throwaway Redis
 # like production's; 300 SignalR clients of /hubs/live and then real Blazor circuits in Chromium, while
 # simulated calls flow through the demo API. Measures push latency and server memory per connected client.
-# Usage: ops/bench-live.sh [--clients 300] [--circuits 40] [--rate 1] [--seconds 60] [--warmup 10]
+# Usage: ops/bench-live.sh [--clients 300] [--circuits 40] [--rate 1] [--seconds 60] [--warmup 10] [--circuit-seconds 30]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=ops/lib.sh

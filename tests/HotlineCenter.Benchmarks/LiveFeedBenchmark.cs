@@ -12,7 +12,7 @@ namespace HotlineCenter.Benchmarks;
 /// <summary>Options of <c>--live</c> (ops/bench-live.sh).</summary>
 public sealed record LiveBenchmarkSettings(
     Uri Target, int ServerPid, string CentreId, string Username, string Password,
-    int Clients, int Circuits, double Rate, TimeSpan Duration, TimeSpan Warmup)
+    int Clients, int Circuits, double Rate, TimeSpan Duration, TimeSpan Warmup, TimeSpan CircuitSeconds)
 {
     public static LiveBenchmarkSettings Parse(IReadOnlyList<string> args)
     {
@@ -38,7 +38,8 @@ public sealed record LiveBenchmarkSettings(
             int.Parse(map.GetValueOrDefault("circuits", "40"), inv),
             double.Parse(map.GetValueOrDefault("rate", "1"), inv),
             TimeSpan.FromSeconds(double.Parse(map.GetValueOrDefault("seconds", "60"), inv)),
-            TimeSpan.FromSeconds(double.Parse(map.GetValueOrDefault("warmup", "10"), inv)));
+            TimeSpan.FromSeconds(double.Parse(map.GetValueOrDefault("warmup", "10"), inv)),
+            TimeSpan.FromSeconds(double.Parse(map.GetValueOrDefault("circuit-seconds", "30"), inv)));
         if (settings.Clients is < 1 or > 5_000 || settings.Circuits is < 0 or > 500 || settings.Rate is <= 0 or > 20 || settings.Duration <= TimeSpan.Zero)
         {
             throw new ArgumentException("--clients 1..5000, --circuits 0..500, --rate 0..20 calls/s and --seconds > 0 are required.");
@@ -58,6 +59,8 @@ public sealed record LiveBenchmarkSettings(
 /// the call gone. Latency = first seen by the client − the driver's timestamp taken just before the request
 /// that made the change; all clocks are this process's <see cref="Stopwatch"/>.</item>
 /// <item>Memory before and after <c>--circuits</c> real Blazor circuits of the live page in Chromium.</item>
+/// <item>The calls again for <c>--circuit-seconds</c> with the circuits open: hub latency while every push
+/// is also rendered by each circuit, and memory after.</item>
 /// </list>
 /// </summary>
 public static partial class LiveFeedBenchmark
@@ -113,6 +116,21 @@ public static partial class LiveFeedBenchmark
             Console.WriteLine($"memory, {warmCircuits + settings.Circuits} circuits open ({live} interactive): {withCircuits}");
             Console.WriteLine($"  growth per Blazor circuit: {(withCircuits - beforeCircuits).PerClient(settings.Circuits)}");
             ok &= live == warmCircuits + settings.Circuits;
+
+            if (settings.CircuitSeconds > TimeSpan.Zero)
+            {
+                // The same traffic again with the consoles open: every push is now also rendered by each circuit.
+                Console.WriteLine($"calls again for {settings.CircuitSeconds.TotalSeconds:F0} s with {warmCircuits + settings.Circuits} circuits and {clients.Count} hub clients connected");
+                driver.Reset();
+                var from = Stopwatch.GetTimestamp();
+                await driver.RunAsync(settings.Rate, settings.CircuitSeconds, TimeSpan.Zero, CancellationToken.None);
+                await Task.Delay(TimeSpan.FromSeconds(2));
+                ok &= ReportLatency(driver, clients, from);
+                live = await consoles.CountInteractiveAsync();
+                var afterCalls = await ServerMemory.ReadAsync(settings.ServerPid);
+                Console.WriteLine($"memory, {warmCircuits + settings.Circuits} circuits ({live} interactive) after those calls: {afterCalls}");
+                ok &= live == warmCircuits + settings.Circuits;
+            }
         }
 
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask()));

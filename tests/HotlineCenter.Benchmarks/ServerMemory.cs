@@ -2,6 +2,7 @@ using System.Diagnostics.Tracing;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace HotlineCenter.Benchmarks;
 
@@ -66,9 +67,9 @@ public static class ServerMemory
         var heap = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var source = new EventPipeEventSource(session.EventStream);
         var fullGcSeen = false;
-        source.Clr.GCStart += e => fullGcSeen |= e.Depth == 2;
+        source.Clr.GCStart += e => fullGcSeen |= e.Depth == 2 && e.Reason == GCReason.Induced;
 
-        // GCHeapStats follows every collection; the first one after a gen-2 start is the induced full GC.
+        // GCHeapStats follows every collection; the first one after an induced gen-2 start is ours (a blocking one).
         source.Clr.GCHeapStats += e =>
         {
             if (fullGcSeen)
