@@ -178,7 +178,7 @@ public static partial class LiveFeedBenchmark
         Console.WriteLine($"  all pairs          {Stats(pairs)}");
         foreach (var (kind, values) in byKind.OrderBy(k => k.Key))
         {
-            Console.WriteLine($"  {kind,-18} {Stats(values)}");
+            Console.WriteLine($"  {kind,-10} {changes.Count(c => c.Kind == kind),4} changes {Stats(values)}");
         }
 
         Console.WriteLine($"  seen by every client (slowest client per change, {everyClient.Count} changes) {Stats(everyClient)}");
