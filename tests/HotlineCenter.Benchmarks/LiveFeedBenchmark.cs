@@ -412,7 +412,7 @@ public sealed class CallDriver(HttpClient api, string centreId)
         }
     }
 
-    /// <summary>The counsellor's side, started when the call is offered (read from the call's own state).</summary>
+    /// <summary>The counsellor's side: waits for the offer (read from the call's own state), answers, talks, ends, wraps up.</summary>
     private async Task LiveAsync(string callId)
     {
         // Wait for the offer as a counsellor's desk would, then answer after a human-ish pause.
