@@ -8,6 +8,7 @@ using static Microsoft.Playwright.Assertions;
 namespace HotlineCenter.Web.Tests;
 
 /// <summary>The administrator's pages in Chromium: configuration is validated before it is stored, staff are added end to end.</summary>
+[Collection(BrowserTest.Collection)]
 public sealed class AdminBrowserTests : BrowserTest
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace HotlineCenter.Web.Tests;
 /// The desk across two calls from one caller, in Debian's Chromium against the real host: the second counsellor
 /// sees the first contact before answering, declares a crisis, and the follow-up lands on the first one's shift list.
 /// </summary>
+[Collection(BrowserTest.Collection)]
 public sealed class DeskCaseworkBrowserTests : BrowserTest
 {
     private const string RepeatNumber = "+8613912345678";

@@ -12,6 +12,7 @@ namespace HotlineCenter.Web.Tests;
 /// The live page in a real Chromium (Debian's, never a downloaded one) against the real host on Kestrel:
 /// a supervisor-style walk through a crisis call, from the demo controls to wrap-up.
 /// </summary>
+[Collection(BrowserTest.Collection)]
 public sealed class LivePageBrowserTests : BrowserTest
 {
     [Fact]
@@ -57,7 +58,6 @@ public sealed class LivePageBrowserTests : BrowserTest
         await Expect(page.Locator("[data-testid=counselor-c-li] [data-testid=set-Break]")).ToHaveCountAsync(0);
         await page.EvaluateAsync("window.scrollTo(0, 0)");
         Directory.CreateDirectory("screenshots");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine("screenshots", "live.png"), FullPage = false });
     }
 
     [Fact]
@@ -102,7 +102,6 @@ public sealed class LivePageBrowserTests : BrowserTest
         await Expect(page.Locator("[data-testid=record-errors]")).ToContainTextAsync("请完成风险评估");
         await page.Locator("[data-testid=record-risk]").ClickAsync();
         await page.GetByText("无 / 低危").ClickAsync();
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory("screenshots").FullName, "desk.png") });
         await page.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(page.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
         await page.Locator("[data-testid=desk-end-call]").ClickAsync();

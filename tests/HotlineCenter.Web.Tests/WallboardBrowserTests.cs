@@ -10,6 +10,7 @@ using static Microsoft.Playwright.Assertions;
 namespace HotlineCenter.Web.Tests;
 
 /// <summary>The supervisor's wallboard and handover page in Chromium: staffing, moving and taking over calls, the handover.</summary>
+[Collection(BrowserTest.Collection)]
 public sealed class WallboardBrowserTests : BrowserTest
 {
     [Fact]

@@ -12,17 +12,25 @@ namespace HotlineCenter.Web.Tests.Fixtures;
 /// </summary>
 public abstract class BrowserTest : IAsyncLifetime
 {
+    /// <summary>Browser tests run one class at a time: each starts a host and a Chromium, and the machine has two cores.</summary>
+    public const string Collection = "browser";
+
+    static BrowserTest()
+    {
+        // Pages are asserted on what they show; on a loaded two-core CI machine a push can take longer than Playwright's 5 s default.
+        SetDefaultExpectTimeout(15_000);
+    }
+
     private IPlaywright _playwright = default!;
     private IBrowser _browser = default!;
 
-    protected HotlineHost Host { get; } = new(HotlineHost.NewServiceId());
+    protected HotlineHost Host { get; private set; } = default!;
 
     protected string BaseUrl { get; private set; } = default!;
 
     public async Task InitializeAsync()
     {
-        Host.UseKestrel(0);
-        Host.StartServer();
+        Host = await StartHostAsync();
         BaseUrl = Host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -37,8 +45,19 @@ public abstract class BrowserTest : IAsyncLifetime
     {
         await _browser.DisposeAsync();
         _playwright.Dispose();
-        await Host.DisposeAsync();
+        await DisposeHostAsync();
     }
+
+    /// <summary>The host on Kestrel (a real port the browser can reach); simulated telephony unless overridden.</summary>
+    protected virtual Task<HotlineHost> StartHostAsync()
+    {
+        var host = new HotlineHost(HotlineHost.NewServiceId());
+        host.UseKestrel(0);
+        host.StartServer();
+        return Task.FromResult(host);
+    }
+
+    protected virtual ValueTask DisposeHostAsync() => Host.DisposeAsync();
 
     /// <summary>Signs in through the real form in a fresh context, as staff do at the start of a shift.</summary>
     protected async Task<IPage> SignedInPageAsync(string username = "s-zhou", string password = SignIn.DemoPassword)

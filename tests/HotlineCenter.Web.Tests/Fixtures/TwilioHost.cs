@@ -2,7 +2,10 @@ using System.Net;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.TwilioSimulator;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace HotlineCenter.Web.Tests.Fixtures;
@@ -35,7 +38,8 @@ public sealed class TwilioHost : IAsyncDisposable
 
     public IGrainFactory Grains => Host.Grains;
 
-    public static async Task<TwilioHost> StartAsync(FakeTimeProvider? clock = null)
+    /// <param name="kestrel">Serve on a real loopback port too, for a browser.</param>
+    public static async Task<TwilioHost> StartAsync(FakeTimeProvider? clock = null, bool kestrel = false)
     {
         var api = new FakeTwilioApi(AccountSid, AuthToken);
         await api.StartAsync();
@@ -52,7 +56,15 @@ public sealed class TwilioHost : IAsyncDisposable
             ["Twilio:ApiBaseUrl"] = api.BaseUrl.ToString(),
             ["Twilio:DefaultCentreId"] = "xa-12356",
         });
-        var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false };
+        if (kestrel)
+        {
+            host.UseKestrel(0);
+            host.StartServer();
+            options.BaseAddress = new Uri(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+
+        var client = host.CreateClient(options);
         await Eventually.MatchesAsync(async () => (await client.GetAsync("/health/ready")).StatusCode, s => s == HttpStatusCode.OK, "host ready");
         await Eventually.MatchesAsync(() => host.Grains.GetGrain<ICounselorGrain>("c-wang").GetAsync(), c => c.Profile is not null, "seeded");
         return new TwilioHost(api, host, new TwilioDriver(client, PublicBase, AccountSid, AuthToken));
