@@ -13,6 +13,9 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     private const string CallId = "CA1";
     private const string Counselor = "c-wang";
 
+    // The debounced save completes on a thread-pool continuation; on a loaded build machine give it room.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
+
     // 14:00:00 China time; MudBlazor's debounce and the fake grain's SavedAt both run on this clock.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
     private readonly FakeGrainFactory _grains = new();
@@ -21,8 +24,8 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
 
     public ContactRecordFormTests()
     {
-        _record = _grains.Add<IContactRecordGrain>(CallId, new FakeContactRecordGrain(CallId, _time)) as FakeContactRecordGrain
-            ?? throw new InvalidOperationException();
+        _record = new FakeContactRecordGrain(CallId, _time);
+        _grains.Add<IContactRecordGrain>(CallId, _record);
         Services.AddSingleton<TimeProvider>(_time);
         Services.AddSingleton(FakeDesk.Over(_grains, _time));
         _popovers = Render<MudPopoverProvider>();
@@ -55,7 +58,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         Assert.Empty(_record.Drafts);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        form.WaitForAssertion(() => Assert.Equal("草稿已保存 14:00:00", Status(form)));
+        form.WaitForAssertion(() => Assert.Equal("草稿已保存 14:00:00", Status(form)), Settle);
         var draft = Assert.Single(_record.Drafts);
         Assert.Equal("情绪缓解", draft.Outcome);
         Assert.Equal((RecordStatus.Draft, Counselor), (_record.Status, _record.CounselorId));
@@ -68,7 +71,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
 
         form.Find("input[data-testid=record-category-学业]").Change(true);
 
-        form.WaitForAssertion(() => Assert.StartsWith("草稿已保存", Status(form)));
+        form.WaitForAssertion(() => Assert.StartsWith("草稿已保存", Status(form)), Settle);
         Assert.Equal("学业", Assert.Single(Assert.Single(_record.Drafts).ProblemCategories));
     }
 
@@ -92,6 +95,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
 
         form.Find("[data-testid=record-submit]").Click();
 
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=record-errors]")), Settle);
         var errors = form.Find("[data-testid=record-errors]").TextContent;
         Assert.Contains("请完成风险评估", errors);
         Assert.Contains("请至少选择一个问题类别", errors);
@@ -109,7 +113,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
 
         form.Find("[data-testid=record-submit]").Click();
 
-        Assert.Equal("高危或紧急来电须填写回访计划", form.Find("[data-testid=record-errors]").TextContent.Trim());
+        form.WaitForAssertion(() => Assert.Equal("高危或紧急来电须填写回访计划", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
         Assert.Empty(_record.Submissions);
     }
 
@@ -121,7 +125,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
 
         form.Find("[data-testid=record-submit]").Click();
 
-        form.WaitForAssertion(() => Assert.Equal("已提交", Status(form)));
+        form.WaitForAssertion(() => Assert.Equal("已提交", Status(form)), Settle);
         var submitted = Assert.Single(_record.Submissions);
         Assert.Equal((RiskLevel.Moderate, "情绪", "情绪缓解，已提供求助资源"), (submitted.Risk, Assert.Single(submitted.ProblemCategories), submitted.Outcome));
         Assert.Empty(form.FindAll("[data-testid=record-errors]"));
@@ -139,7 +143,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         form.Find("[data-testid=record-submit]").Click();
 
         form.WaitForAssertion(() => Assert.Equal(
-            "Only the counsellor who took the call writes its record.", form.Find("[data-testid=record-errors]").TextContent.Trim()));
+            "Only the counsellor who took the call writes its record.", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
         Assert.Empty(_record.Submissions);
         Assert.NotEqual("已提交", Status(form));
         Assert.False(form.Find("[data-testid=record-submit]").HasAttribute("disabled"));
@@ -154,7 +158,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         _time.Advance(TimeSpan.FromMilliseconds(500));
 
         form.WaitForAssertion(() => Assert.Equal(
-            "note is longer than 4000 characters", form.Find("[data-testid=record-errors]").TextContent.Trim()));
+            "note is longer than 4000 characters", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
         Assert.Empty(_record.Drafts);
         Assert.Equal(string.Empty, Status(form));
     }
@@ -168,7 +172,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         form.Find("input[data-testid=record-category-家庭]").Change(true);
 
         form.WaitForAssertion(() => Assert.Equal(
-            "请求未能完成，已记录。请刷新页面重试。", form.Find("[data-testid=record-errors]").TextContent.Trim()));
+            "请求未能完成，已记录。请刷新页面重试。", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
         Assert.DoesNotContain("10.0.0.7", form.Markup);
     }
 
@@ -193,7 +197,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
 
         ChooseRisk(form, "中危");
 
-        form.WaitForAssertion(() => Assert.Empty(form.FindAll("[data-testid=risk-prompt]")));
+        form.WaitForAssertion(() => Assert.Empty(form.FindAll("[data-testid=risk-prompt]")), Settle);
         Assert.Equal(RiskLevel.Moderate, Assert.Single(_record.Drafts).Risk);
     }
 
@@ -209,7 +213,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     private void ChooseRisk(IRenderedComponent<ContactRecordForm> form, string label)
     {
         form.Find("[data-testid=record-risk]").MouseDown();
-        _popovers.WaitForAssertion(() => Assert.NotEmpty(_popovers.FindAll(".mud-popover-open .mud-list-item")));
+        _popovers.WaitForAssertion(() => Assert.NotEmpty(_popovers.FindAll(".mud-popover-open .mud-list-item")), Settle);
         _popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == label).Click();
     }
 }
