@@ -1,0 +1,76 @@
+using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Abstractions.Records;
+using HotlineCenter.Grains.Records;
+
+namespace HotlineCenter.Web.Tests.Fakes;
+
+/// <summary>
+/// A call's contact record held in memory, applying the real grain's rules (a submitted record is final, only its
+/// counsellor writes it, <see cref="ContactRecordValidator"/>) so a form test sees the grain's rule errors.
+/// </summary>
+public sealed class FakeContactRecordGrain(string callId, TimeProvider time) : IContactRecordGrain
+{
+    private readonly List<ContactRecord> _drafts = [];
+    private readonly List<ContactRecord> _submissions = [];
+
+    public RecordStatus Status { get; private set; }
+
+    public ContactRecord Record { get; private set; } = new();
+
+    public string? CounselorId { get; private set; }
+
+    public DateTimeOffset? SavedAt { get; private set; }
+
+    /// <summary>Every draft the grain accepted, oldest first.</summary>
+    public IReadOnlyList<ContactRecord> Drafts => _drafts;
+
+    /// <summary>Every submission the grain accepted.</summary>
+    public IReadOnlyList<ContactRecord> Submissions => _submissions;
+
+    /// <summary>When set, the next write fails with this (a silo or storage fault, not a rule).</summary>
+    public Exception? FailNextWriteWith { get; set; }
+
+    /// <summary>A record stored before the form opens (a draft from before a refresh, or someone else's).</summary>
+    public FakeContactRecordGrain Seed(RecordStatus status, ContactRecord record, string counselorId, DateTimeOffset savedAt)
+    {
+        (Status, Record, CounselorId, SavedAt) = (status, record, counselorId, savedAt);
+        return this;
+    }
+
+    public Task<ContactRecordView> GetAsync() => Task.FromResult(View());
+
+    public Task<ContactRecordView> SaveDraftAsync(ContactRecord record, string counselorId) => Store(record, counselorId, submitting: false);
+
+    public Task<ContactRecordView> SubmitAsync(ContactRecord record, string counselorId) => Store(record, counselorId, submitting: true);
+
+    private Task<ContactRecordView> Store(ContactRecord record, string counselorId, bool submitting)
+    {
+        if (FailNextWriteWith is { } fault)
+        {
+            FailNextWriteWith = null;
+            throw fault;
+        }
+
+        if (Status == RecordStatus.Submitted)
+        {
+            throw new HotlineRuleException("record.submitted", "This record was submitted already.");
+        }
+
+        if (CounselorId is { } owner && owner != counselorId)
+        {
+            throw new HotlineRuleException("record.not-yours", "Only the counsellor who took the call writes its record.");
+        }
+
+        var problems = ContactRecordValidator.Problems(record, submitting);
+        if (problems.Count > 0)
+        {
+            throw new HotlineRuleException("record.invalid", string.Join("; ", problems));
+        }
+
+        (submitting ? _submissions : _drafts).Add(record);
+        (Status, Record, CounselorId, SavedAt) = (submitting ? RecordStatus.Submitted : RecordStatus.Draft, record, counselorId, time.GetUtcNow());
+        return Task.FromResult(View());
+    }
+
+    private ContactRecordView View() => new(callId, Status, Record, CounselorId, SavedAt);
+}
