@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Bunit;
 using HotlineCenter.Abstractions.Alerts;
+using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Web.Components.Shared;
@@ -163,5 +164,28 @@ public sealed class WallboardTileTests : ConsoleTestContext
 
         Assert.Single(tile.FindAll("[data-testid=waiting-call]"));
         Assert.Empty(tile.FindAll("[data-testid=move-call]"));
+    }
+
+    [Fact]
+    public void Sending_a_waiting_call_to_a_free_counsellor_raises_that_call_and_counsellor_and_a_ringing_call_offers_none()
+    {
+        var popovers = Render<MudPopoverProvider>();
+        var picks = new List<CounselorPick>();
+        var free = new CounselorSnapshot("c-li", new CounselorProfile("xa-12356", "李明", [], ["cmn"], ["general"]), PresenceState.Available, Now, Now, null, null, null, []);
+        var ringing = Waiting("CA1", 1, 30) with { OfferedTo = "c-wang" };
+        var tile = Render<QueueTile>(p => p
+            .Add(x => x.Queue, General(ringing, Waiting("CA2", 2, 60)))
+            .Add(x => x.FreeCounselors, [free])
+            .Add(x => x.Now, Now)
+            .Add(x => x.OnSendTo, pick => picks.Add(pick)));
+
+        var rows = tile.FindAll("[data-testid=waiting-call]");
+        Assert.Null(rows[0].QuerySelector("[data-testid=send-to-counselor]"));
+        rows[1].QuerySelector("[data-testid=send-to-counselor] button")!.Click();
+        popovers.WaitForAssertion(() => Assert.NotEmpty(popovers.FindAll("[data-testid=send-to-c-li]")), TimeSpan.FromSeconds(5));
+        popovers.Find("[data-testid=send-to-c-li]").Click();
+
+        tile.WaitForAssertion(() => Assert.Single(picks), TimeSpan.FromSeconds(5));
+        Assert.Equal(new CounselorPick("CA2", "c-li"), picks[0]);
     }
 }

@@ -50,6 +50,13 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("mark-callback")]
     Task MarkCallbackAsync(string callId);
 
+    /// <summary>
+    /// A supervisor offers a waiting call to one counsellor, whatever the routing order and skills say.
+    /// The counsellor must be free; a rule error otherwise, and the call keeps its place.
+    /// </summary>
+    [Alias("offer-to")]
+    Task OfferToAsync(string callId, string counselorId);
+
     /// <summary>Current picture.</summary>
     [Alias("get"), ReadOnly]
     Task<QueueSnapshot> GetAsync();

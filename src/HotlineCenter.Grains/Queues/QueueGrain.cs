@@ -103,6 +103,35 @@ public sealed class QueueGrain(
         return Position(call.CallId);
     }
 
+    public async Task OfferToAsync(string callId, string counselorId)
+    {
+        Keys.RequireId(counselorId, "counsellor");
+        var config = RequireConfig();
+        var entry = S.Waiting.Find(w => w.CallId == callId)
+            ?? throw new HotlineRuleException("queue.call-not-waiting", "That call is not waiting in this queue.");
+        if (entry.OfferedTo is not null || entry.OverflowRequestedAt is not null)
+        {
+            throw new HotlineRuleException("queue.call-busy", "That call is ringing a counsellor or moving to another queue; wait for the outcome.");
+        }
+
+        entry.OfferedTo = counselorId;
+        entry.OfferDeadline = time.Now.AddSeconds(config.RingTimeoutSeconds);
+        _available.Remove(counselorId);
+        var save = SaveAsync();
+        var reserve = GrainFactory.GetGrain<ICounselorGrain>(counselorId)
+            .TryReserveAsync(new OfferTerms(callId, Key, config.WrapUpSeconds, config.RingTimeoutSeconds));
+        await Task.WhenAll(save, reserve);
+        if (!reserve.Result)
+        {
+            entry.OfferedTo = null;
+            entry.OfferDeadline = null;
+            await SaveAsync();
+            throw new HotlineRuleException("counselor.not-available", "That counsellor is not free to take a call.");
+        }
+
+        await AnnounceOffersAsync([new Assignment(callId, counselorId)], config);
+    }
+
     public async Task<bool> RemoveAsync(string callId, QueueExit reason)
     {
         var entry = S.Waiting.Find(w => w.CallId == callId);

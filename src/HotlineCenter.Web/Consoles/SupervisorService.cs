@@ -11,7 +11,7 @@ using HotlineCenter.Telephony.Twilio;
 namespace HotlineCenter.Web.Consoles;
 
 /// <summary>The façade supervisor screens use: staffing, moving and taking over calls, the caseload and handover.</summary>
-public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony)
+public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, ILogger<SupervisorService> logger)
 {
     public async Task<(RosterView Roster, StaffingStatus Staffing)> GetStaffingAsync(string centreId, IEnumerable<CounselorSnapshot> counselors)
     {
@@ -48,6 +48,19 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
 
     public Task<CallSnapshot> MoveCallAsync(string callId, string targetQueueKey, string supervisorId) =>
         grains.GetGrain<ICallGrain>(callId).MoveToQueueAsync(targetQueueKey, supervisorId);
+
+    /// <summary>A supervisor sends a waiting call to a free counsellor of their choice (it rings them at once).</summary>
+    public async Task OfferToCounselorAsync(string callId, string counselorId, string supervisorId)
+    {
+        var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        if (call.Status is not (CallStatus.Queued or CallStatus.CallbackPending) || call.QueueKey is null)
+        {
+            throw new HotlineRuleException("call.not-waiting", $"Call is {call.Status}; only a waiting call can be sent to a counsellor.");
+        }
+
+        await grains.GetGrain<HotlineCenter.Abstractions.Queues.IQueueGrain>(call.QueueKey).OfferToAsync(callId, counselorId);
+        logger.LogInformation("Call {CallId} sent to counsellor {CounselorId} by supervisor {SupervisorId}", callId, counselorId, supervisorId);
+    }
 
     /// <summary>
     /// The supervisor, already listening in (monitor or whisper), speaks to the caller and the counsellor leaves:

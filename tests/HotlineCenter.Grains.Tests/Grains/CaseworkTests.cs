@@ -136,6 +136,28 @@ public sealed class CaseworkTests(ClusterFixture fixture)
         Assert.Equal(CallStatus.Ended, (await call.GetAsync()).Status);
     }
 
+    [Fact]
+    public async Task Supervisor_sends_a_waiting_call_to_a_free_counsellor_outside_its_routing_and_a_busy_one_is_refused()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var call = await s.PlaceCallAsync("st", "2");
+        await s.WaitForCallAsync(call, c => c.Status == CallStatus.Queued, "call queued");
+        await call.MoveToQueueAsync(s.Backup, "s-zhou");
+        var wang = await s.AvailableCounselorAsync("wang");
+        var busy = s.Counselor("li");
+        await busy.SetProfileAsync(new CounselorProfile(s.CentreId, "li", [], ["cmn"], ["general"]));
+
+        var refused = await Assert.ThrowsAsync<HotlineRuleException>(() => s.Queue(s.Backup).OfferToAsync(call.GetPrimaryKeyString(), busy.GetPrimaryKeyString()));
+        var stillWaiting = Assert.Single((await s.Queue(s.Backup).GetAsync()).Waiting);
+        await s.Queue(s.Backup).OfferToAsync(call.GetPrimaryKeyString(), wang.GetPrimaryKeyString());
+        var offered = await s.WaitForStateAsync(wang, PresenceState.Offered);
+
+        Assert.Equal("counselor.not-available", refused.Code);
+        Assert.Null(stillWaiting.OfferedTo);
+        Assert.Equal(call.GetPrimaryKeyString(), offered.CallId);
+        Assert.Contains(("ring", wang.GetPrimaryKeyString()), fixture.Port.For(call.GetPrimaryKeyString()));
+    }
+
     private IContactRecordGrain Record(ICallGrain call) => fixture.Grains.GetGrain<IContactRecordGrain>(call.GetPrimaryKeyString());
 
     private ICaseloadGrain Caseload(Scenario s) => fixture.Grains.GetGrain<ICaseloadGrain>(s.CentreId);
