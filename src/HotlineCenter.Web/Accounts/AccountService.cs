@@ -109,6 +109,29 @@ public sealed class AccountService(IGrainFactory grains, ILogger<AccountService>
         return (SignInOutcome.Succeeded, Principal(after));
     }
 
+    /// <summary>
+    /// The signed-in principal as the account stands now: null when the account was disabled or removed,
+    /// otherwise rebuilt so changed roles take effect without signing in again.
+    /// </summary>
+    public async Task<ClaimsPrincipal?> RefreshAsync(ClaimsPrincipal principal)
+    {
+        var username = principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        if (!Keys.IsValidId(username) || await Account(username!).GetAsync() is not { Disabled: false } account)
+        {
+            return null;
+        }
+
+        return Principal(account);
+    }
+
+    /// <summary>True while the principal's account still exists, is enabled and has the same roles.</summary>
+    public async Task<bool> IsStillValidAsync(ClaimsPrincipal principal)
+    {
+        var fresh = await RefreshAsync(principal);
+        return fresh is not null
+            && fresh.FindAll(ClaimTypes.Role).Select(c => c.Value).Order().SequenceEqual(principal.FindAll(ClaimTypes.Role).Select(c => c.Value).Order());
+    }
+
     private static ClaimsPrincipal Principal(UserAccountView account)
     {
         var claims = new List<Claim>

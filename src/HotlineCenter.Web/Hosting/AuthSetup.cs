@@ -47,13 +47,41 @@ public static class AuthSetup
                 // APIs answer 401/403; only page requests are redirected to the sign-in page.
                 o.Events.OnRedirectToLogin = c => Deny(c, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = c => Deny(c, StatusCodes.Status403Forbidden);
+
+                // A disabled account or changed roles take effect within a minute, not at the next sign-in.
+                o.Events.OnValidatePrincipal = RevalidateCookieAsync;
             });
+        builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAccountStateProvider>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)));
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddHostedService<AdminBootstrapper>();
         return builder;
+    }
+
+    private const string CheckedAtKey = ".hotline.checked";
+
+    private static async Task RevalidateCookieAsync(CookieValidatePrincipalContext c)
+    {
+        var now = c.HttpContext.RequestServices.GetRequiredService<HotlineCenter.Abstractions.Common.HotlineTime>().Now.ToUnixTimeSeconds();
+        if (c.Principal is null
+            || (c.Properties.Items.TryGetValue(CheckedAtKey, out var last) && long.TryParse(last, out var at) && now - at < 60))
+        {
+            return;
+        }
+
+        var fresh = await c.HttpContext.RequestServices.GetRequiredService<AccountService>().RefreshAsync(c.Principal);
+        if (fresh is null)
+        {
+            c.RejectPrincipal();
+            await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+
+        c.ReplacePrincipal(fresh);
+        c.Properties.Items[CheckedAtKey] = now.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        c.ShouldRenew = true;
     }
 
     public static WebApplication MapAccountEndpoints(this WebApplication app)
