@@ -143,7 +143,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         form.Find("[data-testid=record-submit]").Click();
 
         form.WaitForAssertion(() => Assert.Equal(
-            "Only the counsellor who took the call writes its record.", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
+            "只有接听该来电的咨询员可以填写登记", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
         Assert.Empty(_record.Submissions);
         Assert.NotEqual("已提交", Status(form));
         Assert.False(form.Find("[data-testid=record-submit]").HasAttribute("disabled"));
