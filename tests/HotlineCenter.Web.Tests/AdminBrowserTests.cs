@@ -80,6 +80,23 @@ public sealed class AdminBrowserTests : BrowserTest
     }
 
     [Fact]
+    public async Task Administrator_creates_a_second_centre_with_a_crisis_option_and_switches_to_it()
+    {
+        var page = await AdminPageAsync();
+
+        await page.Locator("[data-testid=new-centre-id]").FillAsync("bj-12356");
+        await page.Locator("[data-testid=new-centre-name]").FillAsync("北京市12356心理援助热线");
+        await page.Locator("[data-testid=new-centre-create]").ClickAsync();
+        await Expect(page.GetByText("已保存")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-testid=centre-name]")).ToHaveValueAsync("北京市12356心理援助热线");
+
+        var config = (await Host.Grains.GetGrain<ICentreGrain>("bj-12356").GetConfigAsync())!;
+        Assert.Contains(config.IvrOptions, o => o.IsCrisis);
+        Assert.Contains("bj-12356", await Host.Grains.GetGrain<ICentreDirectoryGrain>("all").ListAsync());
+        Assert.Equal("西安市12356心理援助热线", (await Host.Grains.GetGrain<ICentreGrain>("xa-12356").GetConfigAsync())!.DisplayName);
+    }
+
+    [Fact]
     public async Task Supervisor_cannot_open_the_admin_pages()
     {
         var page = await InteractivePageAsync("s-zhou");

@@ -10,6 +10,32 @@ public sealed class AdminService(IGrainFactory grains, ILogger<AdminService> log
 {
     public Task<CentreConfig?> GetConfigAsync(string centreId) => Centre(centreId).GetConfigAsync();
 
+    public Task<ImmutableArray<string>> ListCentresAsync() => grains.GetGrain<ICentreDirectoryGrain>("all").ListAsync();
+
+    /// <summary>A new centre with one general queue and the menu's crisis option, ready to be configured further.</summary>
+    public async Task CreateCentreAsync(string centreId, string displayName, string by)
+    {
+        Keys.RequireId(centreId, "centre");
+        if (await Centre(centreId).GetConfigAsync() is not null)
+        {
+            throw new HotlineRuleException("centre.exists", $"Centre '{centreId}' exists already.");
+        }
+
+        await Centre(centreId).ConfigureAsync(new CentreConfig
+        {
+            CentreId = centreId,
+            DisplayName = displayName?.Trim() ?? string.Empty,
+            Queues = [new HotlineCenter.Abstractions.Queues.QueueConfig { QueueId = "general", DisplayName = "综合咨询" }],
+            IvrOptions =
+            [
+                new IvrOption("1", "我现在有危险", "general", IsCrisis: true, BasePriority: 100, RequiredSkill: null, Language: null),
+                new IvrOption("2", "心理咨询与情绪疏导", "general", IsCrisis: false, BasePriority: 10, RequiredSkill: null, Language: null),
+            ],
+            DefaultQueueId = "general",
+        });
+        logger.LogInformation("Centre {CentreId} created by {StaffId}", centreId, by);
+    }
+
     /// <summary>Saves the whole configuration; the centre grain validates it and keeps the old one on any problem.</summary>
     public async Task SaveConfigAsync(CentreConfig config, string by)
     {
