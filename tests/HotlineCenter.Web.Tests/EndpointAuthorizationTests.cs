@@ -36,6 +36,84 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         Assert.All(open, p => Assert.Contains(p, PublicByDesign));
     }
 
+    private const string Sup = "Supervisor,Admin";
+
+    /// <summary>
+    /// Who may reach each protected endpoint. A new endpoint fails the test until it is added here with its roles,
+    /// so nobody ships a page or API with the wrong (or no) role check by accident.
+    /// </summary>
+    private static readonly Dictionary<string, string> ExpectedRoles = new(StringComparer.Ordinal)
+    {
+        ["/"] = Sup,
+        ["/handover"] = Sup,
+        ["/admin"] = "Admin",
+        ["/desk"] = "Counsellor",
+        ["/denied"] = "*",   // any signed-in user: the "not for your role" page
+        ["/account/logout"] = "*",
+        ["/api/softphone/token"] = "Counsellor",
+        ["/api/calls/{callId}/recordings/{recordingSid}"] = Sup,
+        ["/api/calls/{callId}/supervise"] = Sup,
+        ["/api/demo/calls"] = Sup,
+        ["/api/demo/calls/{callId}/hangup"] = Sup,
+        ["/api/calls/{callId}"] = Sup,
+        ["/api/centres/{centreId}/live"] = Sup,
+        ["/api/counselors/{counselorId}/presence"] = Sup,
+        ["/api/counselors/{counselorId}/accept"] = Sup,
+        ["/api/counselors/{counselorId}/decline"] = Sup,
+        ["/api/counselors/{counselorId}/end"] = Sup,
+        ["/api/counselors/{counselorId}/wrap-up/complete"] = Sup,
+        ["/hubs/live"] = Sup,
+        ["/hubs/live/negotiate"] = Sup,
+    };
+
+    [Fact]
+    public async Task Every_protected_endpoint_requires_exactly_its_listed_roles()
+    {
+        var policies = fixture.Host.Services.GetRequiredService<IAuthorizationPolicyProvider>();
+        var endpoints = fixture.Host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetOrderedMetadata<IAuthorizeData>().Count > 0 && e.Metadata.GetMetadata<IAllowAnonymous>() is null)
+            .ToList();
+        Assert.NotEmpty(endpoints);
+
+        var actual = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in endpoints)
+        {
+            var policy = await AuthorizationPolicy.CombineAsync(policies, e.Metadata.GetOrderedMetadata<IAuthorizeData>());
+            var roles = policy!.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>()
+                .SelectMany(r => r.AllowedRoles).Order(StringComparer.Ordinal).ToList();
+            actual["/" + (e.RoutePattern.RawText ?? string.Empty).TrimStart('/')] = roles.Count == 0 ? "*" : string.Join(",", roles);
+        }
+
+        foreach (var (path, roles) in actual)
+        {
+            Assert.True(ExpectedRoles.TryGetValue(path, out var expected), $"{path} is not in the role table (roles: {roles})");
+            Assert.True(Normalize(expected) == roles, $"{path} requires {roles}, the table says {expected}");
+        }
+    }
+
+    [Theory]
+    [InlineData("s-zhou")]
+    [InlineData("admin")]
+    [InlineData("c-wang")]
+    [InlineData("auditor")]
+    public async Task Each_page_opens_for_its_roles_and_sends_everyone_else_to_denied(string username)
+    {
+        using var client = fixture.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsAsync(client, username);
+        var account = (await fixture.Host.Grains.GetGrain<HotlineCenter.Abstractions.Accounts.IUserAccountGrain>(username).GetAsync())!;
+
+        foreach (var page in new[] { "/", "/handover", "/admin", "/desk" })
+        {
+            var allowed = ExpectedRoles[page].Split(',').Any(r => account.Roles.Any(a => a.ToString() == r));
+            var response = await client.GetAsync(page);
+
+            Assert.True(allowed ? response.StatusCode == System.Net.HttpStatusCode.OK : response.Headers.Location?.ToString().Contains("/denied", StringComparison.Ordinal) == true,
+                $"{username} on {page}: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+    }
+
+    private static string Normalize(string roles) => roles == "*" ? "*" : string.Join(",", roles.Split(',').Order(StringComparer.Ordinal));
+
     [Fact]
     public void Live_hub_requires_a_supervisor_for_every_method()
     {
