@@ -1,8 +1,6 @@
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Web.Tests.Fixtures;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
