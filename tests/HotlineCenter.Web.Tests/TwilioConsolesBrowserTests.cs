@@ -60,7 +60,8 @@ public sealed class TwilioConsolesBrowserTests : BrowserTest
         await desk.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = "中危" }).ClickAsync();
         await desk.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(desk.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
-        await desk.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("desk.png") });
+        await Expect(desk.Locator("[data-testid=my-call]")).ToContainTextAsync("已提交");
+        await desk.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("desk.png"), FullPage = true });
         await wallboard.ScreenshotAsync(new PageScreenshotOptions { Path = Shot("live.png"), FullPage = true });
 
         // The caller hangs up: the counsellor wraps up and the day's handle time appears.
