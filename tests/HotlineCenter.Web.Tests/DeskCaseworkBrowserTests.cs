@@ -34,8 +34,8 @@ public sealed class DeskCaseworkBrowserTests : BrowserTest
         await desk.Locator("[data-testid=record-category-情绪]").CheckAsync();
         await desk.Locator("[data-testid=record-outcome]").FillAsync("已制定安全计划");
         await desk.Locator("[data-testid=record-follow-up]").FillAsync("24小时内回访");
-        await desk.Locator("[data-testid=record-risk]").ClickAsync();
-        await desk.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = "高危" }).ClickAsync();
+        var firstCallId = (await Host.Grains.GetGrain<ICounselorGrain>("c-zhang").GetAsync()).CallId!;
+        await ChooseRiskAsync(desk, "高危", HotlineCenter.Abstractions.Records.RiskLevel.High, firstCallId);
         await desk.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(desk.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
         await desk.Locator("[data-testid=desk-end-call]").ClickAsync();

@@ -98,8 +98,7 @@ public sealed class LivePageBrowserTests : BrowserTest
         await Expect(page.Locator("[data-testid=record-category-学业]")).ToBeCheckedAsync();
         await page.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(page.Locator("[data-testid=record-errors]")).ToContainTextAsync("请完成风险评估");
-        await page.Locator("[data-testid=record-risk]").ClickAsync();
-        await page.GetByText("无 / 低危").ClickAsync();
+        await ChooseRiskAsync(page, "无 / 低危", HotlineCenter.Abstractions.Records.RiskLevel.NoneOrLow, callId);
         await page.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(page.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
         await page.Locator("[data-testid=desk-end-call]").ClickAsync();

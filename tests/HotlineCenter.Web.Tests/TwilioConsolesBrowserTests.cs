@@ -56,8 +56,7 @@ public sealed class TwilioConsolesBrowserTests : BrowserTest
 
         await desk.Locator("[data-testid=record-category-家庭]").CheckAsync();
         await desk.Locator("[data-testid=record-outcome]").FillAsync("情绪平稳，约定必要时再来电");
-        await desk.Locator("[data-testid=record-risk]").ClickAsync();
-        await desk.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = "中危" }).ClickAsync();
+        await ChooseRiskAsync(desk, "中危", RiskLevel.Moderate, sid);
         await desk.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(desk.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
         await Expect(desk.Locator("[data-testid=my-call]")).ToContainTextAsync("已提交");

@@ -72,6 +72,20 @@ public abstract class BrowserTest : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// Picks a risk level in the desk's record form and waits until the autosaved draft holds it: a select's
+    /// choice reaches the server after the click returns, and submitting before that would submit without it.
+    /// </summary>
+    protected async Task ChooseRiskAsync(IPage page, string label, HotlineCenter.Abstractions.Records.RiskLevel level, string callId)
+    {
+        await page.Locator("[data-testid=record-risk]").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = label }).ClickAsync();
+        await Eventually.MatchesAsync(
+            () => Host.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync(),
+            r => r.Record.Risk == level,
+            $"the draft of {callId} to hold risk {level}");
+    }
+
     /// <summary>Signed in, and the page's circuit is live (buttons work).</summary>
     protected async Task<IPage> InteractivePageAsync(string username = "s-zhou")
     {
