@@ -36,6 +36,7 @@ public sealed class DeskCaseworkBrowserTests : BrowserTest
         await desk.Locator("[data-testid=record-follow-up]").FillAsync("24小时内回访");
         var firstCallId = (await Host.Grains.GetGrain<ICounselorGrain>("c-zhang").GetAsync()).CallId!;
         await ChooseRiskAsync(desk, "高危", HotlineCenter.Abstractions.Records.RiskLevel.High, firstCallId);
+        await WaitForDraftAsync(firstCallId, r => r.Outcome == "已制定安全计划" && r.FollowUpPlan == "24小时内回访", "outcome and follow-up plan");
         await desk.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(desk.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
         await desk.Locator("[data-testid=desk-end-call]").ClickAsync();

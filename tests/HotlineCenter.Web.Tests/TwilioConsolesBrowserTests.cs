@@ -57,6 +57,7 @@ public sealed class TwilioConsolesBrowserTests : BrowserTest
         await desk.Locator("[data-testid=record-category-家庭]").CheckAsync();
         await desk.Locator("[data-testid=record-outcome]").FillAsync("情绪平稳，约定必要时再来电");
         await ChooseRiskAsync(desk, "中危", RiskLevel.Moderate, sid);
+        await WaitForDraftAsync(sid, r => r.Outcome == "情绪平稳，约定必要时再来电", "the outcome");
         await desk.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(desk.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
         await Expect(desk.Locator("[data-testid=my-call]")).ToContainTextAsync("已提交");

@@ -80,11 +80,15 @@ public abstract class BrowserTest : IAsyncLifetime
     {
         await page.Locator("[data-testid=record-risk]").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasTextString = label }).ClickAsync();
-        await Eventually.MatchesAsync(
-            () => Host.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync(),
-            r => r.Record.Risk == level,
-            $"the draft of {callId} to hold risk {level}");
+        await WaitForDraftAsync(callId, r => r.Risk == level, $"risk {level}");
     }
+
+    /// <summary>Waits until the autosaved draft (text fields save once typing pauses) holds what was typed.</summary>
+    protected Task WaitForDraftAsync(string callId, Func<HotlineCenter.Abstractions.Records.ContactRecord, bool> holds, string what) =>
+        Eventually.MatchesAsync(
+            () => Host.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync(),
+            r => holds(r.Record),
+            $"the draft of {callId} to hold {what}");
 
     /// <summary>Signed in, and the page's circuit is live (buttons work).</summary>
     protected async Task<IPage> InteractivePageAsync(string username = "s-zhou")
