@@ -76,6 +76,24 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     }
 
     [Fact]
+    public void A_box_ticked_while_the_stored_draft_is_still_loading_is_kept_when_the_load_answers()
+    {
+        var slowRead = new TaskCompletionSource();
+        _record.HoldReads = slowRead;
+        var form = RenderForm();
+
+        form.Find("input[data-testid=record-category-学业]").Change(true);
+        form.WaitForAssertion(() => Assert.Single(_record.Drafts), Settle);
+        slowRead.SetResult();
+        form.Find("input[data-testid=record-outcome]").Input("情绪缓解");
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+
+        form.WaitForAssertion(() => Assert.Equal(2, _record.Drafts.Count), Settle);
+        Assert.Equal(("学业", "情绪缓解"), (Assert.Single(_record.Drafts[1].ProblemCategories), _record.Drafts[1].Outcome));
+        Assert.True(form.Find("input[data-testid=record-category-学业]").HasAttribute("checked"));
+    }
+
+    [Fact]
     public void A_draft_saved_before_a_refresh_is_shown_again()
     {
         _record.Seed(RecordStatus.Draft, Complete with { Note = "来电者在宿舍" }, Counselor, _time.GetUtcNow().AddMinutes(-3));

@@ -37,7 +37,19 @@ public sealed class FakeContactRecordGrain(string callId, TimeProvider time) : I
         return this;
     }
 
-    public Task<ContactRecordView> GetAsync() => Task.FromResult(View());
+    /// <summary>When set, reads answer with what was stored when they were asked, once the gate opens (a slow read).</summary>
+    public TaskCompletionSource? HoldReads { get; set; }
+
+    public async Task<ContactRecordView> GetAsync()
+    {
+        var view = View();
+        if (HoldReads is { } gate)
+        {
+            await gate.Task;
+        }
+
+        return view;
+    }
 
     public Task<ContactRecordView> SaveDraftAsync(ContactRecord record, string counselorId) => Store(record, counselorId, submitting: false);
 
