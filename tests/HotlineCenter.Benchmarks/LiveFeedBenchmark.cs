@@ -70,7 +70,7 @@ public static partial class LiveFeedBenchmark
         var cookie = await SignInAsync(settings.Target, settings.Username, settings.Password);
         using var api = new HttpClient(new SocketsHttpHandler { UseCookies = false, MaxConnectionsPerServer = 64 }) { BaseAddress = settings.Target, Timeout = TimeSpan.FromSeconds(30) };
         api.DefaultRequestHeaders.Add("Cookie", cookie);
-        var driver = new CallDriver(api, settings.CentreId);
+        await using var driver = await CallDriver.StartAsync(api, settings.Target, cookie, settings.CentreId);
         await driver.PrepareCounselorsAsync();
         Console.WriteLine($"Live feed benchmark against {settings.Target} (server pid {settings.ServerPid}): {settings.Clients} hub clients, {settings.Circuits} Blazor circuits, {settings.Rate} calls/s for {settings.Duration.TotalSeconds:F0} s (+{settings.Warmup.TotalSeconds:F0} s warm-up)");
 
@@ -249,7 +249,7 @@ public static partial class LiveFeedBenchmark
 /// <summary>What a client keeps of a snapshot: the version and which calls are active in which status.</summary>
 public sealed record LiveView(long Version, CallView[] ActiveCalls);
 
-public sealed record CallView(string CallId, string Status);
+public sealed record CallView(string CallId, string Status, string? CounselorId = null);
 
 /// <summary>The three changes the driver makes to every call, and how a client recognises each in a snapshot.</summary>
 public enum ChangeKind
@@ -334,12 +334,14 @@ public sealed class LiveClient : IAsyncDisposable
 
 /// <summary>
 /// Plays callers and counsellors through the demo API: places calls at a fixed rate (open loop); when a
-/// call is offered to a counsellor (polled from the call, as a desk would learn it), that counsellor accepts
+/// call is offered to a counsellor (pushed by the live feed, as a desk learns it), that counsellor accepts
 /// after a short pause, talks for a few seconds, ends the call and finishes wrap-up at once, ready for the next.
 /// </summary>
-public sealed class CallDriver(HttpClient api, string centreId)
+public sealed class CallDriver(HttpClient api, string centreId) : IAsyncDisposable
 {
     private readonly ConcurrentQueue<Change> _changes = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _offers = new();
+    private HubConnection? _feed;
     private int _placed;
     private int _accepted;
     private int _ended;
@@ -354,6 +356,36 @@ public sealed class CallDriver(HttpClient api, string centreId)
     public int Ended => _ended;
 
     public int Errors => _errors;
+
+    /// <summary>A driver with its own subscription to the centre's feed: offers reach it the way they reach a desk.</summary>
+    public static async Task<CallDriver> StartAsync(HttpClient api, Uri target, string cookie, string centreId)
+    {
+        var driver = new CallDriver(api, centreId);
+        driver._feed = await LiveFeedBenchmark.ConnectAsync(target, cookie);
+        driver._feed.On<LiveView>("centreChanged", driver.TakeOffers);
+        driver.TakeOffers(await driver._feed.InvokeAsync<LiveView>("SubscribeCentre", centreId));
+        return driver;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_feed is not null)
+        {
+            await _feed.DisposeAsync();
+        }
+    }
+
+    /// <summary>Resolves the offer of each call the first time a snapshot shows it ringing a counsellor.</summary>
+    private void TakeOffers(LiveView view)
+    {
+        foreach (var call in view.ActiveCalls)
+        {
+            if (call is { Status: "Offered", CounselorId: { } counselor })
+            {
+                _offers.GetOrAdd(call.CallId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(counselor);
+            }
+        }
+    }
 
     public async Task PrepareCounselorsAsync()
     {
@@ -415,23 +447,16 @@ public sealed class CallDriver(HttpClient api, string centreId)
     /// <summary>The counsellor's side: waits for the offer (read from the call's own state), answers, talks, ends, wraps up.</summary>
     private async Task LiveAsync(string callId)
     {
-        // Wait for the offer as a counsellor's desk would, then answer after a human-ish pause.
-        CallState? call = null;
-        var waiting = Stopwatch.StartNew();
-        while (waiting.Elapsed < TimeSpan.FromSeconds(60))
+        // Wait for the offer to be pushed, as a counsellor's desk would, then answer after a human-ish pause.
+        var offer = _offers.GetOrAdd(callId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
+        string counselor;
+        try
         {
-            call = await api.GetFromJsonAsync<CallState>($"/api/calls/{callId}");
-            if (call is { Status: "Offered", CounselorId: not null })
-            {
-                break;
-            }
-
-            await Task.Delay(250);
+            counselor = await offer.Task.WaitAsync(TimeSpan.FromSeconds(60));
         }
-
-        if (call is not { Status: "Offered", CounselorId: { } counselor })
+        catch (TimeoutException)
         {
-            throw new InvalidOperationException($"Call {callId} was not offered within 60 s (status {call?.Status}).");
+            throw new InvalidOperationException($"Call {callId} was not offered within 60 s.");
         }
 
         await Task.Delay(Random.Shared.Next(300, 800));
@@ -446,7 +471,7 @@ public sealed class CallDriver(HttpClient api, string centreId)
         _changes.Enqueue(new Change(callId, ChangeKind.Ended, ending));
         Interlocked.Increment(ref _ended);
 
-        await Task.Delay(300);
+        // Ending returns once the counsellor is in wrap-up (the call awaits it), so wrap-up can be finished at once.
         using var wrapped = await api.PostAsync($"/api/counselors/{counselor}/wrap-up/complete", null);
         wrapped.EnsureSuccessStatusCode();
     }
@@ -461,8 +486,6 @@ public sealed class CallDriver(HttpClient api, string centreId)
     }
 
     private sealed record PlacedCall(string CallId);
-
-    private sealed record CallState(string CallId, string Status, string? CounselorId);
 
     private sealed record CentrePicture(CounselorRef[] Counselors);
 

@@ -56,9 +56,6 @@ public sealed class DeskService(IGrainFactory grains, SimulatedCaller caller, Ho
         await telephony.SuperviseAsync(callId, new HotlineCenter.Abstractions.Telephony.SupervisionRequest(action, supervisorId, call.CounselorLegId, null), CancellationToken.None);
     }
 
-    public Task<HotlineCenter.Abstractions.Reports.DayStats> GetTodayAsync(string centreId) =>
-        grains.GetGrain<HotlineCenter.Abstractions.Reports.IStatsGrain>(HotlineCenter.Grains.Reports.StatsCounter.Key(centreId, DateTimeOffset.UtcNow)).GetAsync();
-
     public Task<HotlineCenter.Abstractions.Records.ContactRecordView> GetRecordAsync(string callId) =>
         grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).GetAsync();
 
