@@ -71,5 +71,7 @@ public static class TelephonyServiceCollectionExtensions
         services.AddSingleton<TwilioVoice>();
         services.AddSingleton<TwilioSignatureFilter>();
         services.AddSingleton<TwilioAccessTokens>();
+        services.AddSingleton<ISoftphoneTokens>(sp => sp.GetRequiredService<TwilioAccessTokens>());
+        services.AddSingleton<IRecordingSource, TwilioRecordingSource>();
     }
 }

@@ -22,7 +22,7 @@ public sealed class SimulatedTelephonyTests
     }
 
     [Fact]
-    public async Task Stopping_a_stale_ring_does_not_drop_the_counsellors_newer_call()
+    public async Task Stopping_a_stale_ring_does_not_drop_the_counselors_newer_call()
     {
         await _network.RingCounselorAsync("CA1", "c-li", TimeSpan.FromSeconds(20), default);
         await _network.RingCounselorAsync("CA2", "c-li", TimeSpan.FromSeconds(20), default);

@@ -19,7 +19,7 @@ public sealed class TwilioAccessTokensTests
     };
 
     [Fact]
-    public async Task Token_is_signed_with_the_api_key_secret_and_carries_a_voice_grant_for_the_counsellor()
+    public async Task Token_is_signed_with_the_api_key_secret_and_carries_a_voice_grant_for_the_counselor()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
         var token = new TwilioAccessTokens(Microsoft.Extensions.Options.Options.Create(Options), clock).Issue("c-wang");

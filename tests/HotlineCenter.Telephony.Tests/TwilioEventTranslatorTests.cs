@@ -35,7 +35,7 @@ public sealed class TwilioEventTranslatorTests
     [InlineData("no-answer", ProviderEventKind.CounselorNoAnswer)]
     [InlineData("busy", ProviderEventKind.CounselorNoAnswer)]
     [InlineData("completed", ProviderEventKind.CounselorHungUp)]
-    public void Counsellor_leg_statuses_map_to_neutral_events(string status, ProviderEventKind kind)
+    public void Counselor_leg_statuses_map_to_neutral_events(string status, ProviderEventKind kind)
     {
         var ev = TwilioEventTranslator.CounselorLeg("CA2", "c-wang", status, null);
 

@@ -39,7 +39,7 @@ public sealed class AdminBrowserTests : BrowserTest
     }
 
     [Fact]
-    public async Task Administrator_adds_a_counsellor_and_their_account_and_the_new_counsellor_signs_in_to_the_desk()
+    public async Task Administrator_adds_a_counselor_and_their_account_and_the_new_counselor_signs_in_to_the_desk()
     {
         var page = await AdminPageAsync();
 
@@ -71,7 +71,7 @@ public sealed class AdminBrowserTests : BrowserTest
         await page.Keyboard.PressAsync("Escape");
         await account.Locator("[data-testid=account-save]").ClickAsync();
         await Expect(page.Locator("[data-testid=account-c-sun]")).ToContainTextAsync("咨询员");
-        Assert.Equal([StaffRole.Counsellor], (await Host.Grains.GetGrain<IUserAccountGrain>("c-sun").GetAsync())!.Roles.AsEnumerable());
+        Assert.Equal([StaffRole.Counselor], (await Host.Grains.GetGrain<IUserAccountGrain>("c-sun").GetAsync())!.Roles.AsEnumerable());
 
         var desk = await SignedInPageAsync("c-sun", "sun-password-2026");
         await Expect(desk).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));

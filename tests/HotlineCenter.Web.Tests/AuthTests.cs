@@ -36,7 +36,7 @@ public sealed class AuthTests(SharedHostFixture fixture)
     }
 
     [Fact]
-    public async Task Counsellor_may_not_open_the_supervisor_view_or_its_api()
+    public async Task Counselor_may_not_open_the_supervisor_view_or_its_api()
     {
         using var client = NewClient();
         await SignIn.AsAsync(client, "c-liu");

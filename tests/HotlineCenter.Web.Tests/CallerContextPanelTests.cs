@@ -3,7 +3,7 @@ using Bunit;
 using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Records;
 using HotlineCenter.Web.Components.Desk;
-using HotlineCenter.Web.Demo;
+using HotlineCenter.Web.Consoles;
 using HotlineCenter.Web.Tests.Fakes;
 
 namespace HotlineCenter.Web.Tests;

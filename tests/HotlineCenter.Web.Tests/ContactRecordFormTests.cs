@@ -16,18 +16,15 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     // The debounced save completes on a thread-pool continuation; on a loaded build machine give it room.
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(5);
 
-    // 14:00:00 China time; MudBlazor's debounce and the fake grain's SavedAt both run on this clock.
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 6, 0, 0, TimeSpan.Zero));
     private readonly FakeGrainFactory _grains = new();
     private readonly FakeContactRecordGrain _record;
     private readonly IRenderedComponent<MudPopoverProvider> _popovers;
 
     public ContactRecordFormTests()
     {
-        _record = new FakeContactRecordGrain(CallId, _time);
+        _record = new FakeContactRecordGrain(CallId, Time);
         _grains.Add<IContactRecordGrain>(CallId, _record);
-        Services.AddSingleton<TimeProvider>(_time);
-        Services.AddSingleton(FakeDesk.Over(_grains, _time));
+        Services.AddSingleton(FakeDesk.Over(_grains, Time));
         _popovers = Render<MudPopoverProvider>();
     }
 
@@ -38,12 +35,11 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         Outcome = "情绪缓解，已提供求助资源",
     };
 
-    private IRenderedComponent<ContactRecordForm> RenderForm(DateTimeOffset? connectedAt = null, DateTimeOffset? now = null) =>
+    private IRenderedComponent<ContactRecordForm> RenderForm(DateTimeOffset? connectedAt = null) =>
         Render<ContactRecordForm>(p => p
             .Add(x => x.CallId, CallId)
             .Add(x => x.CounselorId, Counselor)
-            .Add(x => x.ConnectedAt, connectedAt)
-            .Add(x => x.Now, now ?? _time.GetUtcNow()));
+            .Add(x => x.ConnectedAt, connectedAt));
 
     private static string Status(IRenderedComponent<ContactRecordForm> form) => form.Find("[data-testid=record-status]").TextContent.Trim();
 
@@ -54,10 +50,10 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         Assert.Equal(string.Empty, Status(form));
 
         form.Find("input[data-testid=record-outcome]").Input("情绪缓解");
-        _time.Advance(TimeSpan.FromMilliseconds(499));
+        Time.Advance(TimeSpan.FromMilliseconds(499));
         Assert.Empty(_record.Drafts);
 
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         form.WaitForAssertion(() => Assert.Equal("草稿已保存 14:00:00", Status(form)), Settle);
         var draft = Assert.Single(_record.Drafts);
         Assert.Equal("情绪缓解", draft.Outcome);
@@ -97,7 +93,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     [Fact]
     public void A_draft_saved_before_a_refresh_is_shown_again()
     {
-        _record.Seed(RecordStatus.Draft, Complete with { Note = "来电者在宿舍" }, Counselor, _time.GetUtcNow().AddMinutes(-3));
+        _record.Seed(RecordStatus.Draft, Complete with { Note = "来电者在宿舍" }, Counselor, Time.GetUtcNow().AddMinutes(-3));
 
         var form = RenderForm();
 
@@ -127,7 +123,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     [Fact]
     public void High_risk_without_a_follow_up_plan_is_not_submitted()
     {
-        _record.Seed(RecordStatus.Draft, Complete with { Risk = RiskLevel.High }, Counselor, _time.GetUtcNow());
+        _record.Seed(RecordStatus.Draft, Complete with { Risk = RiskLevel.High }, Counselor, Time.GetUtcNow());
         var form = RenderForm();
 
         form.Find("[data-testid=record-submit]").Click();
@@ -139,7 +135,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     [Fact]
     public void A_complete_record_is_submitted_and_the_form_locks()
     {
-        _record.Seed(RecordStatus.Draft, Complete, Counselor, _time.GetUtcNow());
+        _record.Seed(RecordStatus.Draft, Complete, Counselor, Time.GetUtcNow());
         var form = RenderForm();
 
         form.Find("[data-testid=record-submit]").Click();
@@ -156,7 +152,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     public void A_rule_error_from_the_grain_on_submit_is_shown_and_the_record_stays_open()
     {
         // Another counsellor's draft: the grain refuses the write, whatever the form thinks of the fields.
-        _record.Seed(RecordStatus.Draft, Complete, "c-li", _time.GetUtcNow());
+        _record.Seed(RecordStatus.Draft, Complete, "c-li", Time.GetUtcNow());
         var form = RenderForm();
 
         form.Find("[data-testid=record-submit]").Click();
@@ -174,7 +170,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         var form = RenderForm();
 
         form.Find("textarea[data-testid=record-note]").Input(new string('记', 4001));
-        _time.Advance(TimeSpan.FromMilliseconds(500));
+        Time.Advance(TimeSpan.FromMilliseconds(500));
 
         form.WaitForAssertion(() => Assert.Equal(
             "note is longer than 4000 characters", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
@@ -198,11 +194,12 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     [Fact]
     public void Risk_prompt_appears_at_ten_minutes_without_an_assessment()
     {
-        var connected = _time.GetUtcNow();
-        var form = RenderForm(connected, connected.AddMinutes(10).AddSeconds(-1));
+        var connected = Time.GetUtcNow().AddMinutes(-10).AddSeconds(1);
+        var form = RenderForm(connected);
         Assert.Empty(form.FindAll("[data-testid=risk-prompt]"));
 
-        form.Render(p => p.Add(x => x.Now, connected.AddMinutes(10)));
+        Time.Advance(TimeSpan.FromSeconds(1));
+        form.Render();
 
         Assert.Equal("通话已超过10分钟，尚未进行风险评估，请评估。", form.Find("[data-testid=risk-prompt]").TextContent.Trim());
     }
@@ -210,7 +207,7 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     [Fact]
     public void Assessing_risk_saves_it_and_clears_the_prompt()
     {
-        var connected = _time.GetUtcNow().AddMinutes(-12);
+        var connected = Time.GetUtcNow().AddMinutes(-12);
         var form = RenderForm(connected);
         Assert.NotEmpty(form.FindAll("[data-testid=risk-prompt]"));
 
@@ -223,8 +220,8 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     [Fact]
     public void No_risk_prompt_once_risk_was_assessed()
     {
-        var connected = _time.GetUtcNow().AddMinutes(-30);
-        _record.Seed(RecordStatus.Draft, new ContactRecord { Risk = RiskLevel.NoneOrLow }, Counselor, _time.GetUtcNow());
+        var connected = Time.GetUtcNow().AddMinutes(-30);
+        _record.Seed(RecordStatus.Draft, new ContactRecord { Risk = RiskLevel.NoneOrLow }, Counselor, Time.GetUtcNow());
         Assert.Empty(RenderForm(connected).FindAll("[data-testid=risk-prompt]"));
     }
 

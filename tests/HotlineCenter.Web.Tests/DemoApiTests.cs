@@ -12,7 +12,7 @@ public sealed class DemoApiTests(SharedHostFixture fixture)
     private HttpClient Client => fixture.Client;
 
     [Fact]
-    public async Task Simulated_call_rings_a_counsellor_who_accepts_ends_and_wraps_up_over_http()
+    public async Task Simulated_call_rings_a_counselor_who_accepts_ends_and_wraps_up_over_http()
     {
         await Client.PostAsJsonAsync("/api/counselors/c-huang/presence", new { state = "Available" });
 
@@ -52,7 +52,7 @@ public sealed class DemoApiTests(SharedHostFixture fixture)
     }
 
     [Fact]
-    public async Task Illegal_presence_change_is_a_409_and_leaves_the_counsellor_as_they_were()
+    public async Task Illegal_presence_change_is_a_409_and_leaves_the_counselor_as_they_were()
     {
         (await Client.PostAsJsonAsync("/api/counselors/c-yang/presence", new { state = "Training" })).EnsureSuccessStatusCode();
 

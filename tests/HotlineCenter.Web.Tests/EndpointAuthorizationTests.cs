@@ -17,7 +17,7 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         "/health/live", "/health/ready",   // probes for the proxy and orchestrator
         "/culture",                         // language cookie only
         "/login", "/account/login",         // signing in
-        "/error",                           // the error page
+        "/error", "/status/{Code:int}",     // the error and status pages (no data)
     };
 
     [Fact]
@@ -47,10 +47,10 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         ["/"] = Sup,
         ["/handover"] = Sup,
         ["/admin"] = "Admin",
-        ["/desk"] = "Counsellor",
+        ["/desk"] = "Counselor",
         ["/denied"] = "*",   // any signed-in user: the "not for your role" page
         ["/account/logout"] = "*",
-        ["/api/softphone/token"] = "Counsellor",
+        ["/api/softphone/token"] = "Counselor",
         ["/api/calls/{callId}/recordings/{recordingSid}"] = Sup,
         ["/api/calls/{callId}/supervise"] = Sup,
         ["/api/demo/calls"] = Sup,

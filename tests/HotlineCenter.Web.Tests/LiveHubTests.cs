@@ -60,7 +60,7 @@ public sealed class LiveHubTests(SharedHostFixture fixture)
     }
 
     [Fact]
-    public async Task Hub_refuses_anonymous_and_counsellor_connections()
+    public async Task Hub_refuses_anonymous_and_counselor_connections()
     {
         var anonymous = await Assert.ThrowsAsync<HttpRequestException>(() => ConnectAsync(null));
         var counsellor = await Assert.ThrowsAsync<HttpRequestException>(() => ConnectAsync("c-huang"));

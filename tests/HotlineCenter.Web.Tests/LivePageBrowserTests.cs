@@ -14,6 +14,21 @@ namespace HotlineCenter.Web.Tests;
 public sealed class LivePageBrowserTests : BrowserTest
 {
     [Fact]
+    public async Task Unknown_address_shows_the_chinese_not_found_page_in_the_console_and_the_way_back()
+    {
+        var page = await SignedInPageAsync();
+        await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        var response = await page.GotoAsync(BaseUrl.TrimEnd('/') + "/no-such-page");
+
+        Assert.Equal(404, response!.Status);
+        await Expect(page.Locator("[data-testid=not-found]")).ToContainTextAsync("页面不存在");
+        await Expect(page.Locator("[data-testid=nav-live]")).ToBeVisibleAsync();
+        await page.Locator("[data-testid=status-home]").ClickAsync();
+        await Expect(page.Locator("[data-testid=updated-at]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Crisis_call_placed_from_the_page_is_accepted_ended_and_wrapped_up_with_live_updates()
     {
         var page = await SignedInPageAsync();
@@ -59,7 +74,7 @@ public sealed class LivePageBrowserTests : BrowserTest
     }
 
     [Fact]
-    public async Task Counsellor_lands_on_the_desk_answers_an_offer_and_wraps_up()
+    public async Task Counselor_lands_on_the_desk_answers_an_offer_and_wraps_up()
     {
         var page = await SignedInPageAsync("c-zhang");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));
@@ -108,7 +123,7 @@ public sealed class LivePageBrowserTests : BrowserTest
     }
 
     [Fact]
-    public async Task Counsellor_raises_a_hand_and_the_supervisor_sees_and_acknowledges_it()
+    public async Task Counselor_raises_a_hand_and_the_supervisor_sees_and_acknowledges_it()
     {
         var counsellor = await SignedInPageAsync("c-liu");
         var supervisor = await SignedInPageAsync("s-zhou");
@@ -129,7 +144,7 @@ public sealed class LivePageBrowserTests : BrowserTest
     }
 
     [Fact]
-    public async Task Counsellor_cannot_open_the_supervisor_view()
+    public async Task Counselor_cannot_open_the_supervisor_view()
     {
         var page = await SignedInPageAsync("c-zhao");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));

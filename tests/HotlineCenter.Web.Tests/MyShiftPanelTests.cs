@@ -2,13 +2,15 @@ using Bunit;
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Records;
 using HotlineCenter.Web.Components.Desk;
-using HotlineCenter.Web.Demo;
+using HotlineCenter.Web.Consoles;
 using HotlineCenter.Web.Tests.Fakes;
 
 namespace HotlineCenter.Web.Tests;
 
 public sealed class MyShiftPanelTests : ConsoleTestContext
 {
+    public MyShiftPanelTests() => Time.SetUtcNow(Now);
+
     // 2026-11-24 16:00 China time.
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
@@ -28,7 +30,6 @@ public sealed class MyShiftPanelTests : ConsoleTestContext
     private IRenderedComponent<MyShiftPanel> RenderPanel(MyShift? shift, List<FollowUpAttempt>? attempts = null, bool busy = false) =>
         Render<MyShiftPanel>(p => p
             .Add(x => x.Shift, shift)
-            .Add(x => x.Now, Now)
             .Add(x => x.Busy, busy)
             .Add(x => x.OnAttempt, attempt => attempts?.Add(attempt)));
 

@@ -5,26 +5,13 @@ using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Web.Components.Desk;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor.Services;
+using HotlineCenter.Web.Tests.Fakes;
 
 namespace HotlineCenter.Web.Tests;
 
-public sealed class OfferPanelTests : BunitContext, IAsyncLifetime
+public sealed class OfferPanelTests : ConsoleTestContext
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 14, 0, 0, TimeSpan.FromHours(8));
-
-    public OfferPanelTests()
-    {
-        Services.AddMudServices();
-        Services.AddLocalization();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.GetCultureInfo("zh-CN");
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    // MudBlazor registers services that can only be disposed asynchronously.
-    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+    private static readonly DateTimeOffset Now = Start;
 
     private static CounselorSnapshot Offered(int secondsLeft) => new(
         "c-wang", null, PresenceState.Offered, Now.AddSeconds(secondsLeft - 20), null, "CA1", "xa-12356/general", null, [], Now.AddSeconds(secondsLeft));
@@ -38,8 +25,7 @@ public sealed class OfferPanelTests : BunitContext, IAsyncLifetime
         var panel = Render<OfferPanel>(p => p
             .Add(x => x.Counselor, Offered(12))
             .Add(x => x.Call, Call(crisis: false))
-            .Add(x => x.QueueName, "综合咨询")
-            .Add(x => x.Now, Now));
+            .Add(x => x.QueueName, "综合咨询"));
 
         Assert.Equal("12", panel.Find("[data-testid=offer-countdown]").TextContent.Trim());
         Assert.Contains("+86138****8000", panel.Find("[data-testid=offer-caller]").TextContent);
@@ -50,7 +36,7 @@ public sealed class OfferPanelTests : BunitContext, IAsyncLifetime
     [Fact]
     public void Crisis_offer_is_marked()
     {
-        var panel = Render<OfferPanel>(p => p.Add(x => x.Counselor, Offered(5)).Add(x => x.Call, Call(crisis: true)).Add(x => x.Now, Now));
+        var panel = Render<OfferPanel>(p => p.Add(x => x.Counselor, Offered(5)).Add(x => x.Call, Call(crisis: true)));
 
         Assert.Contains("危机", panel.Find("[data-testid=offer-crisis]").TextContent);
     }
@@ -58,7 +44,7 @@ public sealed class OfferPanelTests : BunitContext, IAsyncLifetime
     [Fact]
     public void Countdown_never_goes_below_zero()
     {
-        var panel = Render<OfferPanel>(p => p.Add(x => x.Counselor, Offered(-3)).Add(x => x.Now, Now));
+        var panel = Render<OfferPanel>(p => p.Add(x => x.Counselor, Offered(-3)));
 
         Assert.Equal("0", panel.Find("[data-testid=offer-countdown]").TextContent.Trim());
     }
@@ -70,7 +56,6 @@ public sealed class OfferPanelTests : BunitContext, IAsyncLifetime
         var declined = 0;
         var panel = Render<OfferPanel>(p => p
             .Add(x => x.Counselor, Offered(10))
-            .Add(x => x.Now, Now)
             .Add(x => x.OnAccept, () => accepted++)
             .Add(x => x.OnDecline, () => declined++));
 

@@ -12,7 +12,7 @@ namespace HotlineCenter.Web.Tests;
 public sealed class PersistenceTests
 {
     [Fact]
-    public async Task Queues_counsellors_calls_and_ring_deadline_survive_stopping_and_starting_the_host()
+    public async Task Queues_counselors_calls_and_ring_deadline_survive_stopping_and_starting_the_host()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var serviceId = HotlineHost.NewServiceId();

@@ -165,20 +165,17 @@ public sealed class SoftphoneTests : BunitContext, IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("Twilio", null, true)]
-    [InlineData("Twilio", DeviceKind.Browser, true)]
-    [InlineData("Twilio", DeviceKind.Phone, false)]
-    [InlineData("Simulated", DeviceKind.Browser, false)]
-    [InlineData(null, null, false)]
-    public void Softphone_is_used_for_browser_counsellors_under_twilio_only(string? provider, DeviceKind? kind, bool expected)
+    [InlineData(true, null, true)]
+    [InlineData(true, DeviceKind.Browser, true)]
+    [InlineData(true, DeviceKind.Phone, false)]
+    [InlineData(false, DeviceKind.Browser, false)]
+    [InlineData(false, null, false)]
+    public void Softphone_is_used_for_browser_counselors_only_where_the_provider_rings_browsers(bool providerRingsBrowser, DeviceKind? kind, bool expected)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Telephony:Provider"] = provider })
-            .Build();
         var profile = new CounselorProfile("xa-12356", "王老师", [], ["zh"], [],
             kind is { } k ? new AnswerDevice(k, k == DeviceKind.Phone ? "+8613900000000" : null) : null);
 
-        Assert.Equal(expected, Softphone.IsUsedFor(profile, configuration));
+        Assert.Equal(expected, Softphone.IsUsedFor(profile, providerRingsBrowser));
     }
 }
 

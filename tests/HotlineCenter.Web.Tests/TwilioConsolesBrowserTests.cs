@@ -25,7 +25,7 @@ public sealed class TwilioConsolesBrowserTests : BrowserTest
     protected override ValueTask DisposeHostAsync() => _twilio.DisposeAsync();
 
     [Fact]
-    public async Task Call_from_twilio_reaches_the_wallboard_the_counsellor_answers_records_and_the_kpis_change()
+    public async Task Call_from_twilio_reaches_the_wallboard_the_counselor_answers_records_and_the_kpis_change()
     {
         var wallboard = await InteractivePageAsync("s-zhou");
         var desk = await InteractivePageAsync("c-wang");

@@ -21,7 +21,7 @@ public sealed class TwilioFlowTests : IAsyncLifetime
     public async Task DisposeAsync() => await _t.DisposeAsync();
 
     [Fact]
-    public async Task Call_rings_a_browser_counsellor_is_answered_and_ends_in_wrap_up()
+    public async Task Call_rings_a_browser_counselor_is_answered_and_ends_in_wrap_up()
     {
         var wang = _t.Grains.GetGrain<ICounselorGrain>("c-wang");
         await wang.ChangePresenceAsync(PresenceState.Available, "test");
@@ -80,7 +80,7 @@ public sealed class TwilioFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Counsellor_who_does_not_answer_is_skipped_and_the_call_rings_the_next()
+    public async Task Counselor_who_does_not_answer_is_skipped_and_the_call_rings_the_next()
     {
         await _t.Grains.GetGrain<ICounselorGrain>("c-li").ChangePresenceAsync(PresenceState.Available, "test");
         await _t.Grains.GetGrain<ICounselorGrain>("c-huang").ChangePresenceAsync(PresenceState.Available, "test");
@@ -171,7 +171,7 @@ public sealed class TwilioFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Counsellor_leg_ending_first_because_the_caller_hung_up_ends_the_call_not_requeues_it()
+    public async Task Counselor_leg_ending_first_because_the_caller_hung_up_ends_the_call_not_requeues_it()
     {
         var (sid, legStatus) = await _t.ConnectedCallAsync("c-wang");
         _t.Api.SetCallStatus(sid, "completed");
@@ -186,7 +186,7 @@ public sealed class TwilioFlowTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Counsellor_leg_dropping_while_the_caller_is_still_there_requeues_the_caller_at_the_front()
+    public async Task Counselor_leg_dropping_while_the_caller_is_still_there_requeues_the_caller_at_the_front()
     {
         var (sid, legStatus) = await _t.ConnectedCallAsync("c-li");
 
@@ -211,7 +211,7 @@ public sealed class TwilioCallbackTests : IAsyncLifetime
     public async Task DisposeAsync() => await _t.DisposeAsync();
 
     [Fact]
-    public async Task Caller_offered_a_callback_keeps_their_place_and_is_dialled_back_when_a_counsellor_takes_it()
+    public async Task Caller_offered_a_callback_keeps_their_place_and_is_dialled_back_when_a_counselor_takes_it()
     {
         var sid = TwilioDriver.NewCallSid();
         var menu = await _t.CallInAsync(sid, "+8613800138000", "2");
@@ -351,7 +351,7 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Softphone_token_is_issued_to_counsellors_only()
+    public async Task Softphone_token_is_issued_to_counselors_only()
     {
         using var counsellor = _t.Host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await SignIn.AsAsync(counsellor, "c-zhao");

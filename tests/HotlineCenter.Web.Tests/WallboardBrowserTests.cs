@@ -85,7 +85,7 @@ public sealed class WallboardBrowserTests : BrowserTest
     }
 
     [Fact]
-    public async Task Counsellor_cannot_open_the_handover()
+    public async Task Counselor_cannot_open_the_handover()
     {
         var page = await SignedInPageAsync("c-zhao");
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/desk$"));

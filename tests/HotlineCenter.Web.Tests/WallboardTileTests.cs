@@ -13,7 +13,7 @@ namespace HotlineCenter.Web.Tests;
 
 public sealed class WallboardTileTests : ConsoleTestContext
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 24, 14, 0, 0, TimeSpan.FromHours(8));
+    private static readonly DateTimeOffset Now = Start;
 
     private static string Text(IRenderedComponent<KpiTiles> tiles, string id) => tiles.Find($"[data-testid=kpi-{id}]").TextContent.Trim();
 
@@ -48,7 +48,7 @@ public sealed class WallboardTileTests : ConsoleTestContext
     [Fact]
     public void Critical_alerts_render_as_errors_and_others_as_warnings()
     {
-        var alerts = Render<AlertsPanel>(p => p.Add(x => x.Alerts, [CrisisWaiting, LongWait]).Add(x => x.Now, Now));
+        var alerts = Render<AlertsPanel>(p => p.Add(x => x.Alerts, [CrisisWaiting, LongWait]));
 
         var crisis = alerts.Find("[data-testid=alert-CrisisWaiting]");
         var wait = alerts.Find("[data-testid=alert-LongWait]");
@@ -64,7 +64,6 @@ public sealed class WallboardTileTests : ConsoleTestContext
     {
         var alerts = Render<AlertsPanel>(p => p
             .Add(x => x.Alerts, [CrisisWaiting])
-            .Add(x => x.Now, Now)
             .Add(x => x.CallerOf, id => id == "CA7" ? "+86138****8000" : "?"));
 
         var crisis = alerts.Find("[data-testid=alert-CrisisWaiting]").TextContent;
@@ -78,7 +77,6 @@ public sealed class WallboardTileTests : ConsoleTestContext
         var acknowledged = new List<string>();
         var alerts = Render<AlertsPanel>(p => p
             .Add(x => x.Alerts, [CrisisWaiting, LongWait])
-            .Add(x => x.Now, Now)
             .Add(x => x.OnAcknowledge, id => acknowledged.Add(id)));
 
         alerts.Find("[data-testid=alert-LongWait] [data-testid=alert-ack]").Click();
@@ -90,7 +88,7 @@ public sealed class WallboardTileTests : ConsoleTestContext
     [Fact]
     public void No_alerts_render_nothing()
     {
-        var alerts = Render<AlertsPanel>(p => p.Add(x => x.Alerts, []).Add(x => x.Now, Now));
+        var alerts = Render<AlertsPanel>(p => p.Add(x => x.Alerts, []));
 
         Assert.Empty(alerts.FindAll("[data-testid=alerts]"));
     }
@@ -109,7 +107,6 @@ public sealed class WallboardTileTests : ConsoleTestContext
     {
         var tile = Render<QueueTile>(p => p
             .Add(x => x.Queue, General(Waiting("CA1", 1, 30, crisis: true), Waiting("CA2", 2, 312), Waiting("CA3", 3, 45, callback: true), Waiting("CA4", 4, 5, callback: true)))
-            .Add(x => x.Now, Now)
             .Add(x => x.CallerOf, id => $"masked-{id}"));
 
         var queue = tile.Find("[data-testid='queue-xa-12356/general']");
@@ -129,7 +126,7 @@ public sealed class WallboardTileTests : ConsoleTestContext
     [Fact]
     public void Empty_queue_says_nobody_is_waiting_and_has_no_longest_wait()
     {
-        var tile = Render<QueueTile>(p => p.Add(x => x.Queue, General()).Add(x => x.Now, Now));
+        var tile = Render<QueueTile>(p => p.Add(x => x.Queue, General()));
 
         Assert.Equal("0", tile.Find("[data-testid=waiting-count]").TextContent.Trim());
         Assert.Equal("—", tile.Find("[data-testid=longest-wait]").TextContent.Trim());
@@ -143,7 +140,6 @@ public sealed class WallboardTileTests : ConsoleTestContext
         var tile = Render<QueueTile>(p => p
             .Add(x => x.Queue, General(Waiting("CA1", 1, 30), Waiting("CA2", 2, 60)))
             .Add(x => x.MoveTargets, [CrisisQueue, YouthQueue])
-            .Add(x => x.Now, Now)
             .Add(x => x.OnMove, m => moves.Add(m)));
 
         Assert.Empty(tile.FindAll("[data-testid=dispatch-row]"));
@@ -158,14 +154,14 @@ public sealed class WallboardTileTests : ConsoleTestContext
     [Fact]
     public void No_move_menu_without_targets()
     {
-        var tile = Render<QueueTile>(p => p.Add(x => x.Queue, General(Waiting("CA1", 1, 30))).Add(x => x.Now, Now));
+        var tile = Render<QueueTile>(p => p.Add(x => x.Queue, General(Waiting("CA1", 1, 30))));
 
         Assert.Single(tile.FindAll("[data-testid=waiting-call]"));
         Assert.Empty(tile.FindAll("[data-testid=move-call]"));
     }
 
     [Fact]
-    public void Sending_a_waiting_call_to_a_free_counsellor_raises_that_call_and_counsellor_and_a_ringing_call_offers_none()
+    public void Sending_a_waiting_call_to_a_free_counselor_raises_that_call_and_counselor_and_a_ringing_call_offers_none()
     {
         var picks = new List<CounselorPick>();
         var free = new CounselorSnapshot("c-li", new CounselorProfile("xa-12356", "李明", [], ["cmn"], ["general"]), PresenceState.Available, Now, Now, null, null, null, []);
@@ -173,7 +169,6 @@ public sealed class WallboardTileTests : ConsoleTestContext
         var tile = Render<QueueTile>(p => p
             .Add(x => x.Queue, General(ringing, Waiting("CA2", 2, 60)))
             .Add(x => x.FreeCounselors, [free])
-            .Add(x => x.Now, Now)
             .Add(x => x.OnSendTo, pick => picks.Add(pick)));
 
         tile.FindAll("[data-testid=waiting-call]")[0].QuerySelector("[data-testid=move-call]")!.Click();

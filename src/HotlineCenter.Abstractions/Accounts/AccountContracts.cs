@@ -6,7 +6,7 @@ namespace HotlineCenter.Abstractions.Accounts;
 [GenerateSerializer]
 public enum StaffRole
 {
-    Counsellor = 0,
+    Counselor = 0,
     Supervisor = 1,
     Admin = 2,
     Auditor = 3,

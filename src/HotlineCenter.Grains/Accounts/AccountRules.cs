@@ -22,7 +22,7 @@ public static class AccountRules
             problems.Add("unknown role");
         }
 
-        if (!update.Roles.IsDefault && update.Roles.Contains(StaffRole.Counsellor) && !Keys.IsValidId(update.CounselorId))
+        if (!update.Roles.IsDefault && update.Roles.Contains(StaffRole.Counselor) && !Keys.IsValidId(update.CounselorId))
         {
             problems.Add("a counsellor account must name its counsellor id");
         }

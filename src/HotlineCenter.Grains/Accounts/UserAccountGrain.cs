@@ -42,7 +42,7 @@ public sealed class UserAccountGrain(
             throw new HotlineRuleException("account.invalid", "An account needs a display name (1–100 characters), at least one role and a password.");
         }
 
-        if (account.Roles.Contains(StaffRole.Counsellor) && !Keys.IsValidId(account.CounselorId))
+        if (account.Roles.Contains(StaffRole.Counselor) && !Keys.IsValidId(account.CounselorId))
         {
             throw new HotlineRuleException("account.invalid", "A counsellor account must name its counsellor id.");
         }
@@ -76,7 +76,7 @@ public sealed class UserAccountGrain(
 
         state.State.DisplayName = update.DisplayName.Trim();
         state.State.Roles = [.. update.Roles.Distinct()];
-        state.State.CounselorId = update.Roles.Contains(StaffRole.Counsellor) ? update.CounselorId : null;
+        state.State.CounselorId = update.Roles.Contains(StaffRole.Counselor) ? update.CounselorId : null;
         state.State.Disabled = update.Disabled;
         await state.WriteStateAsync();
         logger.LogInformation("Account {Username} updated: roles {Roles}, disabled {Disabled}", Username, string.Join(",", state.State.Roles), update.Disabled);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using HotlineCenter.Abstractions.Telephony;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -11,9 +12,11 @@ namespace HotlineCenter.Telephony.Twilio;
 /// API key secret, issued by the API key for the account, carrying a voice grant for the counsellor's
 /// client identity (incoming calls allowed; outgoing through the TwiML app when one is configured).
 /// </summary>
-public sealed class TwilioAccessTokens(IOptions<TwilioOptions> options, TimeProvider time)
+public sealed class TwilioAccessTokens(IOptions<TwilioOptions> options, TimeProvider time) : ISoftphoneTokens
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
+
+    public TimeSpan Lifetime => TokenLifetime;
 
     public string Issue(string identity)
     {
@@ -35,7 +38,7 @@ public sealed class TwilioAccessTokens(IOptions<TwilioOptions> options, TimeProv
             Issuer = o.ApiKeySid,
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
-            Expires = (now + Lifetime).UtcDateTime,
+            Expires = (now + TokenLifetime).UtcDateTime,
             Subject = new ClaimsIdentity([new Claim("sub", o.AccountSid)]),
             Claims = new Dictionary<string, object>
             {

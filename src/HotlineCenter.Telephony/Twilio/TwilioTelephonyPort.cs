@@ -96,6 +96,21 @@ public sealed class TwilioTelephonyPort(
     /// <summary>Supervision is awaited (not queued) so the supervisor sees at once whether it worked.</summary>
     public async Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
     {
+        try
+        {
+            await SuperviseOnTwilioAsync(callId, request, cancellationToken);
+        }
+        catch (TwilioApiException ex)
+        {
+            logger.LogWarning("Supervisor {SupervisorId}: {Action} on call {CallId} refused: Twilio {Code} / HTTP {Status}", request.SupervisorId, request.Action, callId, ex.Code, ex.HttpStatus);
+            throw TwilioRefusal.From(ex);
+        }
+
+        logger.LogInformation("Supervisor {SupervisorId}: {Action} on call {CallId}", request.SupervisorId, request.Action, callId);
+    }
+
+    private async Task SuperviseOnTwilioAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
+    {
         var conference = Conference(callId);
         var label = $"supervisor-{request.SupervisorId}";
         var from = options.Value.PhoneNumber;
@@ -134,8 +149,6 @@ public sealed class TwilioTelephonyPort(
                 await rest.UpdateCallAsync(callId, null, null, complete: true, cancellationToken);
                 break;
         }
-
-        logger.LogInformation("Supervisor {SupervisorId}: {Action} on call {CallId}", request.SupervisorId, request.Action, callId);
     }
 
     public Task HangUpAsync(string callId, CancellationToken cancellationToken) =>

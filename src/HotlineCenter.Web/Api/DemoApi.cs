@@ -2,6 +2,7 @@ using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Web.Consoles;
 using HotlineCenter.Web.Demo;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,7 @@ public static class DemoApi
         // JSON API for scripts and tests: cookie-authenticated supervisors; SameSite=Strict cookies stand in for antiforgery.
         var api = app.MapGroup("/api").DisableAntiforgery().RequireAuthorization(Hosting.AuthSetup.SupervisorPolicy);
 
-        api.MapPost("/demo/calls", async (PlaceCallRequest body, DeskService desk, IOptions<DemoOptions> demo) =>
+        api.MapPost("/demo/calls", async (PlaceCallRequest body, DemoCalls calls, IOptions<DemoOptions> demo) =>
         {
             var centreId = body.CentreId ?? demo.Value.CentreId;
             var digits = body.Digits ?? string.Empty;
@@ -49,12 +50,12 @@ public static class DemoApi
                 return Bad("from must be an E.164 number such as +8613800000000 (a repeat caller in the demo).");
             }
 
-            var callId = await desk.PlaceSimulatedCallAsync(centreId, digits, body.From);
+            var callId = await calls.PlaceAsync(centreId, digits, body.From);
             return Results.Created($"/api/calls/{callId}", new { callId });
         });
 
-        api.MapPost("/demo/calls/{callId}/hangup", async (string callId, DeskService desk) =>
-            Keys.IsValidCallId(callId) ? Results.Ok(await desk.SimulatedCallerHangUpAsync(callId)) : Bad("callId is invalid."));
+        api.MapPost("/demo/calls/{callId}/hangup", async (string callId, DemoCalls calls) =>
+            Keys.IsValidCallId(callId) ? Results.Ok(await calls.CallerHangsUpAsync(callId)) : Bad("callId is invalid."));
 
         api.MapGet("/calls/{callId}", async (string callId, DeskService desk) =>
         {

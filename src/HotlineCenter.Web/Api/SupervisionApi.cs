@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Telephony;
-using HotlineCenter.Telephony.Twilio;
 using HotlineCenter.Web.Hosting;
 
 namespace HotlineCenter.Web.Api;
@@ -44,10 +43,10 @@ public static partial class SupervisionApi
             {
                 await telephony.SuperviseAsync(callId, new SupervisionRequest(action, supervisorId, call.CounselorLegId, body.PartyNumber), ct);
             }
-            catch (TwilioApiException ex)
+            catch (TelephonyRefusedException ex)
             {
-                // Twilio's message can quote the number dialled; the code is enough to look the reason up.
-                return Results.Problem(statusCode: ex.HttpStatus == 409 ? 409 : 502, title: "Telephony provider refused", detail: $"Twilio error {ex.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)"}, HTTP {ex.HttpStatus}.");
+                // The provider's message can quote the number dialled; its code is enough to look the reason up.
+                return Results.Problem(statusCode: ex.IsConflict ? 409 : 502, title: "Telephony provider refused", detail: $"{ex.Provider} error {ex.ProviderCode ?? "(none)"}, HTTP {ex.Status}.");
             }
 
             return Results.NoContent();

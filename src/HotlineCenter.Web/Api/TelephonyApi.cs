@@ -2,26 +2,27 @@ using System.Security.Claims;
 using HotlineCenter.Abstractions.Accounts;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Common;
-using HotlineCenter.Telephony.Twilio;
+using HotlineCenter.Abstractions.Telephony;
 using HotlineCenter.Web.Accounts;
 using HotlineCenter.Web.Hosting;
 
 namespace HotlineCenter.Web.Api;
 
 /// <summary>
-/// Endpoints the browser needs from the Twilio adapter: the softphone's access token (for the signed-in
-/// counsellor only) and recordings, streamed through the app so that audio is never linked to directly.
+/// Endpoints the browser needs from the telephony provider: the softphone's access token (for the signed-in
+/// counsellor only, where the provider rings in the browser) and recordings, streamed through the app so that
+/// audio is never linked to directly.
 /// </summary>
 public static class TelephonyApi
 {
     public static WebApplication MapTelephonyApi(this WebApplication app)
     {
-        if (app.Services.GetService<TwilioAccessTokens>() is null)
+        if (app.Services.GetService<ISoftphoneTokens>() is null)
         {
             return app;
         }
 
-        app.MapPost("/api/softphone/token", (ClaimsPrincipal user, TwilioAccessTokens tokens, ILogger<TwilioAccessTokens> logger) =>
+        app.MapPost("/api/softphone/token", (ClaimsPrincipal user, ISoftphoneTokens tokens, ILogger<ISoftphoneTokens> logger) =>
         {
             var counselorId = user.FindFirstValue(AccountService.CounselorIdClaim);
             if (counselorId is null)
@@ -30,10 +31,10 @@ public static class TelephonyApi
             }
 
             logger.LogInformation("Softphone token issued to counsellor {CounselorId}", counselorId);
-            return Results.Ok(new { token = tokens.Issue(counselorId), identity = counselorId, expiresInSeconds = (int)TwilioAccessTokens.Lifetime.TotalSeconds });
-        }).RequireAuthorization(p => p.RequireRole(nameof(StaffRole.Counsellor))).DisableAntiforgery();
+            return Results.Ok(new { token = tokens.Issue(counselorId), identity = counselorId, expiresInSeconds = (int)tokens.Lifetime.TotalSeconds });
+        }).RequireAuthorization(p => p.RequireRole(nameof(StaffRole.Counselor))).DisableAntiforgery();
 
-        app.MapGet("/api/calls/{callId}/recordings/{recordingSid}", async (string callId, string recordingSid, ClaimsPrincipal user, IGrainFactory grains, TwilioRestClient rest, ILogger<TwilioRestClient> logger, HttpContext http) =>
+        app.MapGet("/api/calls/{callId}/recordings/{recordingSid}", async (string callId, string recordingSid, ClaimsPrincipal user, IGrainFactory grains, IRecordingSource recordings, ILogger<IRecordingSource> logger, HttpContext http) =>
         {
             if (!Keys.IsValidCallId(callId) || !Keys.IsValidCallId(recordingSid))
             {
@@ -48,8 +49,15 @@ public static class TelephonyApi
 
             // Every listen is a deliberate act and is logged with who and which call (never the content).
             logger.LogWarning("Recording {RecordingSid} of call {CallId} opened by {Username}", recordingSid, callId, user.FindFirstValue(ClaimTypes.NameIdentifier));
-            var audio = await rest.OpenRecordingAsync(recordingSid, http.RequestAborted);
-            return Results.Stream(audio, "audio/mpeg", enableRangeProcessing: false);
+            try
+            {
+                var audio = await recordings.OpenAsync(recordingSid, http.RequestAborted);
+                return Results.Stream(audio, "audio/mpeg", enableRangeProcessing: false);
+            }
+            catch (TelephonyRefusedException ex)
+            {
+                return Results.Problem(statusCode: ex.Status == 404 ? 404 : 502, title: "Recording unavailable", detail: $"The telephony provider answered HTTP {ex.Status} for this recording.");
+            }
         }).RequireAuthorization(AuthSetup.SupervisorPolicy);
         return app;
     }

@@ -2,11 +2,14 @@ using System.Collections.Immutable;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Accounts;
+using HotlineCenter.Abstractions.Rosters;
+using HotlineCenter.Web.Accounts;
 
 namespace HotlineCenter.Web.Consoles;
 
-/// <summary>The façade the admin pages use: a centre's configuration and its counsellors' profiles.</summary>
-public sealed class AdminService(IGrainFactory grains, ILogger<AdminService> logger)
+/// <summary>The façade the admin pages use: centres and their configuration, counsellors, accounts and the roster.</summary>
+public sealed class AdminService(IGrainFactory grains, AccountService accounts, ILogger<AdminService> logger)
 {
     public Task<CentreConfig?> GetConfigAsync(string centreId) => Centre(centreId).GetConfigAsync();
 
@@ -64,6 +67,56 @@ public sealed class AdminService(IGrainFactory grains, ILogger<AdminService> log
         await Centre(centreId).AddCounselorAsync(counselorId);
         logger.LogInformation("Counsellor {CounselorId} of centre {CentreId} saved by {StaffId}", counselorId, centreId, by);
     }
+
+    /// <summary>Saves a counsellor as typed on the admin form; a form that does not parse is refused with every problem.</summary>
+    public Task SaveCounselorAsync(string centreId, string counselorId, CounselorForm form, string by)
+    {
+        var (profile, problems) = form.ToProfile(centreId);
+        return profile is null
+            ? throw new HotlineRuleException("counselor.invalid-profile", string.Join("; ", problems))
+            : SaveCounselorAsync(centreId, counselorId, profile, by);
+    }
+
+    public Task<IReadOnlyList<UserAccountView>> ListAccountsAsync(string centreId) => accounts.ListAsync(centreId);
+
+    /// <summary>Creates or updates an account as typed on the admin form; a new password on an existing account resets it.</summary>
+    public async Task SaveAccountAsync(string centreId, AccountForm form, string by)
+    {
+        if (form.IsNew)
+        {
+            await accounts.CreateAsync(form.Username.Trim(), form.DisplayName, form.Roles, centreId, QueueForm.Blank(form.CounselorId), form.Password ?? string.Empty);
+            logger.LogInformation("Account {Username} of centre {CentreId} created by {StaffId}", form.Username.Trim(), centreId, by);
+            return;
+        }
+
+        await accounts.UpdateAsync(form.Username, form.ToUpdate(), by);
+        if (!string.IsNullOrEmpty(form.Password))
+        {
+            await accounts.ResetPasswordAsync(form.Username, form.Password, by);
+        }
+    }
+
+    public async Task UnlockAccountAsync(string username, string by)
+    {
+        await accounts.UnlockAsync(username);
+        logger.LogInformation("Account {Username} unlocked by {StaffId}", username, by);
+    }
+
+    public Task<RosterView> GetRosterAsync(string centreId) => Roster(centreId).GetAsync();
+
+    /// <summary>Saves the roster as typed; the first shift that does not parse is refused by name.</summary>
+    public async Task SaveRosterAsync(string centreId, IEnumerable<ShiftForm> shifts, string by)
+    {
+        var parsed = shifts.Select(s => s.ToShift()).ToList();
+        if (parsed.FirstOrDefault(p => p.Problem is not null).Problem is { } problem)
+        {
+            throw new HotlineRuleException("roster.invalid", problem);
+        }
+
+        await Roster(centreId).SetShiftsAsync([.. parsed.Select(p => p.Shift!)], by);
+    }
+
+    private IRosterGrain Roster(string centreId) => grains.GetGrain<IRosterGrain>(centreId);
 
     private ICentreGrain Centre(string centreId) => grains.GetGrain<ICentreGrain>(centreId);
 }

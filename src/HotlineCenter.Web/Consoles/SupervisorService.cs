@@ -1,31 +1,83 @@
 using System.Collections.Immutable;
+using HotlineCenter.Abstractions.Alerts;
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Rosters;
 using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Grains.Reports;
 using HotlineCenter.Grains.Rosters;
-using HotlineCenter.Telephony.Twilio;
 
 namespace HotlineCenter.Web.Consoles;
 
 /// <summary>The façade supervisor screens use: staffing, moving and taking over calls, the caseload and handover.</summary>
-public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, ILogger<SupervisorService> logger)
+public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, ILogger<SupervisorService> logger)
 {
+    public Task<CentreConfig?> GetCentreConfigAsync(string centreId) => Centre(centreId).GetConfigAsync();
+
+    public Task<ImmutableArray<AlertAcknowledgement>> GetAcknowledgedAsync(string centreId) => Alerts(centreId).GetAcknowledgedAsync();
+
+    public Task<AlertAcknowledgement> AcknowledgeAsync(string centreId, string alertId, string by) => Alerts(centreId).AcknowledgeAsync(alertId, by);
+
+    public Task<CallSnapshot> GetCallAsync(string callId) => grains.GetGrain<ICallGrain>(callId).GetAsync();
+
+    /// <summary>The supervisor changes a counsellor's presence (e.g. back to available after a break they forgot to end).</summary>
+    public Task<CounselorSnapshot> SetPresenceForAsync(string counselorId, PresenceState state, string supervisorId) =>
+        Counselor(counselorId).ChangePresenceAsync(state, $"supervisor:{supervisorId}");
+
+    /// <summary>The supervisor answers an offer for the counsellor at their side (or a simulated one).</summary>
+    public Task<CounselorSnapshot> AcceptForAsync(string counselorId, string callId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} accepts call {CallId} for counsellor {CounselorId}", supervisorId, callId, counselorId);
+        return Counselor(counselorId).AcceptOfferAsync(callId);
+    }
+
+    public Task<CounselorSnapshot> DeclineForAsync(string counselorId, string callId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} declines call {CallId} for counsellor {CounselorId}", supervisorId, callId, counselorId);
+        return Counselor(counselorId).DeclineOfferAsync(callId);
+    }
+
+    public Task<CallSnapshot> EndForAsync(string counselorId, string callId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} ends call {CallId} of counsellor {CounselorId}", supervisorId, callId, counselorId);
+        return grains.GetGrain<ICallGrain>(callId).EndByCounselorAsync(counselorId);
+    }
+
+    public Task<CounselorSnapshot> FinishWrapUpForAsync(string counselorId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} finishes wrap-up of counsellor {CounselorId}", supervisorId, counselorId);
+        return Counselor(counselorId).CompleteWrapUpAsync();
+    }
+
+    /// <summary>A supervisor's action on a connected call, through the telephony provider (a refusal is a <see cref="TelephonyRefusedException"/>).</summary>
+    public async Task SuperviseAsync(string callId, SupervisionAction action, string supervisorId)
+    {
+        var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        if (call.Status != CallStatus.Connected)
+        {
+            throw new HotlineRuleException("call.not-connected", $"Call is {call.Status}; supervision needs a connected call.");
+        }
+
+        await telephony.SuperviseAsync(callId, new SupervisionRequest(action, supervisorId, call.CounselorLegId, null), CancellationToken.None);
+    }
+
     public async Task<(RosterView Roster, StaffingStatus Staffing)> GetStaffingAsync(string centreId, IEnumerable<CounselorSnapshot> counselors)
     {
         var roster = await Roster(centreId).GetAsync();
-        return (roster, StaffingRules.Evaluate(roster, counselors, DateTimeOffset.UtcNow));
+        return (roster, StaffingRules.Evaluate(roster, counselors, time.Now));
     }
 
-    public Task<ImmutableArray<HotlineCenter.Abstractions.Centres.SupervisorEntry>> GetSupervisorsAsync(string centreId) =>
-        grains.GetGrain<HotlineCenter.Abstractions.Centres.ICentreGrain>(centreId).GetSupervisorsAsync();
+    public Task<ImmutableArray<SupervisorEntry>> GetSupervisorsAsync(string centreId) =>
+        Centre(centreId).GetSupervisorsAsync();
 
     /// <summary>Display names of the centre's counsellors and supervisors, for screens that list their work.</summary>
     public async Task<IReadOnlyDictionary<string, string>> GetStaffNamesAsync(string centreId)
     {
-        var centre = grains.GetGrain<HotlineCenter.Abstractions.Centres.ICentreGrain>(centreId);
+        var centre = Centre(centreId);
         var ids = await centre.GetRosterAsync();
         var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICounselorGrain>(id).GetAsync()));
         var names = snapshots.ToDictionary(c => c.CounselorId, c => c.Profile?.DisplayName ?? c.CounselorId);
@@ -37,8 +89,7 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
         return names;
     }
 
-    public Task<HotlineCenter.Abstractions.Reports.DayStats> GetTodayAsync(string centreId) =>
-        grains.GetGrain<HotlineCenter.Abstractions.Reports.IStatsGrain>(HotlineCenter.Grains.Reports.StatsCounter.Key(centreId, DateTimeOffset.UtcNow)).GetAsync();
+    public Task<DayStats> GetTodayAsync(string centreId) => grains.GetGrain<IStatsGrain>(StatsCounter.Key(centreId, time.Now)).GetAsync();
 
     public Task<RosterView> GetRosterAsync(string centreId) => Roster(centreId).GetAsync();
 
@@ -79,9 +130,10 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
         {
             await telephony.SuperviseAsync(callId, new SupervisionRequest(SupervisionAction.Barge, supervisorId, snapshot.CounselorLegId, null), CancellationToken.None);
         }
-        catch (TwilioApiException ex)
+        catch (TelephonyRefusedException ex) when (ex.IsConflict)
         {
-            throw new HotlineRuleException("telephony.refused", $"Listen in (monitor) first, then take over. Twilio {ex.Code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"} / HTTP {ex.HttpStatus}");
+            // Barge changes the supervisor's own leg, which exists only once they listen in.
+            throw new HotlineRuleException("supervision.listen-first", $"Listen in (monitor) first, then take over ({ex.Provider} {ex.ProviderCode ?? "-"} / HTTP {ex.Status}).");
         }
 
         return await call.TakeOverAsync(supervisorId);
@@ -93,6 +145,12 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
         Caseload(centreId).CloseCrisisAsync(callId, by, resolution);
 
     public Task<CaseloadView> AddHandoverNoteAsync(string centreId, string by, string text) => Caseload(centreId).AddHandoverNoteAsync(by, text);
+
+    private ICounselorGrain Counselor(string counselorId) => grains.GetGrain<ICounselorGrain>(counselorId);
+
+    private ICentreGrain Centre(string centreId) => grains.GetGrain<ICentreGrain>(centreId);
+
+    private IAlertLogGrain Alerts(string centreId) => grains.GetGrain<IAlertLogGrain>(centreId);
 
     private IRosterGrain Roster(string centreId) => grains.GetGrain<IRosterGrain>(centreId);
 

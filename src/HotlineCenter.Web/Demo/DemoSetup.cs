@@ -25,7 +25,12 @@ public static class DemoSetup
     {
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddHostedService<DemoSeeder>();
-        builder.Services.AddScoped<DeskService>();
+
+        // Simulated calls exist only in a demo: nothing in a real deployment can place one.
+        if (builder.Configuration.GetValue<bool>("Demo:Enabled"))
+        {
+            builder.Services.AddSingleton<DemoCalls>();
+        }
         return builder;
     }
 }
@@ -70,7 +75,7 @@ public sealed class DemoSeeder(
     private async Task SeedAccountsAsync()
     {
         var staff = DemoCentre.Counselors
-            .Select(c => (c.Id, c.Profile.DisplayName, Roles: new[] { StaffRole.Counsellor }, CounselorId: (string?)c.Id))
+            .Select(c => (c.Id, c.Profile.DisplayName, Roles: new[] { StaffRole.Counselor }, CounselorId: (string?)c.Id))
             .Append((DemoCentre.Supervisor.SupervisorId, DemoCentre.Supervisor.DisplayName, [StaffRole.Supervisor], null))
             .Append(("admin", "系统管理员", [StaffRole.Admin], null))
             .Append(("auditor", "审计员", [StaffRole.Auditor], null));

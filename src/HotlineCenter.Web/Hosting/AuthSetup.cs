@@ -66,7 +66,7 @@ public static class AuthSetup
     {
         var now = c.HttpContext.RequestServices.GetRequiredService<HotlineCenter.Abstractions.Common.HotlineTime>().Now.ToUnixTimeSeconds();
         if (c.Principal is null
-            || (c.Properties.Items.TryGetValue(CheckedAtKey, out var last) && long.TryParse(last, out var at) && now - at < 60))
+            || (c.Properties.Items.TryGetValue(CheckedAtKey, out var last) && long.TryParse(last, out var at) && now - at < 60 && !HasLegacyRoles(c.Principal)))
         {
             return;
         }
@@ -84,6 +84,13 @@ public static class AuthSetup
         c.ShouldRenew = true;
     }
 
+    /// <summary>
+    /// A cookie issued before a role was renamed (<c>Counsellor</c> became <c>Counselor</c>) names a role that no
+    /// longer exists: it is rebuilt from the account at once, so nobody is locked out of their desk by the rename.
+    /// </summary>
+    private static bool HasLegacyRoles(System.Security.Claims.ClaimsPrincipal principal) =>
+        principal.FindAll(System.Security.Claims.ClaimTypes.Role).Any(r => !Enum.GetNames<StaffRole>().Contains(r.Value, StringComparer.Ordinal));
+
     public static WebApplication MapAccountEndpoints(this WebApplication app)
     {
         app.MapPost("/account/login", async ([FromForm] LoginForm form, AccountService accounts, HttpContext http) =>
@@ -99,7 +106,7 @@ public static class AuthSetup
             await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal!);
 
             // Each role starts where its work is: counsellors at their desk, supervisors on the live view.
-            if (back == "/" && !principal!.IsInRole(nameof(StaffRole.Supervisor)) && !principal.IsInRole(nameof(StaffRole.Admin)) && principal.IsInRole(nameof(StaffRole.Counsellor)))
+            if (back == "/" && !principal!.IsInRole(nameof(StaffRole.Supervisor)) && !principal.IsInRole(nameof(StaffRole.Admin)) && principal.IsInRole(nameof(StaffRole.Counselor)))
             {
                 back = "/desk";
             }

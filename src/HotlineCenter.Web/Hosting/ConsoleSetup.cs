@@ -19,8 +19,11 @@ public static class ConsoleSetup
         // Chinese text goes out as UTF-8 characters, not as &#x..; escapes three times the size.
         builder.Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
         builder.Services.AddMudServices();
+        builder.Services.AddScoped<Consoles.DeskService>();
         builder.Services.AddScoped<Consoles.SupervisorService>();
         builder.Services.AddScoped<Consoles.AdminService>();
+        builder.Services.AddSingleton<Components.Shared.Clock>();
+        builder.Services.AddScoped<Components.Shared.ConsoleActions>();
         builder.Services.AddLocalization();
         builder.Services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -33,13 +36,23 @@ public static class ConsoleSetup
     public static WebApplication UseHotlinePipeline(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
-        app.UseStatusCodePages();
+
+        // Browsers get a page in the console's style and language; APIs, webhooks and the hub keep problem details.
+        app.UseWhen(c => IsForMachines(c.Request.Path), machines => machines.UseStatusCodePages());
+        app.UseWhen(c => !IsForMachines(c.Request.Path), browsers => browsers.UseStatusCodePagesWithReExecute("/status/{0}"));
+
+        // Routing after the status pages, so a re-executed request is routed again to the status page.
+        app.UseRouting();
         app.UseRequestLocalization();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;
     }
+
+    private static bool IsForMachines(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/webhooks") || path.StartsWithSegments("/hubs")
+        || path.StartsWithSegments("/health") || path.StartsWithSegments("/_blazor") || path.StartsWithSegments("/_framework");
 
     public static WebApplication MapHotlineConsole(this WebApplication app)
     {

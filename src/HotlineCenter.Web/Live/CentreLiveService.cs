@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using HotlineCenter.Abstractions.Centres;
 
@@ -45,7 +46,24 @@ public sealed class CentreLiveService(IGrainFactory grains, ILogger<CentreLiveSe
         public IDisposable Add(Func<CentreLiveSnapshot, Task> handler)
         {
             var id = Guid.NewGuid();
-            _handlers[id] = handler;
+
+            // Pushes arrive on an Orleans thread in the invariant culture; a screen renders them in its own
+            // language and number formats (100% in Chinese, not "100 %"), so each handler runs in the culture
+            // of the circuit that subscribed.
+            var (culture, uiCulture) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+            _handlers[id] = snapshot =>
+            {
+                var (before, uiBefore) = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
+                (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+                try
+                {
+                    return handler(snapshot);
+                }
+                finally
+                {
+                    (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (before, uiBefore);
+                }
+            };
             return new Handle(() => _handlers.TryRemove(id, out _));
         }
 

@@ -46,7 +46,7 @@ public sealed class BadInputTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Counsellor_on_a_call_cannot_go_offline_or_on_break()
+    public async Task Counselor_on_a_call_cannot_go_offline_or_on_break()
     {
         var s = await Scenario.CreateAsync(fixture);
         var counselor = await s.AvailableCounselorAsync("lin");
@@ -123,7 +123,7 @@ public sealed class AlertLogTests(ClusterFixture fixture)
 public sealed class ContactRecordTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task Draft_is_kept_then_submitted_once_by_the_counsellor_who_took_the_call()
+    public async Task Draft_is_kept_then_submitted_once_by_the_counselor_who_took_the_call()
     {
         var s = await Scenario.CreateAsync(fixture);
         var (call, _) = await s.ConnectedCallAsync("rec", "wang");

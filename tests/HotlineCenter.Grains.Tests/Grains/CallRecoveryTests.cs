@@ -8,7 +8,7 @@ namespace HotlineCenter.Grains.Tests.Grains;
 public sealed class CallRecoveryTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task Counsellor_leg_dropping_mid_call_puts_the_caller_back_at_the_front()
+    public async Task Counselor_leg_dropping_mid_call_puts_the_caller_back_at_the_front()
     {
         var s = await Scenario.CreateAsync(fixture);
         var first = await s.AvailableCounselorAsync("gao");
@@ -35,7 +35,7 @@ public sealed class CallRecoveryTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Counsellor_device_failing_to_ring_reoffers_at_once_without_waiting_for_the_timeout()
+    public async Task Counselor_device_failing_to_ring_reoffers_at_once_without_waiting_for_the_timeout()
     {
         var s = await Scenario.CreateAsync(fixture);
         var first = await s.AvailableCounselorAsync("luo");
@@ -52,7 +52,7 @@ public sealed class CallRecoveryTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Caller_who_asks_for_a_callback_keeps_their_place_and_is_dialled_when_a_counsellor_accepts()
+    public async Task Caller_who_asks_for_a_callback_keeps_their_place_and_is_dialled_when_a_counselor_accepts()
     {
         var s = await Scenario.CreateAsync(fixture);
         var call = await s.PlaceCallAsync("cb", "2");

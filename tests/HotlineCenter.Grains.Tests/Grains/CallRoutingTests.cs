@@ -51,7 +51,7 @@ public sealed class CallRoutingTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Offer_timeout_marks_counsellor_not_responding_and_reoffers_to_the_next()
+    public async Task Offer_timeout_marks_counselor_not_responding_and_reoffers_to_the_next()
     {
         var s = await Scenario.CreateAsync(fixture);
         var first = await s.AvailableCounselorAsync("li");
@@ -73,7 +73,7 @@ public sealed class CallRoutingTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Declined_call_goes_to_another_counsellor_not_back_to_the_one_who_declined()
+    public async Task Declined_call_goes_to_another_counselor_not_back_to_the_one_who_declined()
     {
         var s = await Scenario.CreateAsync(fixture);
         var first = await s.AvailableCounselorAsync("qian");
@@ -165,7 +165,7 @@ public sealed class CallRoutingTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Caller_hanging_up_while_being_offered_releases_the_counsellor()
+    public async Task Caller_hanging_up_while_being_offered_releases_the_counselor()
     {
         var s = await Scenario.CreateAsync(fixture);
         var counselor = await s.AvailableCounselorAsync("zheng");
@@ -229,7 +229,7 @@ public sealed class CallRoutingTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Youth_call_waits_for_skilled_counsellor_then_widens()
+    public async Task Youth_call_waits_for_skilled_counselor_then_widens()
     {
         var s = await Scenario.CreateAsync(fixture, q => q with { MinSkillLevel = 3, WidenedMinSkillLevel = 1, SkillWideningAfterSeconds = 30 });
         var novice = await s.AvailableCounselorAsync("chen", new SkillLevel("youth", 1));

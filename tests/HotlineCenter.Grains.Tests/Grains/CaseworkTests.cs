@@ -18,7 +18,7 @@ public sealed class CaseworkTests(ClusterFixture fixture)
     };
 
     [Fact]
-    public async Task Second_call_from_the_same_caller_shows_prior_contact_risk_and_safety_plan_to_the_new_counsellor_only()
+    public async Task Second_call_from_the_same_caller_shows_prior_contact_risk_and_safety_plan_to_the_new_counselor_only()
     {
         var s = await Scenario.CreateAsync(fixture);
         var caller = "h" + Guid.NewGuid().ToString("N");
@@ -44,7 +44,7 @@ public sealed class CaseworkTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Submitting_a_high_risk_record_opens_a_crisis_case_and_a_24_hour_follow_up_for_the_counsellor()
+    public async Task Submitting_a_high_risk_record_opens_a_crisis_case_and_a_24_hour_follow_up_for_the_counselor()
     {
         var s = await Scenario.CreateAsync(fixture);
         var (call, wang) = await s.ConnectedCallAsync("hr", "wang");
@@ -114,7 +114,7 @@ public sealed class CaseworkTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Connected_call_cannot_be_moved_but_can_be_taken_over_and_the_counsellor_leaving_then_does_not_requeue_it()
+    public async Task Connected_call_cannot_be_moved_but_can_be_taken_over_and_the_counselor_leaving_then_does_not_requeue_it()
     {
         var s = await Scenario.CreateAsync(fixture);
         var (call, wang) = await s.ConnectedCallAsync("to", "wang");
@@ -137,7 +137,7 @@ public sealed class CaseworkTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Supervisor_sends_a_waiting_call_to_a_free_counsellor_outside_its_routing_and_a_busy_one_is_refused()
+    public async Task Supervisor_sends_a_waiting_call_to_a_free_counselor_outside_its_routing_and_a_busy_one_is_refused()
     {
         var s = await Scenario.CreateAsync(fixture);
         var call = await s.PlaceCallAsync("st", "2");

@@ -1,7 +1,7 @@
 using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Grains.Reports;
 
-namespace HotlineCenter.Grains.Tests.Routing;
+namespace HotlineCenter.Grains.Tests.Rules;
 
 public sealed class StatsCounterTests
 {

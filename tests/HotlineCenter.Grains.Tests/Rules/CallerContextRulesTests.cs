@@ -2,7 +2,7 @@ using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Records;
 using HotlineCenter.Grains.Callers;
 
-namespace HotlineCenter.Grains.Tests.Routing;
+namespace HotlineCenter.Grains.Tests.Rules;
 
 public sealed class CallerContextRulesTests
 {

@@ -1,7 +1,7 @@
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Grains.Counselors;
 
-namespace HotlineCenter.Grains.Tests.Routing;
+namespace HotlineCenter.Grains.Tests.Rules;
 
 public sealed class PresenceRulesTests
 {

@@ -1,6 +1,6 @@
 using HotlineCenter.Grains.Accounts;
 
-namespace HotlineCenter.Grains.Tests.Routing;
+namespace HotlineCenter.Grains.Tests.Rules;
 
 public sealed class LockoutPolicyTests
 {

@@ -5,7 +5,7 @@ using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Grains.Alerts;
 
-namespace HotlineCenter.Grains.Tests.Routing;
+namespace HotlineCenter.Grains.Tests.Rules;
 
 public sealed class AlertRulesTests
 {
@@ -52,7 +52,7 @@ public sealed class AlertRulesTests
     }
 
     [Fact]
-    public void Raised_hand_is_critical_only_while_the_counsellor_is_with_a_caller()
+    public void Raised_hand_is_critical_only_while_the_counselor_is_with_a_caller()
     {
         var onCall = new CounselorSnapshot("c-wang", null, PresenceState.OnCall, Now, null, "CA1", "xa/general", null, [], null, Now.AddSeconds(-3));
         var onBreak = onCall with { CounselorId = "c-li", State = PresenceState.Break, CallId = null };

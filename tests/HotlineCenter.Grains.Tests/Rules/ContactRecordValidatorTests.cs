@@ -1,7 +1,7 @@
 using HotlineCenter.Abstractions.Records;
 using HotlineCenter.Grains.Records;
 
-namespace HotlineCenter.Grains.Tests.Routing;
+namespace HotlineCenter.Grains.Tests.Rules;
 
 public sealed class ContactRecordValidatorTests
 {

@@ -2,7 +2,7 @@ using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Grains.Routing;
 
-namespace HotlineCenter.Grains.Tests.Routing;
+namespace HotlineCenter.Grains.Tests.Rules;
 
 public sealed class RoutingPolicyTests
 {
@@ -50,7 +50,7 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Longest_idle_eligible_counsellor_gets_the_call()
+    public void Longest_idle_eligible_counselor_gets_the_call()
     {
         var plan = RoutingPolicy.Plan([Call("a", 10, 1)], [Counselor("fresh", 5), Counselor("idle-longest", 300), Counselor("middle", 60)], Config, T0);
 
@@ -68,7 +68,7 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Counsellor_without_the_skill_never_gets_a_skilled_call()
+    public void Counselor_without_the_skill_never_gets_a_skilled_call()
     {
         var config = Config with { MinSkillLevel = 2, WidenedMinSkillLevel = 0, SkillWideningAfterSeconds = 0 };
 
@@ -97,7 +97,7 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Counsellor_who_declined_a_call_is_not_offered_it_again()
+    public void Counselor_who_declined_a_call_is_not_offered_it_again()
     {
         var plan = RoutingPolicy.Plan([Call("a", 10, 1, declined: "x")], [Counselor("x", 500), Counselor("y", 1)], Config, T0);
 
@@ -105,7 +105,7 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Each_counsellor_is_paired_at_most_once_in_a_plan()
+    public void Each_counselor_is_paired_at_most_once_in_a_plan()
     {
         var plan = RoutingPolicy.Plan([Call("a", 10, 3), Call("b", 10, 2), Call("c", 10, 1)], [Counselor("x", 5), Counselor("y", 9)], Config, T0);
 
