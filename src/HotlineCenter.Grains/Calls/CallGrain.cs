@@ -78,24 +78,23 @@ public sealed class CallGrain(
         }
 
         var config = await GetCentreConfigAsync(S.CentreId!);
-        var option = config.IvrOptions.FirstOrDefault(o => o.Digits == digits);
+        var decision = IvrRules.Resolve(config, digits, S.MenuAttempts);
         MarkApplied(choice.EventKey);
-        if (option is null && digits.Length > 0 && S.MenuAttempts + 1 < config.MaxMenuAttempts)
+        if (decision.Reprompt)
         {
             S.MenuAttempts++;
-            Record(TimelineKind.IvrChoice, detail: "invalid");
+            Record(TimelineKind.IvrChoice, detail: decision.Detail);
             await SaveAsync();
             return CurrentInstruction() with { Kind = InstructionKind.RepeatMenu };
         }
 
-        var queueId = option?.QueueId ?? config.DefaultQueueId;
-        S.IsCrisis = option?.IsCrisis ?? false;
-        S.BasePriority = option?.BasePriority ?? config.DefaultPriority;
-        S.RequiredSkill = option?.RequiredSkill;
-        S.Language = option?.Language;
-        S.QueueKey = Keys.Queue(S.CentreId!, queueId);
+        S.IsCrisis = decision.IsCrisis;
+        S.BasePriority = decision.BasePriority;
+        S.RequiredSkill = decision.RequiredSkill;
+        S.Language = decision.Language;
+        S.QueueKey = Keys.Queue(S.CentreId!, decision.QueueId);
         S.QueuedAt = time.Now;
-        Record(TimelineKind.IvrChoice, detail: option is null ? (digits.Length == 0 ? "no-input" : "invalid-default") : $"option {option.Digits}");
+        Record(TimelineKind.IvrChoice, detail: decision.Detail);
 
         // The queue persists the call before we do: if our write fails the webhook is retried and the
         // enqueue, being idempotent, changes nothing — the call is never in neither place.

@@ -45,28 +45,9 @@ public sealed class CounselorGrain(
     public async Task SetProfileAsync(CounselorProfile profile)
     {
         Keys.RequireId(Id, "counsellor");
-        Keys.RequireId(profile.CentreId, "centre");
-        if (string.IsNullOrWhiteSpace(profile.DisplayName) || profile.DisplayName.Length > 100)
+        if (CounselorProfileRules.Problems(profile) is { Count: > 0 } problems)
         {
-            throw new HotlineRuleException("counselor.invalid-profile", "Display name must be 1–100 characters.");
-        }
-
-        if (profile.Skills.IsDefault || profile.Languages.IsDefault || profile.QueueIds.IsDefault)
-        {
-            throw new HotlineRuleException("counselor.invalid-profile", "Skills, languages and queues must be given (they may be empty).");
-        }
-
-        foreach (var skill in profile.Skills)
-        {
-            if (!Keys.IsValidId(skill.Skill) || skill.Level is < 1 or > 5)
-            {
-                throw new HotlineRuleException("counselor.invalid-profile", $"Skill '{skill.Skill}' needs a valid name and a level from 1 to 5.");
-            }
-        }
-
-        foreach (var queueId in profile.QueueIds)
-        {
-            Keys.RequireId(queueId, "queue");
+            throw new HotlineRuleException("counselor.invalid-profile", string.Join("; ", problems));
         }
 
         if (S.Profile is not null && S.Profile.CentreId != profile.CentreId && S.State != PresenceState.Offline)

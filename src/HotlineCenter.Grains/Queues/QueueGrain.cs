@@ -28,7 +28,6 @@ public sealed class QueueGrain(
     ILogger<QueueGrain> logger) : Grain, IQueueGrain, IRemindable
 {
     private const string HeartbeatReminder = "queue-heartbeat";
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
     private readonly Dictionary<string, CounselorAvailability> _available = [];
     private readonly Dictionary<string, long> _sequences = [];
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
@@ -114,8 +113,7 @@ public sealed class QueueGrain(
             throw new HotlineRuleException("queue.call-busy", "That call is ringing a counsellor or moving to another queue; wait for the outcome.");
         }
 
-        entry.OfferedTo = counselorId;
-        entry.OfferDeadline = time.Now.AddSeconds(config.RingTimeoutSeconds);
+        entry.Offer(counselorId, time.Now.AddSeconds(config.RingTimeoutSeconds));
         _available.Remove(counselorId);
         var save = SaveAsync();
         var reserve = GrainFactory.GetGrain<ICounselorGrain>(counselorId)
@@ -123,8 +121,7 @@ public sealed class QueueGrain(
         await Task.WhenAll(save, reserve);
         if (!reserve.Result)
         {
-            entry.OfferedTo = null;
-            entry.OfferDeadline = null;
+            entry.ClearOffer();
             await SaveAsync();
             throw new HotlineRuleException("counselor.not-available", "That counsellor is not free to take a call.");
         }
@@ -147,19 +144,7 @@ public sealed class QueueGrain(
         }
 
         S.Waiting.Remove(entry);
-        RollCounters();
-        if (reason == QueueExit.Abandoned)
-        {
-            S.AbandonedToday++;
-        }
-        else if (reason == QueueExit.Overflowed)
-        {
-            S.OverflowedToday++;
-        }
-        else
-        {
-            S.AnsweredToday++;
-        }
+        S.CountExit(reason, ChinaTime.DayOf(time.Now));
 
         await SaveAsync();
         Publish();
@@ -213,8 +198,7 @@ public sealed class QueueGrain(
         }
 
         S.Waiting.Remove(entry);
-        RollCounters();
-        S.AnsweredToday++;
+        S.CountExit(QueueExit.Answered, ChinaTime.DayOf(time.Now));
 
         // Saved with the next write or tick rather than now: this is half of the queue's writes per call.
         // If the silo dies first, the entry comes back offered; at its ring deadline the counsellor
@@ -232,9 +216,7 @@ public sealed class QueueGrain(
             return;
         }
 
-        entry.OfferedTo = null;
-        entry.OfferDeadline = null;
-        entry.DeclinedBy.Add(counselorId);
+        entry.ClearOffer(missedBy: counselorId);
         var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: true) : [];
         _ = GrainFactory.GetGrain<ICallGrain>(callId).OnOfferLapsedAsync(Key, counselorId, declined: true);
         await SafeTelephonyAsync(ct => telephony.StopRingingAsync(callId, counselorId, ct));
@@ -332,16 +314,13 @@ public sealed class QueueGrain(
             {
                 // The accept won the race; its one-way notice may still be in flight.
                 S.Waiting.Remove(entry);
-                RollCounters();
-                S.AnsweredToday++;
+                S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
                 continue;
             }
 
-            entry.OfferedTo = null;
-            entry.OfferDeadline = null;
+            entry.ClearOffer(missedBy: outcome == OfferTimeoutOutcome.TimedOut ? counselorId : null);
             if (outcome == OfferTimeoutOutcome.TimedOut)
             {
-                entry.DeclinedBy.Add(counselorId);
                 _ = GrainFactory.GetGrain<ICallGrain>(entry.CallId).OnOfferLapsedAsync(Key, counselorId, declined: false);
                 await SafeTelephonyAsync(ct => telephony.StopRingingAsync(entry.CallId, counselorId, ct));
                 logger.LogWarning("Offer of call {CallId} to counsellor {CounselorId} timed out in {QueueKey}", entry.CallId, counselorId, Key);
@@ -446,8 +425,7 @@ public sealed class QueueGrain(
             for (var i = 0; i < plan.Count; i++)
             {
                 _available.Remove(plan[i].CounselorId);
-                entries[i].OfferedTo = plan[i].CounselorId;
-                entries[i].OfferDeadline = now.AddSeconds(config.RingTimeoutSeconds);
+                entries[i].Offer(plan[i].CounselorId, now.AddSeconds(config.RingTimeoutSeconds));
             }
 
             var save = SaveAsync();
@@ -464,8 +442,7 @@ public sealed class QueueGrain(
                 }
                 else
                 {
-                    entries[i].OfferedTo = null;
-                    entries[i].OfferDeadline = null;
+                    entries[i].ClearOffer();
                     mustSave = true;
                 }
             }
@@ -540,18 +517,6 @@ public sealed class QueueGrain(
         return ahead + 1;
     }
 
-    private void RollCounters()
-    {
-        var today = DateOnly.FromDateTime(time.Now.ToOffset(ChinaStandardTime).DateTime);
-        if (S.CountersDay != today)
-        {
-            S.CountersDay = today;
-            S.AnsweredToday = 0;
-            S.AbandonedToday = 0;
-            S.OverflowedToday = 0;
-        }
-    }
-
     private Task SafeTelephonyAsync(Func<CancellationToken, Task> action) => TelephonyRequests.SendAsync(action, logger, Key);
 
     private void Publish() => _publishPending = true;
@@ -579,16 +544,7 @@ public sealed class QueueGrain(
             var w = byId[r.CallId];
             return new WaitingCallView(w.CallId, i + 1, w.IsCrisis, RoutingPolicy.EffectivePriority(r, config!, now), w.FirstQueuedAt, w.OfferedTo, w.OverflowRequestedAt is not null, w.IsCallback, w.AtFront);
         }).ToImmutableArray();
-        var today = DateOnly.FromDateTime(now.ToOffset(ChinaStandardTime).DateTime);
-        var fresh = S.CountersDay == today;
-        return new QueueSnapshot(
-            Key,
-            config?.DisplayName ?? Key,
-            views,
-            _available.Count,
-            fresh ? S.AbandonedToday : 0,
-            fresh ? S.AnsweredToday : 0,
-            fresh ? S.OverflowedToday : 0,
-            now);
+        var (answered, abandoned, overflowed) = S.CountsOn(ChinaTime.DayOf(now));
+        return new QueueSnapshot(Key, config?.DisplayName ?? Key, views, _available.Count, abandoned, answered, overflowed, now);
     }
 }

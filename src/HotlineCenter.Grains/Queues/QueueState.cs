@@ -16,6 +16,35 @@ public sealed class QueueState
     [Id(7)] public int OverflowedToday { get; set; }
     /// <summary>Counsellors who serve this queue. Who is free right now is kept in memory only (see QueueGrain).</summary>
     [Id(8)] public HashSet<string> CounselorIds { get; set; } = [];
+
+    /// <summary>Counts a call leaving the queue on the China day <paramref name="today"/>; a new day starts from zero.</summary>
+    public void CountExit(QueueExit exit, DateOnly today)
+    {
+        if (CountersDay != today)
+        {
+            (CountersDay, AnsweredToday, AbandonedToday, OverflowedToday) = (today, 0, 0, 0);
+        }
+
+        switch (exit)
+        {
+            case QueueExit.Abandoned:
+                AbandonedToday++;
+                break;
+            case QueueExit.Overflowed:
+                OverflowedToday++;
+                break;
+            case QueueExit.Answered:
+                AnsweredToday++;
+                break;
+            case QueueExit.Moved:
+                // Counted by the queue it moved to, where it is answered or abandoned.
+                break;
+        }
+    }
+
+    /// <summary>The day's counters as of <paramref name="today"/>: yesterday's counts read as zero.</summary>
+    public (int Answered, int Abandoned, int Overflowed) CountsOn(DateOnly today) =>
+        CountersDay == today ? (AnsweredToday, AbandonedToday, OverflowedToday) : (0, 0, 0);
 }
 
 [GenerateSerializer]
@@ -41,4 +70,20 @@ public sealed class WaitingEntry
     [Id(13)] public bool AtFront { get; set; }
     /// <summary>The caller hung up after asking to be called back; offering it means dialling them.</summary>
     [Id(14)] public bool IsCallback { get; set; }
+
+    /// <summary>Rings <paramref name="counselorId"/> until <paramref name="deadline"/>.</summary>
+    public void Offer(string counselorId, DateTimeOffset deadline) => (OfferedTo, OfferDeadline) = (counselorId, deadline);
+
+    /// <summary>
+    /// The offer ended without an answer. A counsellor who declined or let it ring out is remembered, so the
+    /// call goes to someone else next; a reservation that simply failed leaves no mark.
+    /// </summary>
+    public void ClearOffer(string? missedBy = null)
+    {
+        (OfferedTo, OfferDeadline) = (null, null);
+        if (missedBy is not null)
+        {
+            DeclinedBy.Add(missedBy);
+        }
+    }
 }

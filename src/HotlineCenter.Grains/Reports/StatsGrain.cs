@@ -29,7 +29,7 @@ public static class StatsCounter
     };
 
     /// <summary>The stats grain key for a centre on the China Standard Time day of <paramref name="at"/>.</summary>
-    public static string Key(string centreId, DateTimeOffset at) => $"{centreId}/{at.ToOffset(TimeSpan.FromHours(8)):yyyy-MM-dd}";
+    public static string Key(string centreId, DateTimeOffset at) => $"{centreId}/{ChinaTime.DayOf(at):yyyy-MM-dd}";
 }
 
 /// <summary>A centre's counters for one day, each event counted once by its key.</summary>

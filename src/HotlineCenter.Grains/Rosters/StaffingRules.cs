@@ -7,13 +7,11 @@ namespace HotlineCenter.Grains.Rosters;
 /// <summary>Roster validation and the staffing check, as plain code.</summary>
 public static class StaffingRules
 {
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     /// <summary>The shift covering <paramref name="now"/> (China time); the first in roster order when shifts overlap.</summary>
     public static ShiftDefinition? CurrentShift(IEnumerable<ShiftDefinition> shifts, DateTimeOffset now)
     {
-        var local = now.ToOffset(ChinaOffset);
-        var time = TimeOnly.FromDateTime(local.DateTime);
+        var local = now.ToChina();
+        var time = ChinaTime.TimeOfDay(now);
         var today = local.DayOfWeek;
         var yesterday = local.AddDays(-1).DayOfWeek;
         foreach (var s in shifts)
