@@ -44,7 +44,7 @@ public static class EscalationRules
     public static ImmutableArray<ProposedAction> Evaluate(EscalationRuleSet set, RiskAssessment? facts)
     {
         var byKind = new List<ProposedAction>();
-        foreach (var rule in set.Rules.Where(r => r.Conditions.All(c => Holds(c, facts))))
+        foreach (var rule in set.Rules.Where(r => !r.Conditions.IsDefaultOrEmpty && r.Conditions.All(c => Holds(c, facts))))
         {
             var index = byKind.FindIndex(p => p.Kind == rule.Action);
             var proposal = new ProposedAction(rule.Action, rule.RequiresApproval, rule.RuleId, rule.Deadlines.IsDefault ? [] : rule.Deadlines, rule.NextOnFailure);
