@@ -12,6 +12,9 @@ public static class HotlineGrainsServiceCollectionExtensions
     {
         services.TryAddSingleton(HotlineTime.System);
         services.TryAddSingleton<HotlineCenter.Abstractions.Centres.ILiveBroadcaster, NoLiveBroadcaster>();
+
+        // Until the host adds the real sender (AddHotlineLinkage), a sheet is recorded as failed, never silently dropped.
+        services.TryAddSingleton<HotlineCenter.Abstractions.Crises.ILinkageSender, UnconfiguredLinkageSender>();
         var options = services.AddOptions<RoutingOptions>();
         if (routing is not null)
         {
@@ -30,4 +33,15 @@ public static class HotlineGrainsServiceCollectionExtensions
 internal sealed class NoLiveBroadcaster : HotlineCenter.Abstractions.Centres.ILiveBroadcaster
 {
     public Task PublishAsync(HotlineCenter.Abstractions.Centres.CentreLiveSnapshot snapshot, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Stands in when no linkage sender is registered: every sheet is reported back as not delivered.</summary>
+internal sealed class UnconfiguredLinkageSender(IGrainFactory grains) : HotlineCenter.Abstractions.Crises.ILinkageSender
+{
+    public ValueTask EnqueueAsync(HotlineCenter.Abstractions.Crises.LinkageDispatch dispatch, CancellationToken cancellationToken)
+    {
+        _ = grains.GetGrain<HotlineCenter.Abstractions.Crises.ICrisisCaseGrain>(dispatch.CaseId).ReportDeliveryAsync(
+            dispatch.ActionId, new HotlineCenter.Abstractions.Crises.LinkageOutcome(dispatch.Sheet.SheetId, false, null, "linkage-not-configured", 0));
+        return ValueTask.CompletedTask;
+    }
 }

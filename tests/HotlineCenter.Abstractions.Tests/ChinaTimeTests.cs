@@ -14,7 +14,7 @@ public sealed class ChinaTimeTests
 
         Assert.Equal(DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture), ChinaTime.DayOf(at));
         Assert.Equal(TimeOnly.Parse(clock, System.Globalization.CultureInfo.InvariantCulture), ChinaTime.TimeOfDay(at));
-        Assert.Equal(TimeSpan.FromHours(8), at.ToChina().Offset);
+        Assert.Equal(8, at.ToChina().Offset.TotalHours);
     }
 
     [Fact]

@@ -18,6 +18,12 @@ public enum AlertKind
     Overflow = 4,
     /// <summary>A counsellor asked for the supervisor (raise hand).</summary>
     HandRaised = 5,
+    /// <summary>A crisis case opened (raised by the case grain).</summary>
+    CrisisCaseOpened = 6,
+    /// <summary>A crisis action is past its deadline.</summary>
+    ActionOverdue = 7,
+    /// <summary>A crisis action failed and no further action follows by rule: the supervisor decides.</summary>
+    ActionFailed = 8,
 }
 
 /// <summary>One alert; its id is stable for the situation it describes, so an acknowledgement sticks to it.</summary>
@@ -50,4 +56,104 @@ public interface IAlertLogGrain : IGrainWithStringKey
     /// <summary>Recent acknowledgements, newest last.</summary>
     [Alias("acknowledged"), ReadOnly]
     Task<ImmutableArray<AlertAcknowledgement>> GetAcknowledgedAsync();
+}
+
+/// <summary>Where a server-side alert is.</summary>
+[GenerateSerializer]
+public enum AlertStatus
+{
+    /// <summary>The situation is still there.</summary>
+    Active = 0,
+    /// <summary>The situation ended (call answered, hand lowered); a crisis alert still waits for its acknowledgement.</summary>
+    Resolved = 1,
+}
+
+/// <summary>A grain reports a situation to the centre's alerts (the id is stable for the situation, so raising twice is one alert).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.alert-raise")]
+public sealed record AlertRaise(
+    [property: Id(0)] string AlertId,
+    [property: Id(1)] AlertKind Kind,
+    [property: Id(2)] bool Critical,
+    [property: Id(3)] string? CallId = null,
+    [property: Id(4)] string? CounselorId = null,
+    [property: Id(5)] string? CaseId = null,
+    [property: Id(6)] string? ActionId = null);
+
+/// <summary>
+/// An alert as the server keeps it: raised, maybe resolved, acknowledged by whom and when, and how far an
+/// unacknowledged crisis alert has widened (0 duty screens, 1 every signed-in supervisor, 2 on-call number rung).
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.centre-alert")]
+public sealed record CentreAlert
+{
+    [Id(0)] public required string AlertId { get; init; }
+    [Id(1)] public AlertKind Kind { get; init; }
+    [Id(2)] public bool Critical { get; init; }
+    [Id(3)] public string? CallId { get; init; }
+    [Id(4)] public string? CounselorId { get; init; }
+    [Id(5)] public string? CaseId { get; init; }
+    [Id(6)] public string? ActionId { get; init; }
+    [Id(7)] public DateTimeOffset RaisedAt { get; init; }
+    [Id(8)] public AlertStatus Status { get; init; }
+    [Id(9)] public DateTimeOffset? ResolvedAt { get; init; }
+    [Id(10)] public string? AcknowledgedBy { get; init; }
+    [Id(11)] public DateTimeOffset? AcknowledgedAt { get; init; }
+    /// <summary>0: duty screens; 1: every signed-in supervisor of the centre; 2: the on-call number was notified too.</summary>
+    [Id(12)] public int Widened { get; init; }
+    [Id(13)] public DateTimeOffset? WidenedAt { get; init; }
+    [Id(14)] public DateTimeOffset? OnCallNotifiedAt { get; init; }
+    /// <summary>Set when the on-call notification could not be placed (the code, never provider text).</summary>
+    [Id(15)] public string? OnCallFailure { get; init; }
+
+    /// <summary>Crisis alerts widen while unacknowledged, and stay on screens until acknowledged.</summary>
+    public bool IsCrisis => Kind is AlertKind.CrisisWaiting or AlertKind.CrisisInProgress or AlertKind.CrisisCaseOpened or AlertKind.ActionOverdue or AlertKind.ActionFailed;
+}
+
+/// <summary>How a centre's unacknowledged crisis alerts escalate (crisis.md §5).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.alert-settings")]
+public sealed record AlertSettings
+{
+    /// <summary>Unacknowledged for this long → every signed-in supervisor's screen rings.</summary>
+    [Id(0)] public int WidenAfterSeconds { get; init; } = 60;
+    /// <summary>Unacknowledged for this long → the on-call number is called.</summary>
+    [Id(1)] public int OnCallAfterSeconds { get; init; } = 180;
+    /// <summary>E.164 number of the centre's on-call supervisor; null for none (the alert records that).</summary>
+    [Id(2)] public string? OnCallNumber { get; init; }
+}
+
+/// <summary>
+/// A centre's alerts on the server (key: centre id): raised one-way by the grains where things happen, persisted,
+/// acknowledged, widened on the domain clock while unacknowledged, and published to the live feed.
+/// </summary>
+[Alias("hotline.centre-alerts")]
+public interface ICentreAlertsGrain : IGrainWithStringKey
+{
+    /// <summary>Raises (or re-raises) an alert; idempotent per alert id while it is current.</summary>
+    [Alias("raise"), OneWay]
+    Task RaiseAsync(AlertRaise alert);
+
+    /// <summary>The situation ended; a crisis alert stays until acknowledged.</summary>
+    [Alias("resolve"), OneWay]
+    Task ResolveAsync(string alertId);
+
+    /// <summary>Acknowledges an alert (the first acknowledgement stands); unknown ids are a rule error.</summary>
+    [Alias("acknowledge")]
+    Task<CentreAlert> AcknowledgeAsync(string alertId, string by);
+
+    /// <summary>Current alerts: active ones and crisis alerts not yet acknowledged, critical first.</summary>
+    [Alias("current"), ReadOnly]
+    Task<ImmutableArray<CentreAlert>> GetCurrentAsync();
+
+    /// <summary>Every kept alert (current and recently finished), newest first.</summary>
+    [Alias("history"), ReadOnly]
+    Task<ImmutableArray<CentreAlert>> GetHistoryAsync();
+
+    [Alias("configure")]
+    Task ConfigureAsync(AlertSettings settings);
+
+    [Alias("settings"), ReadOnly]
+    Task<AlertSettings> GetSettingsAsync();
 }

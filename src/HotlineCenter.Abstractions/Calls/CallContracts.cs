@@ -50,6 +50,10 @@ public enum TimelineKind
     Moved = 21,
     /// <summary>A supervisor took the call over from the counsellor.</summary>
     TakenOver = 22,
+    /// <summary>The record's risk assessment was stored or changed (detail: derived and effective level).</summary>
+    RiskAssessed = 23,
+    /// <summary>A crisis case opened for the call (detail: what opened it).</summary>
+    CrisisCaseOpened = 24,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>

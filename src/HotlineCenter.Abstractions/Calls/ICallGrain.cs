@@ -62,6 +62,17 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("caller-key-for"), ReadOnly]
     Task<string?> GetCallerKeyForAsync(string staffId);
 
+    /// <summary>
+    /// The caller reference (hash, masked and encrypted number) for the staff member on the call, so a crisis case
+    /// can keep the number for a dispatch sheet; server-side only, the web must never hand it to a browser.
+    /// </summary>
+    [Alias("caller-ref-for"), ReadOnly]
+    Task<CallerRef?> GetCallerRefForAsync(string staffId);
+
+    /// <summary>Time-stamps a risk assessment or a crisis case opening on the call's timeline (staff on the call only).</summary>
+    [Alias("note-crisis")]
+    Task NoteCrisisAsync(TimelineKind kind, string staffId, string detail);
+
     /// <summary>The counsellor on the call declares a crisis: the call is marked, the shift is alerted, a case opens.</summary>
     [Alias("declare-crisis")]
     Task<CallSnapshot> DeclareCrisisAsync(string counselorId);

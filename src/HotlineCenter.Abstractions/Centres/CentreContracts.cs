@@ -89,7 +89,8 @@ public sealed record CentreLiveSnapshot(
     [property: Id(2)] ImmutableArray<QueueSnapshot> Queues,
     [property: Id(3)] ImmutableArray<CounselorSnapshot> Counselors,
     [property: Id(4)] ImmutableArray<CallSummary> ActiveCalls,
-    [property: Id(5)] DateTimeOffset At);
+    [property: Id(5)] DateTimeOffset At,
+    [property: Id(6)] ImmutableArray<Alerts.CentreAlert> Alerts = default);
 
 /// <summary>A shift supervisor (值班督导) of a centre.</summary>
 [GenerateSerializer, Immutable]

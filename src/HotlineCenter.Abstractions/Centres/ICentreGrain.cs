@@ -79,4 +79,8 @@ public interface ICentreFeedGrain : IGrainWithStringKey
 
     [Alias("publish-call"), OneWay]
     Task PublishCallAsync(CallSummary summary);
+
+    /// <summary>The centre's current server-side alerts (from <see cref="Alerts.ICentreAlertsGrain"/>).</summary>
+    [Alias("publish-alerts"), OneWay]
+    Task PublishAlertsAsync(ImmutableArray<Alerts.CentreAlert> alerts);
 }

@@ -28,6 +28,8 @@ public sealed record QueueConfig
     [Id(11)] public int CrisisOverflowAfterSeconds { get; init; } = 30;
     /// <summary>Queue key (<c>centre/queue</c>, possibly another centre's) that takes calls nobody here could.</summary>
     [Id(12)] public string? OverflowTargetQueueKey { get; init; }
+    /// <summary>A non-crisis call waiting this long raises a long-wait alert.</summary>
+    [Id(13)] public int LongWaitAlertSeconds { get; init; } = 60;
 }
 
 /// <summary>A call handed to a queue.</summary>

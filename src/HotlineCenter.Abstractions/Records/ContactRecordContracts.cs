@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace HotlineCenter.Abstractions.Records;
 
-/// <summary>Suicide risk on the call (domain.md §4.1).</summary>
+/// <summary>Suicide risk on the call (domain.md §4.1): the effective level; the assessment's <c>CrisisLevel</c> tells none from low.</summary>
 [GenerateSerializer]
 public enum RiskLevel
 {
@@ -29,6 +29,8 @@ public sealed record ContactRecord
     [Id(8)] public string? Outcome { get; init; }
     [Id(9)] public string? FollowUpPlan { get; init; }
     [Id(10)] public string? Note { get; init; }
+    /// <summary>The structured assessment; when present, <see cref="Risk"/> is its effective level (set by the server).</summary>
+    [Id(11)] public Crises.RiskAssessment? Assessment { get; init; }
 
     /// <summary>The problem categories of the provincial report forms.</summary>
     public static ImmutableArray<string> Categories { get; } =

@@ -27,4 +27,11 @@ public interface ITelephonyPort
 
     /// <summary>End the call for every party.</summary>
     Task HangUpAsync(string callId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Call (or text) a centre's on-call number with a spoken message ("a crisis is waiting at …"), never caller data.
+    /// The default refuses, so a provider that cannot do it is recorded as a failed notification rather than a silent one.
+    /// </summary>
+    Task NotifyOnCallAsync(string centreId, string toNumber, string message, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"Telephony provider '{Name}' cannot notify an on-call number.");
 }

@@ -3,6 +3,7 @@ using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Crises;
 using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Grains.Reports;
@@ -95,6 +96,12 @@ public sealed class CallGrain(
         S.QueueKey = Keys.Queue(S.CentreId!, decision.QueueId);
         S.QueuedAt = time.Now;
         Record(TimelineKind.IvrChoice, detail: decision.Detail);
+        if (S.IsCrisis)
+        {
+            // "I am in danger": the case opens before the call waits, so the supervisor is alerted while it rings;
+            // the opening is idempotent, so a retried webhook after a failure here opens the same one case.
+            await OpenCrisisCaseAsync(CaseTrigger.IvrDanger, counselorId: null, "ivr", save: false);
+        }
 
         // The queue persists the call before we do: if our write fails the webhook is retried and the
         // enqueue, being idempotent, changes nothing — the call is never in neither place.
@@ -252,9 +259,54 @@ public sealed class CallGrain(
             logger.LogWarning("Call {CallId}: crisis declared by counsellor {CounselorId}", Id, counselorId);
         }
 
+        await OpenCrisisCaseAsync(CaseTrigger.CrisisButton, counselorId, counselorId, save: true);
+
+        // The caseload's crisis list is what today's screens read; it stays fed until they read the crisis index.
         await GrainFactory.GetGrain<ICaseloadGrain>(S.CentreId!).OpenCrisisAsync(new CrisisItem(
             Id, counselorId, S.Caller?.MaskedNumber, Abstractions.Records.RiskLevel.NotAssessed, CrisisSource.Declared, time.Now));
         return Snapshot();
+    }
+
+    public Task<CallerRef?> GetCallerRefForAsync(string staffId)
+    {
+        RequireStaffOnCall(staffId);
+        return Task.FromResult(S.Caller);
+    }
+
+    public async Task NoteCrisisAsync(TimelineKind kind, string staffId, string detail)
+    {
+        RequireStaffOnCall(staffId);
+        if (kind is not (TimelineKind.RiskAssessed or TimelineKind.CrisisCaseOpened) || string.IsNullOrWhiteSpace(detail) || detail.Length > 200)
+        {
+            throw new HotlineRuleException("call.invalid-note", "Only risk assessments and crisis case openings, with a detail of 1–200 characters, are noted here.");
+        }
+
+        Record(kind, S.QueueKey, staffId, detail);
+        await SaveAsync();
+    }
+
+    private void RequireStaffOnCall(string staffId)
+    {
+        if (string.IsNullOrEmpty(staffId) || (S.CounselorId != staffId && S.TakenOverBy != staffId))
+        {
+            throw new HotlineRuleException("call.not-yours", "Only the staff member on this call sees its caller.");
+        }
+    }
+
+    /// <summary>Opens (idempotently) the call's one crisis case and time-stamps it on the timeline the first time.</summary>
+    /// <param name="save">False on the IVR path: the entry is saved with the queued call, so a failed enqueue leaves the event unapplied for its retry.</param>
+    private async Task OpenCrisisCaseAsync(CaseTrigger trigger, string? counselorId, string by, bool save)
+    {
+        await GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(Id)).OpenAsync(
+            new CaseOpening(Id, S.CentreId!, trigger, counselorId, S.Caller, Facts: null, Person: null, by));
+        if (!S.Timeline.Any(t => t.Kind == TimelineKind.CrisisCaseOpened))
+        {
+            Record(TimelineKind.CrisisCaseOpened, S.QueueKey, counselorId, trigger.ToString());
+            if (save)
+            {
+                await SaveAsync();
+            }
+        }
     }
 
     public async Task<CallSnapshot> MoveToQueueAsync(string targetQueueKey, string supervisorId)
@@ -369,6 +421,12 @@ public sealed class CallGrain(
         S.WaitSeconds ??= S.QueuedAt is { } q ? (now - q).TotalSeconds : null;
         Record(callback ? TimelineKind.CallbackDialled : TimelineKind.Connected, S.QueueKey, counselorId);
         await SaveAsync();
+        if (S.Timeline.Any(t => t.Kind == TimelineKind.CrisisCaseOpened))
+        {
+            // The IVR opened the case before anyone answered: now it knows its counsellor.
+            _ = GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(Id)).CounselorAssignedAsync(counselorId);
+        }
+
         Count(CallOutcome.Answered, S.WaitSeconds ?? 0);
         if (callback)
         {

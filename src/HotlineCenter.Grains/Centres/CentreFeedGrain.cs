@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
@@ -26,6 +27,7 @@ public sealed class CentreFeedGrain(
     private readonly Dictionary<string, CounselorSnapshot> _counselors = [];
     private readonly Dictionary<string, CallSummary> _calls = [];
     private List<string> _queueOrder = [];
+    private ImmutableArray<CentreAlert> _alerts = [];
     private long _version;
     private bool _dirty;
 
@@ -61,6 +63,8 @@ public sealed class CentreFeedGrain(
             }
         }
 
+        // The alerts grain publishes only on change; a restarted feed asks it (feed → alerts is the allowed direction).
+        _alerts = await GrainFactory.GetGrain<ICentreAlertsGrain>(Id).GetCurrentAsync();
         _version = time.Now.ToUnixTimeMilliseconds();
         this.RegisterGrainTimer(PushAsync, new GrainTimerCreationOptions(options.Value.FeedInterval, options.Value.FeedInterval) { KeepAlive = true });
     }
@@ -121,6 +125,13 @@ public sealed class CentreFeedGrain(
         return Task.CompletedTask;
     }
 
+    public Task PublishAlertsAsync(ImmutableArray<CentreAlert> alerts)
+    {
+        _alerts = alerts.IsDefault ? [] : alerts;
+        _dirty = true;
+        return Task.CompletedTask;
+    }
+
     private async Task PushAsync()
     {
         if (!_dirty)
@@ -153,5 +164,6 @@ public sealed class CentreFeedGrain(
         [.. _queues.Values.OrderBy(q => _queueOrder.IndexOf(q.QueueKey) is var i && i >= 0 ? i : int.MaxValue).ThenBy(q => q.QueueKey, StringComparer.Ordinal)],
         [.. _counselors.Values.OrderBy(c => c.CounselorId, StringComparer.Ordinal)],
         [.. _calls.Values.OrderBy(c => c.QueuedAt)],
-        time.Now);
+        time.Now,
+        _alerts);
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
@@ -232,9 +233,15 @@ public sealed class CounselorGrain(
             return Snapshot();
         }
 
+        var previous = S.HandRaisedAt;
         S.HandRaisedAt = raised ? time.Now : null;
         await state.WriteStateAsync();
         Publish();
+
+        // Critical while they are with a caller: the supervisor may be needed on that call now.
+        _ = raised
+            ? CentreAlerts?.RaiseAsync(new AlertRaise(HandAlertId(S.HandRaisedAt!.Value), AlertKind.HandRaised, S.State == PresenceState.OnCall, S.Reservation?.CallId, Id))
+            : CentreAlerts?.ResolveAsync(HandAlertId(previous!.Value));
         logger.LogInformation("Counsellor {CounselorId} {Hand} a hand", Id, raised ? "raised" : "lowered");
         return Snapshot();
     }
@@ -340,7 +347,17 @@ public sealed class CounselorGrain(
         }
 
         var now = time.Now;
+        var since = S.StateSince;
         _leftWrapUp |= from == PresenceState.WrapUp;
+        if (from == PresenceState.NotResponding && to != from)
+        {
+            _ = CentreAlerts?.ResolveAsync(OfferAlertId(since));
+        }
+        else if (to == PresenceState.NotResponding && to != from)
+        {
+            _ = CentreAlerts?.RaiseAsync(new AlertRaise(OfferAlertId(now), AlertKind.OfferTimedOut, false, S.Reservation?.CallId, Id));
+        }
+
         S.State = to;
         S.StateSince = now;
         S.Sequence++;
@@ -403,6 +420,13 @@ public sealed class CounselorGrain(
             _ = GrainFactory.GetGrain<ICentreFeedGrain>(profile.CentreId).PublishCounselorAsync(Snapshot());
         }
     }
+
+    /// <summary>The centre's server-side alerts (one-way only: a counsellor awaits nobody).</summary>
+    private ICentreAlertsGrain? CentreAlerts => S.Profile is { } profile ? GrainFactory.GetGrain<ICentreAlertsGrain>(profile.CentreId) : null;
+
+    private string OfferAlertId(DateTimeOffset since) => $"offer-timed-out:{Id}:{since.ToUnixTimeMilliseconds()}";
+
+    private string HandAlertId(DateTimeOffset at) => $"hand-raised:{Id}:{at.ToUnixTimeMilliseconds()}";
 
     private IQueueGrain Queue(string queueKey) => GrainFactory.GetGrain<IQueueGrain>(queueKey);
 

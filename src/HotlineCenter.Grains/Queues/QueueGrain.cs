@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
@@ -30,6 +31,7 @@ public sealed class QueueGrain(
     private const string HeartbeatReminder = "queue-heartbeat";
     private readonly Dictionary<string, CounselorAvailability> _available = [];
     private readonly Dictionary<string, long> _sequences = [];
+    private readonly HashSet<string> _longWaitRaised = [];
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
     private bool _reconcileNow = true;
 
@@ -97,6 +99,11 @@ public sealed class QueueGrain(
         // One write covers the new entry and any offer made for it, before the call is answered or anyone rung.
         var offered = await ReserveAndSaveAsync(config, mustSave: true);
         logger.LogInformation("Call {CallId} entered {QueueKey} (crisis: {IsCrisis})", call.CallId, Key, call.IsCrisis);
+        if (call.IsCrisis)
+        {
+            _ = CentreAlerts.RaiseAsync(new AlertRaise(CrisisWaitingAlertId(call.CallId), AlertKind.CrisisWaiting, true, call.CallId));
+        }
+
         await AnnounceOffersAsync(offered, config);
         Publish();
         return Position(call.CallId);
@@ -144,6 +151,8 @@ public sealed class QueueGrain(
         }
 
         S.Waiting.Remove(entry);
+        ResolveAlerts(entry, leavesCentre: reason is QueueExit.Abandoned or QueueExit.Answered
+            || (reason == QueueExit.Overflowed && S.Config?.OverflowTargetQueueKey is { } target && Keys.ParseQueue(target).CentreId != CentreId));
         S.CountExit(reason, ChinaTime.DayOf(time.Now));
 
         await SaveAsync();
@@ -198,6 +207,7 @@ public sealed class QueueGrain(
         }
 
         S.Waiting.Remove(entry);
+        ResolveAlerts(entry, leavesCentre: true);
         S.CountExit(QueueExit.Answered, ChinaTime.DayOf(time.Now));
 
         // Saved with the next write or tick rather than now: this is half of the queue's writes per call.
@@ -291,6 +301,7 @@ public sealed class QueueGrain(
         }
 
         var now = time.Now;
+        RaiseLongWaits(config, now);
         var reconciled = await ReconcileCounselorsAsync(now);
         var changed = await ExpireOffersAsync(now);
         changed |= RequestOverflows(config, now);
@@ -314,6 +325,7 @@ public sealed class QueueGrain(
             {
                 // The accept won the race; its one-way notice may still be in flight.
                 S.Waiting.Remove(entry);
+                ResolveAlerts(entry, leavesCentre: true);
                 S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
                 continue;
             }
@@ -350,6 +362,7 @@ public sealed class QueueGrain(
                 {
                     entry.OverflowUnavailableReported = true;
                     changed = true;
+                    _ = CentreAlerts.RaiseAsync(new AlertRaise(OverflowAlertId(entry.CallId), AlertKind.Overflow, entry.IsCrisis, entry.CallId));
                     _ = call.OnOverflowUnavailableAsync(Key, "no-overflow-target");
                     logger.LogWarning("Call {CallId} is past the overflow threshold in {QueueKey} with no overflow target", entry.CallId, Key);
                 }
@@ -359,6 +372,7 @@ public sealed class QueueGrain(
 
             entry.OverflowRequestedAt = now;
             changed = true;
+            _ = CentreAlerts.RaiseAsync(new AlertRaise(OverflowAlertId(entry.CallId), AlertKind.Overflow, entry.IsCrisis, entry.CallId));
             _ = call.OnOverflowAsync(Key, target);
         }
 
@@ -518,6 +532,58 @@ public sealed class QueueGrain(
     }
 
     private Task SafeTelephonyAsync(Func<CancellationToken, Task> action) => TelephonyRequests.SendAsync(action, logger, Key);
+
+    private string CentreId => Keys.ParseQueue(Key).CentreId;
+
+    /// <summary>The centre's server-side alerts, told one-way (a queue never awaits them).</summary>
+    private ICentreAlertsGrain CentreAlerts => GrainFactory.GetGrain<ICentreAlertsGrain>(CentreId);
+
+    private static string CrisisWaitingAlertId(string callId) => $"crisis-waiting:{callId}";
+
+    private static string LongWaitAlertId(string callId) => $"long-wait:{callId}";
+
+    private string OverflowAlertId(string callId) => $"overflow:{callId}:{Key}";
+
+    /// <summary>Each waiting call past the queue's long-wait threshold is reported once per activation (raising is idempotent).</summary>
+    private void RaiseLongWaits(QueueConfig config, DateTimeOffset now)
+    {
+        foreach (var entry in S.Waiting)
+        {
+            if (!entry.IsCrisis && now - entry.FirstQueuedAt >= TimeSpan.FromSeconds(config.LongWaitAlertSeconds) && _longWaitRaised.Add(entry.CallId))
+            {
+                _ = CentreAlerts.RaiseAsync(new AlertRaise(LongWaitAlertId(entry.CallId), AlertKind.LongWait, false, entry.CallId));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The call left this queue. A crisis or long wait ends only when it leaves the centre's waiting (answered,
+    /// abandoned, or overflowed to another centre); a move within the centre keeps the same alert in the new queue.
+    /// </summary>
+    private void ResolveAlerts(WaitingEntry entry, bool leavesCentre)
+    {
+        if (entry.OverflowRequestedAt is not null || entry.OverflowUnavailableReported)
+        {
+            _ = CentreAlerts.ResolveAsync(OverflowAlertId(entry.CallId));
+        }
+
+        if (leavesCentre)
+        {
+            if (entry.IsCrisis)
+            {
+                _ = CentreAlerts.ResolveAsync(CrisisWaitingAlertId(entry.CallId));
+            }
+
+            if (_longWaitRaised.Remove(entry.CallId))
+            {
+                _ = CentreAlerts.ResolveAsync(LongWaitAlertId(entry.CallId));
+            }
+        }
+        else
+        {
+            _longWaitRaised.Remove(entry.CallId);
+        }
+    }
 
     private void Publish() => _publishPending = true;
 

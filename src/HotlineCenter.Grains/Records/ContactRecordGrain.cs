@@ -1,8 +1,10 @@
 using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
+using HotlineCenter.Abstractions.Crises;
 using HotlineCenter.Abstractions.Records;
 using HotlineCenter.Grains.Caseload;
+using HotlineCenter.Grains.Crises;
 using Microsoft.Extensions.Logging;
 
 namespace HotlineCenter.Grains.Records;
@@ -83,6 +85,8 @@ public sealed class ContactRecordState
     [Id(1)] public ContactRecord Record { get; set; } = new();
     [Id(2)] public string? CounselorId { get; set; }
     [Id(3)] public DateTimeOffset? SavedAt { get; set; }
+    /// <summary>A crisis case was opened from this record; later assessments update it.</summary>
+    [Id(4)] public bool CaseOpened { get; set; }
 }
 
 /// <summary>One call's contact record. A submitted record is final here; corrections are a later feature.</summary>
@@ -112,7 +116,16 @@ public sealed class ContactRecordGrain(
             throw new HotlineRuleException("record.not-yours", "Only the counsellor who took the call writes its record.");
         }
 
-        var problems = ContactRecordValidator.Problems(record, submitting);
+        // The level is the server's to derive: whatever a screen computed is replaced before validation.
+        var previous = state.State.Record.Assessment;
+        var assessmentProblems = record.Assessment is { } sent ? RiskDerivation.Problems(sent) : [];
+        if (assessmentProblems.Count == 0 && record.Assessment is { } assessment)
+        {
+            var derived = Derive(assessment, previous, counselorId);
+            record = record with { Assessment = derived, Risk = RiskDerivation.ToRiskLevel(derived.Effective) };
+        }
+
+        var problems = assessmentProblems.Concat(ContactRecordValidator.Problems(record, submitting)).ToList();
         if (problems.Count > 0)
         {
             throw new HotlineRuleException("record.invalid", string.Join("; ", problems));
@@ -121,9 +134,24 @@ public sealed class ContactRecordGrain(
         // The record belongs to the call's counsellor: the call is asked, not the screen.
         var call = GrainFactory.GetGrain<ICallGrain>(CallId);
         var callerKey = await call.GetCallerKeyForAsync(counselorId);
+        if (record.Assessment is { } stored && !SameAssessment(previous, stored))
+        {
+            var (_, row) = RiskDerivation.Explain(stored);
+            await call.NoteCrisisAsync(TimelineKind.RiskAssessed, counselorId,
+                $"derived {stored.Derived} ({row}); effective {stored.Effective}{(stored.Override is null ? string.Empty : " by override")}; danger grade {stored.DangerGrade}");
+            await ShareWithCrisisCaseAsync(call, record, stored, counselorId);
+        }
+
         if (submitting)
         {
-            await ShareSubmittedAsync(await call.GetAsync(), callerKey, record, counselorId);
+            var snapshot = await call.GetAsync();
+            if (record.Assessment is null && FollowUpRules.OpensCrisis(record.Risk) && !state.State.CaseOpened && snapshot.CentreId is { } centre)
+            {
+                // A record assessed by level only (no structured assessment) still opens a case.
+                await OpenCaseAsync(call, centre, record, null, counselorId);
+            }
+
+            await ShareSubmittedAsync(snapshot, callerKey, record, counselorId);
         }
 
         state.State.Record = record;
@@ -170,6 +198,54 @@ public sealed class ContactRecordGrain(
                 CallId, counselorId, call.MaskedNumber, record.Risk, time.Now, due, FollowUpStatus.Open, 0, null, null));
         }
     }
+
+    /// <summary>The assessment as stored: the derived level and rule version set here, an override stamped with who and when.</summary>
+    private RiskAssessment Derive(RiskAssessment sent, RiskAssessment? previous, string counselorId)
+    {
+        var now = time.Now;
+        var overriding = sent.Override is { } o
+            ? previous?.Override is { } kept && kept.Level == o.Level && kept.Reason == o.Reason.Trim()
+                ? kept
+                : new RiskOverride(o.Level, o.Reason.Trim(), counselorId, now)
+            : null;
+        return sent with { Derived = RiskDerivation.Derive(sent), RuleVersion = RiskDerivation.Version, Override = overriding, AssessedAt = now };
+    }
+
+    /// <summary>Opens the call's crisis case when the assessment calls for one, or keeps an opened case's facts current.</summary>
+    private async Task ShareWithCrisisCaseAsync(ICallGrain call, ContactRecord record, RiskAssessment assessment, string counselorId)
+    {
+        if (state.State.CaseOpened)
+        {
+            await GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(CallId)).UpdateFactsAsync(assessment, PersonOf(record), counselorId);
+            return;
+        }
+
+        if (!RiskDerivation.OpensCase(assessment) || (await call.GetAsync()).CentreId is not { } centreId)
+        {
+            return;
+        }
+
+        await OpenCaseAsync(call, centreId, record, assessment, counselorId);
+    }
+
+    private async Task OpenCaseAsync(ICallGrain call, string centreId, ContactRecord record, RiskAssessment? assessment, string counselorId)
+    {
+        var caller = await call.GetCallerRefForAsync(counselorId);
+        var opened = await GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(CallId)).OpenAsync(
+            new CaseOpening(CallId, centreId, CaseTrigger.Assessment, counselorId, caller, assessment, PersonOf(record), counselorId));
+        if (opened.Trigger == CaseTrigger.Assessment && !state.State.CaseOpened)
+        {
+            await call.NoteCrisisAsync(TimelineKind.CrisisCaseOpened, counselorId, $"{CaseTrigger.Assessment}");
+        }
+
+        // Saved with the record below; if that save is lost, the next save opens the same case again (idempotent).
+        state.State.CaseOpened = true;
+    }
+
+    private static CasePerson PersonOf(ContactRecord r) => new(r.AgeBand, r.Gender, r.Region);
+
+    private static bool SameAssessment(RiskAssessment? a, RiskAssessment b) =>
+        a is not null && System.Text.Json.JsonSerializer.Serialize(a with { AssessedAt = null }) == System.Text.Json.JsonSerializer.Serialize(b with { AssessedAt = null });
 
     private ContactRecordView View() => new(CallId, state.State.Status, state.State.Record, state.State.CounselorId, state.State.SavedAt);
 }

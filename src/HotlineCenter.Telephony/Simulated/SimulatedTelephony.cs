@@ -4,6 +4,9 @@ using Microsoft.Extensions.Logging;
 
 namespace HotlineCenter.Telephony.Simulated;
 
+/// <summary>An on-call notification the simulated network "placed".</summary>
+public sealed record SimulatedOnCallNotification(string CentreId, string ToNumber, string Message, DateTimeOffset At);
+
 /// <summary>What the simulated network is doing with one counsellor's device.</summary>
 public sealed record SimulatedLeg(string CallId, string CounselorId, string State, DateTimeOffset Since);
 
@@ -15,11 +18,15 @@ public sealed record SimulatedLeg(string CallId, string CounselorId, string Stat
 public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.HotlineTime time, ILogger<SimulatedTelephony> logger) : ITelephonyPort
 {
     private readonly ConcurrentDictionary<string, SimulatedLeg> _legs = new();
+    private readonly ConcurrentQueue<SimulatedOnCallNotification> _onCall = new();
 
     public string Name => "sim";
 
     /// <summary>Counsellor legs currently ringing or bridged, by counsellor id.</summary>
     public IReadOnlyDictionary<string, SimulatedLeg> Legs => _legs;
+
+    /// <summary>On-call notifications placed, oldest first (the demo console shows them; tests read them).</summary>
+    public IReadOnlyCollection<SimulatedOnCallNotification> OnCallNotifications => _onCall;
 
     public Task RingCounselorAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken)
     {
@@ -55,6 +62,14 @@ public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.Hotline
     public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
     {
         logger.LogInformation("Simulated {Action} by {SupervisorId} on call {CallId}", request.Action, request.SupervisorId, callId);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Records the notification; the simulated on-call phone always "rings".</summary>
+    public Task NotifyOnCallAsync(string centreId, string toNumber, string message, CancellationToken cancellationToken)
+    {
+        _onCall.Enqueue(new SimulatedOnCallNotification(centreId, toNumber, message, time.Now));
+        logger.LogWarning("Simulated on-call notification for centre {CentreId}", centreId);
         return Task.CompletedTask;
     }
 

@@ -151,6 +151,25 @@ public sealed class TwilioTelephonyPort(
         }
     }
 
+    /// <summary>
+    /// Rings the centre's on-call number and speaks the message (no caller data is ever in it), repeated so a
+    /// sleepy listener catches it. Queued like every REST call from a grain; a failure is logged by its Twilio code.
+    /// </summary>
+    public Task NotifyOnCallAsync(string centreId, string toNumber, string message, CancellationToken cancellationToken) =>
+        commands.PostAsync($"notify on-call of {centreId}", async ct =>
+        {
+            try
+            {
+                var twiml = new TwimlResponse().Say(message, voice: null, language: "zh-CN", loop: 3).ToXml();
+                await rest.CreateCallAsync(new CreateCallRequest(toNumber, options.Value.PhoneNumber) { Twiml = twiml, Timeout = 30 }, ct);
+                logger.LogWarning("On-call number of centre {CentreId} called about a waiting crisis", centreId);
+            }
+            catch (TwilioApiException ex)
+            {
+                logger.LogError("Calling the on-call number of centre {CentreId} failed: Twilio {Code} (HTTP {Status})", centreId, ex.Code, ex.HttpStatus);
+            }
+        }, cancellationToken).AsTask();
+
     public Task HangUpAsync(string callId, CancellationToken cancellationToken) =>
         commands.PostAsync($"hang up {callId}", async ct =>
         {

@@ -18,6 +18,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero));
     internal static readonly RecordingTelephony Telephony = new();
+    internal static readonly RecordingLinkage Linkage = new();
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -28,6 +29,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public FakeTimeProvider Time => Clock;
 
     public RecordingTelephony Port => Telephony;
+
+    public RecordingLinkage Sheets => Linkage;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -43,6 +46,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 services.AddSingleton(new HotlineTime(Clock));
                 services.AddSingleton<ITelephonyPort>(Telephony);
+                services.AddSingleton<HotlineCenter.Abstractions.Crises.ILinkageSender>(Linkage);
                 services.AddHotlineGrains();
                 services.Configure<RoutingOptions>(o =>
                 {
@@ -76,10 +80,30 @@ public sealed class RecordingTelephony : ITelephonyPort
 
     public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Add("hang-up", callId, null);
 
-    public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken) => Add("supervise", callId, request.SupervisorId);
+    public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Action == SupervisionAction.AddParty)
+        {
+            AddedParties.Enqueue((callId, request.PartyNumber));
+        }
+
+        return Add("supervise", callId, request.SupervisorId);
+    }
 
     public Task CallBackCallerAsync(string callId, HotlineCenter.Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
         Add("call-back", callId, counselorId);
+
+    /// <summary>On-call notifications by centre: the number and the spoken message.</summary>
+    public ConcurrentQueue<(string CentreId, string To, string Message)> OnCall { get; } = new();
+
+    /// <summary>Parties conferenced in (call id, number).</summary>
+    public ConcurrentQueue<(string CallId, string? Number)> AddedParties { get; } = new();
+
+    public Task NotifyOnCallAsync(string centreId, string toNumber, string message, CancellationToken cancellationToken)
+    {
+        OnCall.Enqueue((centreId, toNumber, message));
+        return Task.CompletedTask;
+    }
 
     public IReadOnlyList<(string Action, string? CounselorId)> For(string callId) =>
         Requests.Where(r => r.CallId == callId).Select(r => (r.Action, r.CounselorId)).ToList();
@@ -89,4 +113,18 @@ public sealed class RecordingTelephony : ITelephonyPort
         Requests.Enqueue((action, callId, counselorId));
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Keeps the sheets the grains queued; a test reports their outcome as the real sender would.</summary>
+public sealed class RecordingLinkage : HotlineCenter.Abstractions.Crises.ILinkageSender
+{
+    public ConcurrentQueue<HotlineCenter.Abstractions.Crises.LinkageDispatch> Sent { get; } = new();
+
+    public ValueTask EnqueueAsync(HotlineCenter.Abstractions.Crises.LinkageDispatch dispatch, CancellationToken cancellationToken)
+    {
+        Sent.Enqueue(dispatch);
+        return ValueTask.CompletedTask;
+    }
+
+    public IReadOnlyList<HotlineCenter.Abstractions.Crises.LinkageDispatch> For(string caseId) => [.. Sent.Where(d => d.CaseId == caseId)];
 }
