@@ -46,6 +46,8 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
     {
         ["/"] = Sup,
         ["/handover"] = Sup,
+        ["/crisis"] = Sup,
+        ["/crisis/{CaseId}/sheet/{ActionId}"] = Sup,
         ["/admin"] = "Admin",
         ["/desk"] = "Counselor",
         ["/denied"] = "*",   // any signed-in user: the "not for your role" page
@@ -102,7 +104,7 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         await SignIn.AsAsync(client, username);
         var account = (await fixture.Host.Grains.GetGrain<HotlineCenter.Abstractions.Accounts.IUserAccountGrain>(username).GetAsync())!;
 
-        foreach (var page in new[] { "/", "/handover", "/admin", "/desk" })
+        foreach (var page in new[] { "/", "/handover", "/crisis", "/admin", "/desk" })
         {
             var allowed = ExpectedRoles[page].Split(',').Any(r => account.Roles.Any(a => a.ToString() == r));
             var response = await client.GetAsync(page);

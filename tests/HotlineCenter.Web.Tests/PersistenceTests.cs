@@ -1,3 +1,5 @@
+using HotlineCenter.Abstractions.Alerts;
+using HotlineCenter.Abstractions.Crises;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
@@ -45,8 +47,17 @@ public sealed class PersistenceTests
         Assert.Equal(CallStatus.Queued, waiting.Status);
         Assert.True(waiting.IsCrisis);
         Assert.Equal(
-            [TimelineKind.Arrived, TimelineKind.IvrChoice, TimelineKind.Queued],
+            [TimelineKind.Arrived, TimelineKind.IvrChoice, TimelineKind.CrisisCaseOpened, TimelineKind.Queued],
             waiting.Timeline.Select(t => t.Kind));
+
+        // "I am in danger" opened a case and raised its alerts before the restart: both are still there, unacknowledged.
+        var crisisCase = await grains.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(waitingCall)).GetAsync();
+        Assert.Equal(CaseStatus.Open, crisisCase.Status);
+        Assert.Equal(CaseTrigger.IvrDanger, crisisCase.Trigger);
+        Assert.Contains(crisisCase.CaseId, (await grains.GetGrain<ICrisisIndexGrain>(DemoCentre.Id).GetAsync()).Open.Select(e => e.CaseId));
+        var alerts = await grains.GetGrain<ICentreAlertsGrain>(DemoCentre.Id).GetCurrentAsync();
+        Assert.Contains(alerts, a => a.Kind == AlertKind.CrisisCaseOpened && a.CaseId == crisisCase.CaseId && a.AcknowledgedBy is null);
+        Assert.Contains(alerts, a => a.Kind == AlertKind.CrisisWaiting && a.CallId == waitingCall);
 
         // The ring deadline persisted before the restart is re-armed: passing it now times the offer out.
         clock.Advance(TimeSpan.FromSeconds(20));

@@ -42,8 +42,8 @@ public sealed class WallboardTileTests : ConsoleTestContext
         Assert.Equal(["—", "—", "—", "—"], new[] { "answer-rate", "asa", "service-level", "aht" }.Select(id => Text(tiles, id)));
     }
 
-    private static readonly Alert CrisisWaiting = new("alert-crisis-CA7", AlertKind.CrisisWaiting, Critical: true, "CA7", null, Now.AddSeconds(-75));
-    private static readonly Alert LongWait = new("alert-wait-CA8", AlertKind.LongWait, Critical: false, "CA8", null, Now.AddMinutes(-4));
+    private static readonly CentreAlert CrisisWaiting = new() { AlertId = "alert-crisis-CA7", Kind = AlertKind.CrisisWaiting, Critical = true, CallId = "CA7", RaisedAt = Now.AddSeconds(-75) };
+    private static readonly CentreAlert LongWait = new() { AlertId = "alert-wait-CA8", Kind = AlertKind.LongWait, Critical = false, CallId = "CA8", RaisedAt = Now.AddMinutes(-4) };
 
     [Fact]
     public void Critical_alerts_render_as_errors_and_others_as_warnings()
@@ -83,6 +83,21 @@ public sealed class WallboardTileTests : ConsoleTestContext
         alerts.Find("[data-testid=alert-CrisisWaiting] [data-testid=alert-ack]").Click();
 
         Assert.Equal(["alert-wait-CA8", "alert-crisis-CA7"], acknowledged);
+    }
+
+    [Fact]
+    public void A_widened_crisis_alert_says_how_far_it_went_and_a_resolved_one_that_it_ended()
+    {
+        var alerts = Render<AlertsPanel>(p => p.Add(x => x.Alerts,
+        [
+            CrisisWaiting with { Widened = 1 },
+            LongWait with { Status = AlertStatus.Resolved, AlertId = "alert-wait-CA9" },
+        ]));
+
+        Assert.Equal("已扩大通知：全部在岗督导", alerts.Find("[data-testid=alert-CrisisWaiting] [data-testid=alert-widened]").TextContent.Trim());
+        Assert.Contains("情况已结束，待确认", alerts.Find("[data-testid=alert-LongWait]").TextContent);
+        Assert.True(AlertsPanel.Rings([CrisisWaiting]));
+        Assert.False(AlertsPanel.Rings([LongWait, CrisisWaiting with { AcknowledgedBy = "s-zhou" }]));
     }
 
     [Fact]

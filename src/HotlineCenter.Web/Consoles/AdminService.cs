@@ -3,6 +3,7 @@ using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Accounts;
+using HotlineCenter.Abstractions.Crises;
 using HotlineCenter.Abstractions.Rosters;
 using HotlineCenter.Web.Accounts;
 
@@ -114,6 +115,31 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
         }
 
         await Roster(centreId).SetShiftsAsync([.. parsed.Select(p => p.Shift!)], by);
+    }
+
+    public Task<EscalationRuleSet> GetEscalationRulesAsync(string centreId) => grains.GetGrain<IEscalationRuleSetGrain>(centreId).GetCurrentAsync();
+
+    public Task<ImmutableArray<EscalationRuleSet>> GetEscalationHistoryAsync(string centreId) => grains.GetGrain<IEscalationRuleSetGrain>(centreId).GetHistoryAsync();
+
+    /// <summary>Publishes the rules as typed as the next version; rules that do not parse, or a set with a gap or a cycle, are refused.</summary>
+    public async Task PublishEscalationRulesAsync(string centreId, IEnumerable<RuleForm> forms, string by)
+    {
+        var parsed = forms.Select(f => f.ToRule()).ToList();
+        if (parsed.SelectMany(p => p.Problems).ToList() is { Count: > 0 } problems)
+        {
+            throw new HotlineRuleException("crisis.invalid-rule-set", string.Join("; ", problems));
+        }
+
+        var published = await grains.GetGrain<IEscalationRuleSetGrain>(centreId).PublishAsync([.. parsed.Select(p => p.Rule!)], by);
+        logger.LogInformation("Escalation rules v{Version} of centre {CentreId} published by {StaffId}", published.Version, centreId, by);
+    }
+
+    public Task<LinkageDirectory> GetLinkageDirectoryAsync(string centreId) => grains.GetGrain<ILinkageDirectoryGrain>(centreId).GetAsync();
+
+    public async Task SaveLinkageDirectoryAsync(string centreId, LinkageForm form, string by)
+    {
+        await grains.GetGrain<ILinkageDirectoryGrain>(centreId).SetAsync(form.ToDirectory());
+        logger.LogInformation("Linkage directory of centre {CentreId} saved by {StaffId}", centreId, by);
     }
 
     private IRosterGrain Roster(string centreId) => grains.GetGrain<IRosterGrain>(centreId);

@@ -18,9 +18,8 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
 {
     public Task<CentreConfig?> GetCentreConfigAsync(string centreId) => Centre(centreId).GetConfigAsync();
 
-    public Task<ImmutableArray<AlertAcknowledgement>> GetAcknowledgedAsync(string centreId) => Alerts(centreId).GetAcknowledgedAsync();
-
-    public Task<AlertAcknowledgement> AcknowledgeAsync(string centreId, string alertId, string by) => Alerts(centreId).AcknowledgeAsync(alertId, by);
+    /// <summary>Acknowledges one of the centre's server-side alerts (the first acknowledgement stands; a crisis alert stops widening).</summary>
+    public Task<CentreAlert> AcknowledgeAsync(string centreId, string alertId, string by) => Alerts(centreId).AcknowledgeAsync(alertId, by);
 
     public Task<CallSnapshot> GetCallAsync(string callId) => grains.GetGrain<ICallGrain>(callId).GetAsync();
 
@@ -150,7 +149,7 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
 
     private ICentreGrain Centre(string centreId) => grains.GetGrain<ICentreGrain>(centreId);
 
-    private IAlertLogGrain Alerts(string centreId) => grains.GetGrain<IAlertLogGrain>(centreId);
+    private ICentreAlertsGrain Alerts(string centreId) => grains.GetGrain<ICentreAlertsGrain>(centreId);
 
     private IRosterGrain Roster(string centreId) => grains.GetGrain<IRosterGrain>(centreId);
 

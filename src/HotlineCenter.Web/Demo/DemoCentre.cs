@@ -77,4 +77,16 @@ public static class DemoCentre
 
     private static (string, CounselorProfile) Counselor(string id, string name, string[] queues, params (string Skill, int Level)[] skills) =>
         (id, new CounselorProfile(Id, name, [.. skills.Select(s => new SkillLevel(s.Skill, s.Level))], ["cmn"], [.. queues]));
+
+    /// <summary>The crisis directory of the demo centre: 120 and 110 dispatch, two green-channel hospitals (one for youth).</summary>
+    public static HotlineCenter.Abstractions.Crises.LinkageDirectory Linkage { get; } = new(
+        [
+            new("xa-mhc", "西安市精神卫生中心", "西安", [HotlineCenter.Abstractions.Crises.Population.Adult, HotlineCenter.Abstractions.Crises.Population.Elderly], "+862985000000", null, null, Available: true),
+            new("xa-youth", "西安市儿童医院心理科（青少年绿色通道）", "西安", [HotlineCenter.Abstractions.Crises.Population.Youth], "+862987000000", null, null, Available: true),
+        ],
+        [
+            new("xa-120", HotlineCenter.Abstractions.Crises.ActionKind.Ambulance120, "西安市120急救指挥中心", "120", null, null),
+            new("xa-110", HotlineCenter.Abstractions.Crises.ActionKind.Police110, "西安市公安局110指挥中心", "110", null, null),
+        ],
+        "+862912356");
 }

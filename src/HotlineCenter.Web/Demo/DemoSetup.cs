@@ -50,6 +50,7 @@ public sealed class DemoSeeder(
         }
 
         await SeedAccountsAsync();
+        await SeedLinkageAsync();
         var centre = grains.GetGrain<ICentreGrain>(DemoCentre.Id);
         if (await centre.GetConfigAsync() is not null)
         {
@@ -70,6 +71,17 @@ public sealed class DemoSeeder(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The demo centre's crisis directory, when it has none yet (also for a centre seeded before it existed).</summary>
+    private async Task SeedLinkageAsync()
+    {
+        var directory = grains.GetGrain<HotlineCenter.Abstractions.Crises.ILinkageDirectoryGrain>(DemoCentre.Id);
+        var current = await directory.GetAsync();
+        if (current.Hospitals.IsDefaultOrEmpty && current.Receivers.IsDefaultOrEmpty)
+        {
+            await directory.SetAsync(DemoCentre.Linkage);
+        }
+    }
 
     /// <summary>Demo accounts for every role; existing accounts are left as they are.</summary>
     private async Task SeedAccountsAsync()

@@ -1,4 +1,5 @@
 using HotlineCenter.Telephony;
+using HotlineCenter.Telephony.Linkage;
 using HotlineCenter.Telephony.Twilio;
 
 namespace HotlineCenter.Web.Hosting;
@@ -8,6 +9,9 @@ public static class TelephonySetup
     public static WebApplicationBuilder AddHotlineTelephony(this WebApplicationBuilder builder)
     {
         builder.Services.AddHotlineTelephony(builder.Configuration);
+
+        // Dispatch sheets (联动单) to 110/120 and green-channel hospitals go out through the same outside-world adapters.
+        builder.Services.AddHotlineLinkage(builder.Configuration);
         return builder;
     }
 
