@@ -259,6 +259,48 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Green_channel_proposes_youth_hospitals_for_a_minor_and_a_refusal_proposes_the_next_hospital()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Centre(s).AddSupervisorAsync(new SupervisorEntry("sup-zhao", "赵督导"));
+        GreenChannelHospital Hospital(string id, string name, string region, Population serves, bool available = true) =>
+            new(id, name, region, [serves], "02912345678", null, null, available);
+        await Directory(s).SetAsync(new LinkageDirectory(
+        [
+            Hospital("h-adult", "甲 成人医院", "雁塔区", Population.Adult),
+            Hospital("h-youth-b", "B 儿童心理医院", "雁塔区", Population.Youth),
+            Hospital("h-youth-a", "A 青少年精神科", "雁塔区", Population.Youth),
+            Hospital("h-far", "丁 青少年医院", "长安区", Population.Youth),
+            Hospital("h-full", "戊 青少年医院", "雁塔区", Population.Youth, available: false),
+        ], [], null));
+        var (call, wang) = await s.ConnectedCallAsync("green", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        var minor = Ticked(RiskFactor.IdeationNow, RiskFactor.ExpressedIntentToDie) with { CallerIsMinor = true, AcutePsychiatricSymptoms = true, CallerWilling = true };
+        await Record(call).SaveDraftAsync(Draft(minor) with { AgeBand = "12-17" }, wangId);
+        var grain = Case(call);
+        var opened = await grain.GetAsync();
+        var green = opened.Actions.Single(a => a.Kind == ActionKind.GreenChannelHospital);
+
+        await grain.ApproveActionAsync(green.ActionId, "sup-zhao");
+        await grain.CarryOutAsync(green.ActionId, new CarryOut(ActionChannel.CallOut, opened.MatchingHospitalIds[0]), "sup-zhao");
+        var refused = await grain.RecordHospitalAnswerAsync(green.ActionId, accepted: false, "sup-zhao", "无床位");
+        var next = refused.Actions.Single(a => a.FollowsActionId == green.ActionId);
+        await grain.ApproveActionAsync(next.ActionId, "sup-zhao");
+        await grain.CarryOutAsync(next.ActionId, new CarryOut(ActionChannel.CallOut), "sup-zhao");
+        var accepted = await grain.RecordHospitalAnswerAsync(next.ActionId, accepted: true, "sup-zhao", "已开通绿色通道");
+        var notGreen = await Assert.ThrowsAsync<HotlineRuleException>(() => grain.RecordHospitalAnswerAsync(opened.Actions.Single(a => a.Kind == ActionKind.FollowUp).ActionId, true, "sup-zhao", null));
+
+        Assert.Equal([(ActionKind.GreenChannelHospital, true), (ActionKind.GuardianNotification, true), (ActionKind.FollowUp, false)], opened.Actions.Select(a => (a.Kind, a.RequiresApproval)));
+        Assert.Equal(new[] { "h-youth-a", "h-youth-b" }, opened.MatchingHospitalIds.ToArray());
+        var first = refused.Actions.Single(a => a.ActionId == green.ActionId);
+        Assert.Equal((ActionState.Failed, (bool?)false, "hospital refused: 无床位", "h-youth-a"), (first.State, first.HospitalAccepted, first.Reason, first.ReceiverId));
+        Assert.Equal((ActionKind.GreenChannelHospital, "h-youth-b", true), (next.Kind, next.ReceiverId, next.RequiresApproval));
+        var second = accepted.Actions.Single(a => a.ActionId == next.ActionId);
+        Assert.Equal((ActionState.EnRoute, (bool?)true, "h-youth-b"), (second.State, second.HospitalAccepted, second.ReceiverId));
+        Assert.Equal("crisis.not-awaiting-hospital", notGreen.Code);
+    }
+
+    [Fact]
     public async Task Unknown_cases_bad_rule_sets_and_bad_directories_are_refused_with_nothing_stored()
     {
         var s = await Scenario.CreateAsync(fixture);
