@@ -78,6 +78,7 @@ public sealed class CrisisCaseGrain(
             throw new HotlineRuleException("crisis.wrong-case", $"Call {opening.CallId} belongs to case {CrisisKeys.CaseId(opening.CallId)}, not {CaseId}.");
         }
 
+        opening = opening with { Facts = Normalized(opening.Facts) };
         if (opening.Facts is { } facts)
         {
             RequireValid(facts);
@@ -130,6 +131,7 @@ public sealed class CrisisCaseGrain(
     public async Task<CrisisCaseView> UpdateFactsAsync(RiskAssessment facts, CasePerson? person, string by)
     {
         RequireOpen();
+        facts = Normalized(facts)!;
         RequireValid(facts);
         if (SameFacts(S.Facts, facts) && Equals(S.Person, person ?? S.Person))
         {
@@ -203,22 +205,26 @@ public sealed class CrisisCaseGrain(
 
         // Checked before anything leaves the building, so a refused move dials nobody and sends nothing.
         var requested = ActionStateMachine.Move(action, ActionState.Requested, now) with { Owner = by, Channel = how.Channel, Note = how.Note?.Trim() ?? action.Note };
+
+        // A green-channel request goes to the hospital named, else the one already proposed, else the first that matches.
+        var receiverId = how.ReceiverId ?? action.ReceiverId
+            ?? (action.Kind == ActionKind.GreenChannelHospital ? S.MatchingHospitalIds.FirstOrDefault() : null);
         switch (how.Channel)
         {
             case ActionChannel.Conference:
-                var party = await ConferencePartyAsync(action, how.ReceiverId ?? action.ReceiverId);
+                var party = await ConferencePartyAsync(action, receiverId);
                 await ConferenceAsync(action, party.Number, by);
                 Replace(requested with { ReceiverId = party.ReceiverId }, action);
                 Note(by, "dispatcher conferenced into the call", actionId, party.ReceiverId);
                 await SaveAsync();
                 break;
             case ActionChannel.CallOut:
-                Replace(requested with { ReceiverId = how.ReceiverId ?? action.ReceiverId }, action);
-                Note(by, "call-out by supervisor", actionId, how.ReceiverId ?? action.ReceiverId);
+                Replace(requested with { ReceiverId = receiverId }, action);
+                Note(by, "call-out by supervisor", actionId, receiverId);
                 await SaveAsync();
                 break;
             case ActionChannel.DispatchSheet:
-                await SendSheetAsync(action, requested, how.ReceiverId ?? action.ReceiverId, by, now);
+                await SendSheetAsync(action, requested, receiverId, by, now);
                 break;
             default:
                 throw new HotlineRuleException("crisis.unknown-channel", "Carry an action out by conference, call-out or dispatch sheet.");
@@ -671,6 +677,8 @@ public sealed class CrisisCaseGrain(
 
         throw new HotlineRuleException("crisis.invalid-text", $"The {what} must be 1–{MaxText} characters.");
     }
+
+    private static RiskAssessment? Normalized(RiskAssessment? f) => f is { Factors.IsDefault: true } ? f with { Factors = [] } : f;
 
     /// <summary>Assessments compare by content (their arrays compare by reference), ignoring when they were stored.</summary>
     private static bool SameFacts(RiskAssessment? a, RiskAssessment? b) =>
