@@ -259,6 +259,30 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Delivered_sheet_is_recorded_with_its_status_and_the_action_waits_for_the_receivers_acknowledgement()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Directory(s).SetAsync(new LinkageDirectory([], [new LinkageReceiver("xa-110", ActionKind.Police110, "西安110", null, "https://linkage.example.cn/110", "xa-110")], null));
+        var (call, wang) = await s.ConnectedCallAsync("delivered", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        await Record(call).SaveDraftAsync(Draft(ImminentHere), wangId);
+        var grain = Case(call);
+        var police = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.Police110);
+
+        await grain.CarryOutAsync(police.ActionId, new CarryOut(ActionChannel.DispatchSheet), wangId);
+        var dispatch = Assert.Single(fixture.Sheets.For(CaseId(call)));
+        await grain.ReportDeliveryAsync(police.ActionId, new LinkageOutcome(dispatch.Sheet.SheetId, true, 200, null, 3));
+        var delivered = await Eventually.MatchesAsync(grain.GetAsync, c => c.Actions.Single(a => a.ActionId == police.ActionId).Delivery?.State == DeliveryState.Delivered, "delivery recorded");
+        var acknowledged = await grain.AdvanceActionAsync(police.ActionId, ActionState.Acknowledged, "sup-zhao", "110已接警");
+
+        var action = delivered.Actions.Single(a => a.ActionId == police.ActionId);
+        Assert.Equal((ActionState.Requested, (int?)200, (string?)null, "xa-110"), (action.State, action.Delivery!.HttpStatus, action.Delivery.FailureCode, action.ReceiverId));
+        Assert.Equal(("110", "雁塔区某小区3号楼", "Imminent"), (dispatch.Sheet.Receiver, dispatch.Sheet.Location, dispatch.Sheet.RiskLevel));
+        Assert.Contains(delivered.Timeline, t => t.What == "dispatch sheet delivered" && t.Detail == $"{dispatch.Sheet.SheetId}: HTTP 200 after 3 attempt(s)");
+        Assert.Equal(ActionState.Acknowledged, acknowledged.Actions.Single(a => a.ActionId == police.ActionId).State);
+    }
+
+    [Fact]
     public async Task Green_channel_proposes_youth_hospitals_for_a_minor_and_a_refusal_proposes_the_next_hospital()
     {
         var s = await Scenario.CreateAsync(fixture);
