@@ -58,6 +58,7 @@ public sealed class CentreAlertsGrain(
     private const string EscalationReminder = "alert-escalation";
     private const int FinishedKept = 500;
     private IGrainTimer? _timer;
+    private bool _reminderArmed;
 
     private string CentreId => this.GetPrimaryKeyString();
 
@@ -107,9 +108,8 @@ public sealed class CentreAlertsGrain(
         if (raise.Critical)
         {
             logger.LogWarning("Centre {CentreId}: alert {AlertId} ({Kind}) raised", CentreId, raise.AlertId, raise.Kind);
+            await ArmEscalationAsync();
         }
-
-        await ArmEscalationAsync();
     }
 
     public async Task ResolveAsync(string alertId)
@@ -250,11 +250,19 @@ public sealed class CentreAlertsGrain(
         ArmTimerIfNeeded();
         if (MayStillWiden())
         {
-            await this.RegisterOrUpdateReminder(EscalationReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+            if (!_reminderArmed)
+            {
+                await this.RegisterOrUpdateReminder(EscalationReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+                _reminderArmed = true;
+            }
         }
-        else if (await this.GetReminder(EscalationReminder) is { } reminder)
+        else
         {
-            await this.UnregisterReminder(reminder);
+            _reminderArmed = false;
+            if (await this.GetReminder(EscalationReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
         }
     }
 

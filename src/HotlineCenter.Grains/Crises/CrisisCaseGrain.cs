@@ -57,6 +57,9 @@ public sealed class CrisisCaseGrain(
     private const int MaxText = 1000;
     private IGrainTimer? _timer;
 
+    /// <summary>Whether this activation registered the reminder already (saves a reminder-table write per change).</summary>
+    private bool _reminderArmed;
+
     private string CaseId => this.GetPrimaryKeyString();
 
     private CrisisCaseState S => state.State;
@@ -617,6 +620,9 @@ public sealed class CrisisCaseGrain(
             Kind = kind,
             State = ActionState.Proposed,
             RequiresApproval = requiresApproval,
+
+            // The counsellor may act at once on what needs no approval; the rest waits for the duty supervisors.
+            Owner = requiresApproval ? null : S.CounselorId,
             CreatedAt = now,
             StateSince = now,
             RuleId = ruleId,
@@ -710,13 +716,19 @@ public sealed class CrisisCaseGrain(
         var watching = S.Status == CaseStatus.Open && S.Actions.Any(a => a.IsOpen && a.DeadlineAt is not null);
         if (watching)
         {
-            await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+            if (!_reminderArmed)
+            {
+                await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+                _reminderArmed = true;
+            }
+
             ArmTimer();
         }
         else
         {
             _timer?.Dispose();
             _timer = null;
+            _reminderArmed = false;
             if (await this.GetReminder(DeadlineReminder) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
