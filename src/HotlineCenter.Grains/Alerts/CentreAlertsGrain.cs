@@ -188,6 +188,9 @@ public sealed class CentreAlertsGrain(
         var now = time.Now;
         var settings = state.State.Settings;
         var changed = false;
+
+        // One crisis call can hold several alerts (caller waiting, case opened): the on-call phone rings once for it.
+        var notifiedCalls = Alerts.Where(a => a.OnCallNotifiedAt is not null && a.OnCallFailure is null && a.CallId is not null).Select(a => a.CallId!).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < Alerts.Count; i++)
         {
             var alert = Alerts[i];
@@ -205,7 +208,12 @@ public sealed class CentreAlertsGrain(
 
             if (due >= 2)
             {
-                alert = alert with { Widened = 2, OnCallNotifiedAt = now, OnCallFailure = await NotifyOnCallAsync(alert, settings) };
+                var failure = alert.CallId is { } callId && notifiedCalls.Contains(callId) ? null : await NotifyOnCallAsync(alert, settings);
+                alert = alert with { Widened = 2, OnCallNotifiedAt = now, OnCallFailure = failure };
+                if (failure is null && alert.CallId is not null)
+                {
+                    notifiedCalls.Add(alert.CallId);
+                }
             }
 
             Alerts[i] = alert;
