@@ -36,6 +36,8 @@ public sealed class CrisisCaseState
     [Id(16)] public string? HelpNote { get; set; }
     [Id(17)] public int ActionSequence { get; set; }
     [Id(18)] public List<string> MatchingHospitalIds { get; set; } = [];
+    /// <summary>The case is on the centre's board and its alert raised (redone by the next opening if that failed).</summary>
+    [Id(19)] public bool Announced { get; set; }
 }
 
 /// <summary>
@@ -103,6 +105,11 @@ public sealed class CrisisCaseGrain(
                 {
                     await SaveAsync();
                 }
+
+                if (!S.Announced)
+                {
+                    await AnnounceAsync();
+                }
             }
 
             return View();
@@ -124,8 +131,7 @@ public sealed class CrisisCaseGrain(
         ProposeFromRules(rules, opening.OpenedBy);
         await RefreshHospitalsAsync();
         await SaveAsync();
-        await GrainFactory.GetGrain<ICrisisIndexGrain>(opening.CentreId).OpenedAsync(new CrisisIndexEntry(CaseId, opening.CallId, now, null));
-        _ = Alerts.RaiseAsync(new AlertRaise(OpenedAlertId, AlertKind.CrisisCaseOpened, true, opening.CallId, opening.CounselorId, CaseId));
+        await AnnounceAsync();
         logger.LogWarning("Crisis case {CaseId} opened for call {CallId} at centre {CentreId} ({Trigger}, {Actions} actions proposed)",
             CaseId, opening.CallId, opening.CentreId, opening.Trigger, S.Actions.Count);
         return View();
@@ -386,6 +392,18 @@ public sealed class CrisisCaseGrain(
 
     private string OpenedAlertId => $"crisis-case:{CaseId}";
 
+    /// <summary>
+    /// Puts the saved case on the crisis board and alerts the supervisors. After the case is saved, so a failure
+    /// here loses nothing: the trigger's retry (or any later opening) finds the case open and announces it again.
+    /// </summary>
+    private async Task AnnounceAsync()
+    {
+        await GrainFactory.GetGrain<ICrisisIndexGrain>(S.CentreId!).OpenedAsync(new CrisisIndexEntry(CaseId, S.CallId!, S.OpenedAt!.Value, null));
+        _ = Alerts.RaiseAsync(new AlertRaise(OpenedAlertId, AlertKind.CrisisCaseOpened, true, S.CallId, S.CounselorId, CaseId));
+        S.Announced = true;
+        await state.WriteStateAsync();
+    }
+
     private async Task ApplyFactsAsync(RiskAssessment facts, CasePerson? person, string by)
     {
         S.Facts = facts;
@@ -422,11 +440,12 @@ public sealed class CrisisCaseGrain(
         var rules = await GrainFactory.GetGrain<IEscalationRuleSetGrain>(S.CentreId!).GetVersionAsync(S.RuleSetVersion)
             ?? await GrainFactory.GetGrain<IEscalationRuleSetGrain>(S.CentreId!).GetCurrentAsync();
         CrisisAction? next = null;
+        var covered = false;
         if (action.NextOnFailureRuleId is { } nextRuleId && rules.Rules.FirstOrDefault(r => r.RuleId == nextRuleId) is { } rule)
         {
-            next = S.Actions.Any(a => a.Kind == rule.Action && a.IsOpen)
-                ? null
-                : NewAction(rule.Action, rule.RequiresApproval, rule.RuleId, rule.Deadlines.IsDefault ? [] : rule.Deadlines, rule.NextOnFailure);
+            // An open action of that kind already does what the next rule would propose.
+            covered = S.Actions.Any(a => a.Kind == rule.Action && a.IsOpen);
+            next = covered ? null : NewAction(rule.Action, rule.RequiresApproval, rule.RuleId, rule.Deadlines.IsDefault ? [] : rule.Deadlines, rule.NextOnFailure);
         }
         else if (action.Kind == ActionKind.GreenChannelHospital)
         {
@@ -442,7 +461,7 @@ public sealed class CrisisCaseGrain(
             S.Actions.Add(next with { FollowsActionId = action.ActionId });
             Note(by, "action proposed", next.ActionId, $"{next.Kind} after {action.ActionId} failed");
         }
-        else
+        else if (!covered)
         {
             _ = Alerts.RaiseAsync(new AlertRaise($"action-failed:{CaseId}:{action.ActionId}", AlertKind.ActionFailed, true, S.CallId, S.CounselorId, CaseId, action.ActionId));
         }
