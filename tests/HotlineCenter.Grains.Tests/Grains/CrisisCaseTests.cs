@@ -40,7 +40,7 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
 
         Assert.Equal((RiskLevel.Imminent, CrisisLevel.Imminent), (draft.Record.Risk, draft.Record.Assessment!.Derived));
         Assert.Equal((CaseStatus.Open, CaseTrigger.Assessment, wangId, 1), (opened.Status, opened.Trigger, opened.CounselorId, opened.RuleSetVersion));
-        Assert.Equal([(ActionKind.Police110, false), (ActionKind.FollowUp, false)], opened.Actions.Select(a => (a.Kind, a.RequiresApproval)));
+        Assert.Equal([(ActionKind.Police110, false, wangId), (ActionKind.FollowUp, false, wangId)], opened.Actions.Select(a => (a.Kind, a.RequiresApproval, a.Owner)));
         Assert.Equal(opened.Actions.Select(a => a.ActionId), afterSubmit.Actions.Select(a => a.ActionId));
         Assert.Equal("138****0000", afterSubmit.MaskedNumber);
         Assert.Single(timeline, t => t.Kind == TimelineKind.CrisisCaseOpened);
@@ -280,6 +280,28 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         Assert.Equal(("110", "雁塔区某小区3号楼", "Imminent"), (dispatch.Sheet.Receiver, dispatch.Sheet.Location, dispatch.Sheet.RiskLevel));
         Assert.Contains(delivered.Timeline, t => t.What == "dispatch sheet delivered" && t.Detail == $"{dispatch.Sheet.SheetId}: HTTP 200 after 3 attempt(s)");
         Assert.Equal(ActionState.Acknowledged, acknowledged.Actions.Single(a => a.ActionId == police.ActionId).State);
+    }
+
+    [Fact]
+    public async Task Failed_action_with_nothing_to_follow_alerts_the_supervisor_and_a_failure_needs_a_reason()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var (call, wang) = await s.ConnectedCallAsync("nonext", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        await Record(call).SaveDraftAsync(Draft(ImminentHere), wangId);
+        var grain = Case(call);
+        var police = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.Police110);
+
+        var noReason = await Assert.ThrowsAsync<HotlineRuleException>(() => grain.FailActionAsync(police.ActionId, wangId, " "));
+        var unchanged = (await grain.GetAsync()).Actions.Single(a => a.ActionId == police.ActionId);
+        var failed = await grain.FailActionAsync(police.ActionId, wangId, "110线路忙");
+        var alert = await Eventually.MatchesAsync(Alerts(s).GetCurrentAsync, list => list.Any(a => a.Kind == AlertKind.ActionFailed), "failure alert");
+
+        Assert.Equal("crisis.reason-required", noReason.Code);
+        Assert.Equal(ActionState.Proposed, unchanged.State);
+        Assert.Equal((ActionState.Failed, "110线路忙"), failed.Actions.Where(a => a.ActionId == police.ActionId).Select(a => (a.State, a.Reason)).Single());
+        Assert.Equal(2, failed.Actions.Length);
+        Assert.Equal((police.ActionId, true), alert.Where(a => a.Kind == AlertKind.ActionFailed).Select(a => (a.ActionId!, a.Critical)).Single());
     }
 
     [Fact]
