@@ -536,7 +536,8 @@ public sealed class CrisisCaseGrain(
             CaseId = CaseId,
             CentreId = S.CentreId!,
             CentreName = config?.DisplayName,
-            At = now,
+            // Dispatchers read China clock time; the offset keeps the instant exact.
+            At = now.ToChina(),
             Receiver = ReceiverCode(action.Kind),
             ReceiverName = receiverName,
             AgeBand = S.Person?.AgeBand,
