@@ -624,6 +624,15 @@ public sealed class CrisisCaseGrain(
         }
 
         S.CounselorId = counselorId;
+        for (var i = 0; i < S.Actions.Count; i++)
+        {
+            // Proposed before anyone answered (IVR): the counsellor who has the caller now owns what needs no approval.
+            if (S.Actions[i] is { IsOpen: true, Owner: null, RequiresApproval: false } unowned)
+            {
+                S.Actions[i] = unowned with { Owner = counselorId };
+            }
+        }
+
         Note(by, "counsellor on the call", detail: counselorId);
         return true;
     }

@@ -106,6 +106,8 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
 
         Assert.Equal((CaseStatus.Open, CaseTrigger.IvrDanger, (string?)null), (before.Status, before.Trigger, before.CounselorId));
         Assert.Equal(wang.GetPrimaryKeyString(), learned.CounselorId);
+        Assert.Equal([((string?)null, ActionKind.FollowUp)], before.Actions.Select(a => (a.Owner, a.Kind)));
+        Assert.Equal([((string?)wang.GetPrimaryKeyString(), ActionKind.FollowUp)], learned.Actions.Select(a => (a.Owner, a.Kind)));
         Assert.Single(learned.Timeline, t => t.What == "opened");
     }
 
