@@ -38,6 +38,8 @@ public sealed class CrisisCaseState
     [Id(18)] public List<string> MatchingHospitalIds { get; set; } = [];
     /// <summary>The case is on the centre's board and its alert raised (redone by the next opening if that failed).</summary>
     [Id(19)] public bool Announced { get; set; }
+    /// <summary>Sheets sent and not yet settled, kept so a sheet lost with a restarted sender is sent again under its id.</summary>
+    [Id(20)] public List<LinkageDispatch> Outbox { get; set; } = [];
 }
 
 /// <summary>
@@ -57,6 +59,9 @@ public sealed class CrisisCaseGrain(
 {
     private const string DeadlineReminder = "crisis-deadlines";
     private const int MaxText = 1000;
+
+    /// <summary>Longer than the sender's own retries take (about a minute), so only a sheet the sender lost is sent again.</summary>
+    private static readonly TimeSpan ResendPendingAfter = TimeSpan.FromMinutes(3);
     private IGrainTimer? _timer;
 
     /// <summary>Whether this activation registered the reminder already (saves a reminder-table write per change).</summary>
@@ -369,6 +374,7 @@ public sealed class CrisisCaseGrain(
         };
         var updated = action with { Delivery = settled };
         Replace(updated, action);
+        S.Outbox.RemoveAll(d => d.Sheet.SheetId == settled.SheetId);
         var status = outcome.HttpStatus is { } code ? $"HTTP {code}" : "no HTTP answer";
         if (outcome.Delivered)
         {
@@ -491,16 +497,61 @@ public sealed class CrisisCaseGrain(
             Note(by, "callback number disclosed on dispatch sheet", action.ActionId, $"{sheet.SheetId} to {id}");
         }
 
+        var dispatch = new LinkageDispatch(CaseId, action.ActionId, id, endpoint, secretRef, sheet, encrypted);
+        S.Outbox.Add(dispatch);
         await SaveAsync();
+        await EnqueueAsync(dispatch);
+    }
+
+    private async Task EnqueueAsync(LinkageDispatch dispatch)
+    {
         try
         {
-            await linkage.EnqueueAsync(new LinkageDispatch(CaseId, action.ActionId, id, endpoint, secretRef, sheet, encrypted), CancellationToken.None);
+            await linkage.EnqueueAsync(dispatch, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogError("Crisis case {CaseId}: sheet {SheetId} could not be queued ({Error})", CaseId, sheet.SheetId, ex.GetType().Name);
-            await ReportDeliveryAsync(action.ActionId, new LinkageOutcome(sheet.SheetId, false, null, "not-queued", 0));
+            logger.LogError("Crisis case {CaseId}: sheet {SheetId} could not be queued ({Error})", CaseId, dispatch.Sheet.SheetId, ex.GetType().Name);
+            await ReportDeliveryAsync(dispatch.ActionId, new LinkageOutcome(dispatch.Sheet.SheetId, false, null, "not-queued", 0));
         }
+    }
+
+    /// <summary>
+    /// The sender keeps its queue in memory: a sheet still pending long after it was sent was lost with a restart.
+    /// It goes again with the same sheet id (the receiver de-duplicates), and the number's disclosure is noted again.
+    /// </summary>
+    private async Task<bool> ResendLostSheetsAsync(DateTimeOffset now)
+    {
+        var resent = false;
+        foreach (var dispatch in S.Outbox.ToList())
+        {
+            var action = S.Actions.Find(a => a.ActionId == dispatch.ActionId);
+            if (action?.Delivery is not { State: DeliveryState.Pending } delivery || delivery.SheetId != dispatch.Sheet.SheetId)
+            {
+                S.Outbox.Remove(dispatch);
+                resent = true;
+                continue;
+            }
+
+            if (now - delivery.At < ResendPendingAfter)
+            {
+                continue;
+            }
+
+            Replace(action with { Delivery = delivery with { At = now } }, action);
+            Note("system", "dispatch sheet re-sent", action.ActionId, delivery.SheetId);
+            if (dispatch.EncryptedCallbackNumber is not null)
+            {
+                Note("system", "callback number disclosed on dispatch sheet", action.ActionId, $"{delivery.SheetId} to {delivery.ReceiverId} (re-sent)");
+            }
+
+            await state.WriteStateAsync();
+            await EnqueueAsync(dispatch);
+            logger.LogWarning("Crisis case {CaseId}: sheet {SheetId} of action {ActionId} still pending, sent again", CaseId, delivery.SheetId, action.ActionId);
+            resent = true;
+        }
+
+        return resent;
     }
 
     private async Task<DispatchSheet> BuildSheetAsync(CrisisAction action, CrisisAction requested, string receiverName, string? centreNumber, DateTimeOffset now)
@@ -592,7 +643,7 @@ public sealed class CrisisCaseGrain(
         }
 
         var now = time.Now;
-        var changed = false;
+        var changed = await ResendLostSheetsAsync(now);
         foreach (var action in S.Actions.Where(a => a.IsOpen && a.DeadlineAt <= now && a.OverdueRaisedFor != a.DeadlineAt).ToList())
         {
             Replace(action with { OverdueRaisedFor = action.DeadlineAt }, action);

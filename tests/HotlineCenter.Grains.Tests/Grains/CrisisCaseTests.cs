@@ -282,6 +282,33 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         Assert.Equal(("110", "雁塔区某小区3号楼", "Imminent"), (dispatch.Sheet.Receiver, dispatch.Sheet.Location, dispatch.Sheet.RiskLevel));
         Assert.Contains(delivered.Timeline, t => t.What == "dispatch sheet delivered" && t.Detail == $"{dispatch.Sheet.SheetId}: HTTP 200 after 3 attempt(s)");
         Assert.Equal(ActionState.Acknowledged, acknowledged.Actions.Single(a => a.ActionId == police.ActionId).State);
+        Assert.Single(fixture.Sheets.For(CaseId(call)));
+    }
+
+    [Fact]
+    public async Task Sheet_still_pending_after_three_minutes_is_sent_again_under_the_same_id()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Directory(s).SetAsync(new LinkageDirectory([], [new LinkageReceiver("xa-110", ActionKind.Police110, "西安110", null, "https://linkage.example.cn/110", "xa-110")], null));
+        var (call, wang) = await s.ConnectedCallAsync("lost", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        await Record(call).SaveDraftAsync(Draft(ImminentHere), wangId);
+        var grain = Case(call);
+        var police = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.Police110);
+        await grain.CarryOutAsync(police.ActionId, new CarryOut(ActionChannel.DispatchSheet), wangId);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(179));
+        var before = await grain.GetAsync();
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var resent = await Eventually.MatchesAsync(grain.GetAsync, c => c.Timeline.Any(t => t.What == "dispatch sheet re-sent"), "sheet re-sent");
+        var sheets = fixture.Sheets.For(CaseId(call));
+        await grain.ReportDeliveryAsync(police.ActionId, new LinkageOutcome(sheets[0].Sheet.SheetId, true, 200, null, 1));
+        await Eventually.MatchesAsync(grain.GetAsync, c => c.Actions.Single(a => a.ActionId == police.ActionId).Delivery?.State == DeliveryState.Delivered, "delivered");
+
+        Assert.DoesNotContain(before.Timeline, t => t.What == "dispatch sheet re-sent");
+        Assert.Equal(2, sheets.Count);
+        Assert.Single(sheets.Select(d => d.Sheet.SheetId).Distinct());
+        Assert.Equal(2, resent.Timeline.Count(t => t.What == "callback number disclosed on dispatch sheet" && t.ActionId == police.ActionId));
     }
 
     [Fact]
