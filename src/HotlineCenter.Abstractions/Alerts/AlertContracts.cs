@@ -151,9 +151,11 @@ public interface ICentreAlertsGrain : IGrainWithStringKey
     [Alias("history"), ReadOnly]
     Task<ImmutableArray<CentreAlert>> GetHistoryAsync();
 
+    /// <summary>Validates and stores the centre's widening times and on-call number.</summary>
     [Alias("configure")]
     Task ConfigureAsync(AlertSettings settings);
 
+    /// <summary>The centre's alert settings (defaults until configured).</summary>
     [Alias("settings"), ReadOnly]
     Task<AlertSettings> GetSettingsAsync();
 }

@@ -75,7 +75,7 @@ public sealed record CrisisAction
     [Id(1)] public required ActionKind Kind { get; init; }
     [Id(2)] public ActionState State { get; init; }
     [Id(3)] public bool RequiresApproval { get; init; }
-    /// <summary>Who must move it next (counsellor or supervisor id); null until someone takes it.</summary>
+    /// <summary>Who must move it next (counsellor or supervisor id); null means the centre's duty supervisors (an approval is awaited, or nobody is on the call yet).</summary>
     [Id(4)] public string? Owner { get; init; }
     /// <summary>When the current state is overdue; null in a final state.</summary>
     [Id(5)] public DateTimeOffset? DeadlineAt { get; init; }

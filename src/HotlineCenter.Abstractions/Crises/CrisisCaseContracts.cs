@@ -188,12 +188,15 @@ public sealed record CrisisIndexView(
 [Alias("hotline.crisis-index")]
 public interface ICrisisIndexGrain : IGrainWithStringKey
 {
+    /// <summary>Lists a newly opened case (idempotent).</summary>
     [Alias("opened")]
     Task OpenedAsync(CrisisIndexEntry entry);
 
+    /// <summary>Moves a case to the recently closed list.</summary>
     [Alias("closed")]
     Task ClosedAsync(string caseId, DateTimeOffset closedAt);
 
+    /// <summary>Open cases (oldest first) and those closed in the last 7 days (newest first).</summary>
     [Alias("get"), ReadOnly]
     Task<CrisisIndexView> GetAsync();
 }

@@ -57,6 +57,7 @@ public interface ILinkageDirectoryGrain : IGrainWithStringKey
     [Alias("set-availability")]
     Task<LinkageDirectory> SetAvailabilityAsync(string hospitalId, bool available);
 
+    /// <summary>The directory (empty until set).</summary>
     [Alias("get"), ReadOnly]
     Task<LinkageDirectory> GetAsync();
 }
@@ -123,5 +124,6 @@ public sealed record LinkageOutcome(
 /// </summary>
 public interface ILinkageSender
 {
+    /// <summary>Queues the sheet; returns once queued (never after the HTTP work).</summary>
     ValueTask EnqueueAsync(LinkageDispatch dispatch, CancellationToken cancellationToken);
 }

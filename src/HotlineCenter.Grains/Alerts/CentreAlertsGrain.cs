@@ -58,6 +58,7 @@ public sealed class CentreAlertsGrain(
     private const string EscalationReminder = "alert-escalation";
     private const int FinishedKept = 500;
     private IGrainTimer? _timer;
+    private bool _reminderArmed;
 
     private string CentreId => this.GetPrimaryKeyString();
 
@@ -107,9 +108,8 @@ public sealed class CentreAlertsGrain(
         if (raise.Critical)
         {
             logger.LogWarning("Centre {CentreId}: alert {AlertId} ({Kind}) raised", CentreId, raise.AlertId, raise.Kind);
+            await ArmEscalationAsync();
         }
-
-        await ArmEscalationAsync();
     }
 
     public async Task ResolveAsync(string alertId)
@@ -188,6 +188,9 @@ public sealed class CentreAlertsGrain(
         var now = time.Now;
         var settings = state.State.Settings;
         var changed = false;
+
+        // One crisis call can hold several alerts (caller waiting, case opened): the on-call phone rings once for it.
+        var notifiedCalls = Alerts.Where(a => a.OnCallNotifiedAt is not null && a.OnCallFailure is null && a.CallId is not null).Select(a => a.CallId!).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < Alerts.Count; i++)
         {
             var alert = Alerts[i];
@@ -205,7 +208,12 @@ public sealed class CentreAlertsGrain(
 
             if (due >= 2)
             {
-                alert = alert with { Widened = 2, OnCallNotifiedAt = now, OnCallFailure = await NotifyOnCallAsync(alert, settings) };
+                var failure = alert.CallId is { } callId && notifiedCalls.Contains(callId) ? null : await NotifyOnCallAsync(alert, settings);
+                alert = alert with { Widened = 2, OnCallNotifiedAt = now, OnCallFailure = failure };
+                if (failure is null && alert.CallId is not null)
+                {
+                    notifiedCalls.Add(alert.CallId);
+                }
             }
 
             Alerts[i] = alert;
@@ -250,11 +258,19 @@ public sealed class CentreAlertsGrain(
         ArmTimerIfNeeded();
         if (MayStillWiden())
         {
-            await this.RegisterOrUpdateReminder(EscalationReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+            if (!_reminderArmed)
+            {
+                await this.RegisterOrUpdateReminder(EscalationReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+                _reminderArmed = true;
+            }
         }
-        else if (await this.GetReminder(EscalationReminder) is { } reminder)
+        else
         {
-            await this.UnregisterReminder(reminder);
+            _reminderArmed = false;
+            if (await this.GetReminder(EscalationReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
         }
     }
 

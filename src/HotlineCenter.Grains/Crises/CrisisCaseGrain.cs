@@ -36,6 +36,10 @@ public sealed class CrisisCaseState
     [Id(16)] public string? HelpNote { get; set; }
     [Id(17)] public int ActionSequence { get; set; }
     [Id(18)] public List<string> MatchingHospitalIds { get; set; } = [];
+    /// <summary>The case is on the centre's board and its alert raised (redone by the next opening if that failed).</summary>
+    [Id(19)] public bool Announced { get; set; }
+    /// <summary>Sheets sent and not yet settled, kept so a sheet lost with a restarted sender is sent again under its id.</summary>
+    [Id(20)] public List<LinkageDispatch> Outbox { get; set; } = [];
 }
 
 /// <summary>
@@ -55,7 +59,13 @@ public sealed class CrisisCaseGrain(
 {
     private const string DeadlineReminder = "crisis-deadlines";
     private const int MaxText = 1000;
+
+    /// <summary>Longer than the sender's own retries take (about a minute), so only a sheet the sender lost is sent again.</summary>
+    private static readonly TimeSpan ResendPendingAfter = TimeSpan.FromMinutes(3);
     private IGrainTimer? _timer;
+
+    /// <summary>Whether this activation registered the reminder already (saves a reminder-table write per change).</summary>
+    private bool _reminderArmed;
 
     private string CaseId => this.GetPrimaryKeyString();
 
@@ -78,6 +88,7 @@ public sealed class CrisisCaseGrain(
             throw new HotlineRuleException("crisis.wrong-case", $"Call {opening.CallId} belongs to case {CrisisKeys.CaseId(opening.CallId)}, not {CaseId}.");
         }
 
+        opening = opening with { Facts = Normalized(opening.Facts) };
         if (opening.Facts is { } facts)
         {
             RequireValid(facts);
@@ -98,6 +109,11 @@ public sealed class CrisisCaseGrain(
                 if (changed)
                 {
                     await SaveAsync();
+                }
+
+                if (!S.Announced)
+                {
+                    await AnnounceAsync();
                 }
             }
 
@@ -120,8 +136,7 @@ public sealed class CrisisCaseGrain(
         ProposeFromRules(rules, opening.OpenedBy);
         await RefreshHospitalsAsync();
         await SaveAsync();
-        await GrainFactory.GetGrain<ICrisisIndexGrain>(opening.CentreId).OpenedAsync(new CrisisIndexEntry(CaseId, opening.CallId, now, null));
-        _ = Alerts.RaiseAsync(new AlertRaise(OpenedAlertId, AlertKind.CrisisCaseOpened, true, opening.CallId, opening.CounselorId, CaseId));
+        await AnnounceAsync();
         logger.LogWarning("Crisis case {CaseId} opened for call {CallId} at centre {CentreId} ({Trigger}, {Actions} actions proposed)",
             CaseId, opening.CallId, opening.CentreId, opening.Trigger, S.Actions.Count);
         return View();
@@ -130,6 +145,7 @@ public sealed class CrisisCaseGrain(
     public async Task<CrisisCaseView> UpdateFactsAsync(RiskAssessment facts, CasePerson? person, string by)
     {
         RequireOpen();
+        facts = Normalized(facts)!;
         RequireValid(facts);
         if (SameFacts(S.Facts, facts) && Equals(S.Person, person ?? S.Person))
         {
@@ -203,22 +219,26 @@ public sealed class CrisisCaseGrain(
 
         // Checked before anything leaves the building, so a refused move dials nobody and sends nothing.
         var requested = ActionStateMachine.Move(action, ActionState.Requested, now) with { Owner = by, Channel = how.Channel, Note = how.Note?.Trim() ?? action.Note };
+
+        // A green-channel request goes to the hospital named, else the one already proposed, else the first that matches.
+        var receiverId = how.ReceiverId ?? action.ReceiverId
+            ?? (action.Kind == ActionKind.GreenChannelHospital ? S.MatchingHospitalIds.FirstOrDefault() : null);
         switch (how.Channel)
         {
             case ActionChannel.Conference:
-                var party = await ConferencePartyAsync(action, how.ReceiverId ?? action.ReceiverId);
+                var party = await ConferencePartyAsync(action, receiverId);
                 await ConferenceAsync(action, party.Number, by);
                 Replace(requested with { ReceiverId = party.ReceiverId }, action);
                 Note(by, "dispatcher conferenced into the call", actionId, party.ReceiverId);
                 await SaveAsync();
                 break;
             case ActionChannel.CallOut:
-                Replace(requested with { ReceiverId = how.ReceiverId ?? action.ReceiverId }, action);
-                Note(by, "call-out by supervisor", actionId, how.ReceiverId ?? action.ReceiverId);
+                Replace(requested with { ReceiverId = receiverId }, action);
+                Note(by, "call-out by supervisor", actionId, receiverId);
                 await SaveAsync();
                 break;
             case ActionChannel.DispatchSheet:
-                await SendSheetAsync(action, requested, how.ReceiverId ?? action.ReceiverId, by, now);
+                await SendSheetAsync(action, requested, receiverId, by, now);
                 break;
             default:
                 throw new HotlineRuleException("crisis.unknown-channel", "Carry an action out by conference, call-out or dispatch sheet.");
@@ -354,6 +374,7 @@ public sealed class CrisisCaseGrain(
         };
         var updated = action with { Delivery = settled };
         Replace(updated, action);
+        S.Outbox.RemoveAll(d => d.Sheet.SheetId == settled.SheetId);
         var status = outcome.HttpStatus is { } code ? $"HTTP {code}" : "no HTTP answer";
         if (outcome.Delivered)
         {
@@ -376,6 +397,18 @@ public sealed class CrisisCaseGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await CheckDeadlinesAsync();
 
     private string OpenedAlertId => $"crisis-case:{CaseId}";
+
+    /// <summary>
+    /// Puts the saved case on the crisis board and alerts the supervisors. After the case is saved, so a failure
+    /// here loses nothing: the trigger's retry (or any later opening) finds the case open and announces it again.
+    /// </summary>
+    private async Task AnnounceAsync()
+    {
+        await GrainFactory.GetGrain<ICrisisIndexGrain>(S.CentreId!).OpenedAsync(new CrisisIndexEntry(CaseId, S.CallId!, S.OpenedAt!.Value, null));
+        _ = Alerts.RaiseAsync(new AlertRaise(OpenedAlertId, AlertKind.CrisisCaseOpened, true, S.CallId, S.CounselorId, CaseId));
+        S.Announced = true;
+        await state.WriteStateAsync();
+    }
 
     private async Task ApplyFactsAsync(RiskAssessment facts, CasePerson? person, string by)
     {
@@ -413,11 +446,12 @@ public sealed class CrisisCaseGrain(
         var rules = await GrainFactory.GetGrain<IEscalationRuleSetGrain>(S.CentreId!).GetVersionAsync(S.RuleSetVersion)
             ?? await GrainFactory.GetGrain<IEscalationRuleSetGrain>(S.CentreId!).GetCurrentAsync();
         CrisisAction? next = null;
+        var covered = false;
         if (action.NextOnFailureRuleId is { } nextRuleId && rules.Rules.FirstOrDefault(r => r.RuleId == nextRuleId) is { } rule)
         {
-            next = S.Actions.Any(a => a.Kind == rule.Action && a.IsOpen)
-                ? null
-                : NewAction(rule.Action, rule.RequiresApproval, rule.RuleId, rule.Deadlines.IsDefault ? [] : rule.Deadlines, rule.NextOnFailure);
+            // An open action of that kind already does what the next rule would propose.
+            covered = S.Actions.Any(a => a.Kind == rule.Action && a.IsOpen);
+            next = covered ? null : NewAction(rule.Action, rule.RequiresApproval, rule.RuleId, rule.Deadlines.IsDefault ? [] : rule.Deadlines, rule.NextOnFailure);
         }
         else if (action.Kind == ActionKind.GreenChannelHospital)
         {
@@ -433,7 +467,7 @@ public sealed class CrisisCaseGrain(
             S.Actions.Add(next with { FollowsActionId = action.ActionId });
             Note(by, "action proposed", next.ActionId, $"{next.Kind} after {action.ActionId} failed");
         }
-        else
+        else if (!covered)
         {
             _ = Alerts.RaiseAsync(new AlertRaise($"action-failed:{CaseId}:{action.ActionId}", AlertKind.ActionFailed, true, S.CallId, S.CounselorId, CaseId, action.ActionId));
         }
@@ -463,16 +497,61 @@ public sealed class CrisisCaseGrain(
             Note(by, "callback number disclosed on dispatch sheet", action.ActionId, $"{sheet.SheetId} to {id}");
         }
 
+        var dispatch = new LinkageDispatch(CaseId, action.ActionId, id, endpoint, secretRef, sheet, encrypted);
+        S.Outbox.Add(dispatch);
         await SaveAsync();
+        await EnqueueAsync(dispatch);
+    }
+
+    private async Task EnqueueAsync(LinkageDispatch dispatch)
+    {
         try
         {
-            await linkage.EnqueueAsync(new LinkageDispatch(CaseId, action.ActionId, id, endpoint, secretRef, sheet, encrypted), CancellationToken.None);
+            await linkage.EnqueueAsync(dispatch, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogError("Crisis case {CaseId}: sheet {SheetId} could not be queued ({Error})", CaseId, sheet.SheetId, ex.GetType().Name);
-            await ReportDeliveryAsync(action.ActionId, new LinkageOutcome(sheet.SheetId, false, null, "not-queued", 0));
+            logger.LogError("Crisis case {CaseId}: sheet {SheetId} could not be queued ({Error})", CaseId, dispatch.Sheet.SheetId, ex.GetType().Name);
+            await ReportDeliveryAsync(dispatch.ActionId, new LinkageOutcome(dispatch.Sheet.SheetId, false, null, "not-queued", 0));
         }
+    }
+
+    /// <summary>
+    /// The sender keeps its queue in memory: a sheet still pending long after it was sent was lost with a restart.
+    /// It goes again with the same sheet id (the receiver de-duplicates), and the number's disclosure is noted again.
+    /// </summary>
+    private async Task<bool> ResendLostSheetsAsync(DateTimeOffset now)
+    {
+        var resent = false;
+        foreach (var dispatch in S.Outbox.ToList())
+        {
+            var action = S.Actions.Find(a => a.ActionId == dispatch.ActionId);
+            if (action?.Delivery is not { State: DeliveryState.Pending } delivery || delivery.SheetId != dispatch.Sheet.SheetId)
+            {
+                S.Outbox.Remove(dispatch);
+                resent = true;
+                continue;
+            }
+
+            if (now - delivery.At < ResendPendingAfter)
+            {
+                continue;
+            }
+
+            Replace(action with { Delivery = delivery with { At = now } }, action);
+            Note("system", "dispatch sheet re-sent", action.ActionId, delivery.SheetId);
+            if (dispatch.EncryptedCallbackNumber is not null)
+            {
+                Note("system", "callback number disclosed on dispatch sheet", action.ActionId, $"{delivery.SheetId} to {delivery.ReceiverId} (re-sent)");
+            }
+
+            await state.WriteStateAsync();
+            await EnqueueAsync(dispatch);
+            logger.LogWarning("Crisis case {CaseId}: sheet {SheetId} of action {ActionId} still pending, sent again", CaseId, delivery.SheetId, action.ActionId);
+            resent = true;
+        }
+
+        return resent;
     }
 
     private async Task<DispatchSheet> BuildSheetAsync(CrisisAction action, CrisisAction requested, string receiverName, string? centreNumber, DateTimeOffset now)
@@ -508,7 +587,8 @@ public sealed class CrisisCaseGrain(
             CaseId = CaseId,
             CentreId = S.CentreId!,
             CentreName = config?.DisplayName,
-            At = now,
+            // Dispatchers read China clock time; the offset keeps the instant exact.
+            At = now.ToChina(),
             Receiver = ReceiverCode(action.Kind),
             ReceiverName = receiverName,
             AgeBand = S.Person?.AgeBand,
@@ -563,7 +643,7 @@ public sealed class CrisisCaseGrain(
         }
 
         var now = time.Now;
-        var changed = false;
+        var changed = await ResendLostSheetsAsync(now);
         foreach (var action in S.Actions.Where(a => a.IsOpen && a.DeadlineAt <= now && a.OverdueRaisedFor != a.DeadlineAt).ToList())
         {
             Replace(action with { OverdueRaisedFor = action.DeadlineAt }, action);
@@ -595,6 +675,15 @@ public sealed class CrisisCaseGrain(
         }
 
         S.CounselorId = counselorId;
+        for (var i = 0; i < S.Actions.Count; i++)
+        {
+            // Proposed before anyone answered (IVR): the counsellor who has the caller now owns what needs no approval.
+            if (S.Actions[i] is { IsOpen: true, Owner: null, RequiresApproval: false } unowned)
+            {
+                S.Actions[i] = unowned with { Owner = counselorId };
+            }
+        }
+
         Note(by, "counsellor on the call", detail: counselorId);
         return true;
     }
@@ -611,6 +700,9 @@ public sealed class CrisisCaseGrain(
             Kind = kind,
             State = ActionState.Proposed,
             RequiresApproval = requiresApproval,
+
+            // The counsellor may act at once on what needs no approval; the rest waits for the duty supervisors.
+            Owner = requiresApproval ? null : S.CounselorId,
             CreatedAt = now,
             StateSince = now,
             RuleId = ruleId,
@@ -672,6 +764,8 @@ public sealed class CrisisCaseGrain(
         throw new HotlineRuleException("crisis.invalid-text", $"The {what} must be 1–{MaxText} characters.");
     }
 
+    private static RiskAssessment? Normalized(RiskAssessment? f) => f is { Factors.IsDefault: true } ? f with { Factors = [] } : f;
+
     /// <summary>Assessments compare by content (their arrays compare by reference), ignoring when they were stored.</summary>
     private static bool SameFacts(RiskAssessment? a, RiskAssessment? b) =>
         a is null ? b is null : b is not null && JsonSerializer.Serialize(a with { AssessedAt = null }) == JsonSerializer.Serialize(b with { AssessedAt = null });
@@ -702,13 +796,19 @@ public sealed class CrisisCaseGrain(
         var watching = S.Status == CaseStatus.Open && S.Actions.Any(a => a.IsOpen && a.DeadlineAt is not null);
         if (watching)
         {
-            await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+            if (!_reminderArmed)
+            {
+                await this.RegisterOrUpdateReminder(DeadlineReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+                _reminderArmed = true;
+            }
+
             ArmTimer();
         }
         else
         {
             _timer?.Dispose();
             _timer = null;
+            _reminderArmed = false;
             if (await this.GetReminder(DeadlineReminder) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);

@@ -574,7 +574,9 @@ public sealed class QueueGrain(
                 _ = CentreAlerts.ResolveAsync(CrisisWaitingAlertId(entry.CallId));
             }
 
-            if (_longWaitRaised.Remove(entry.CallId))
+            // Also when this activation never raised it: a restart forgets what was raised, the alerts grain does not.
+            var waitedLong = S.Config is { } config && time.Now - entry.FirstQueuedAt >= TimeSpan.FromSeconds(config.LongWaitAlertSeconds);
+            if (_longWaitRaised.Remove(entry.CallId) | (waitedLong && !entry.IsCrisis))
             {
                 _ = CentreAlerts.ResolveAsync(LongWaitAlertId(entry.CallId));
             }

@@ -121,6 +121,7 @@ public sealed class ContactRecordGrain(
         var assessmentProblems = record.Assessment is { } sent ? RiskDerivation.Problems(sent) : [];
         if (assessmentProblems.Count == 0 && record.Assessment is { } assessment)
         {
+            assessment = assessment.Factors.IsDefault ? assessment with { Factors = [] } : assessment;
             var derived = Derive(assessment, previous, counselorId);
             record = record with { Assessment = derived, Risk = RiskDerivation.ToRiskLevel(derived.Effective) };
         }

@@ -34,6 +34,24 @@ public sealed class CentreAlertsTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Ivr_crisis_nobody_answers_rings_the_on_call_number_once_for_the_call()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Alerts(s).ConfigureAsync(new AlertSettings { OnCallNumber = "+8613900000001" });
+        var call = await s.PlaceCallAsync("alone", "1");
+        var id = call.GetPrimaryKeyString();
+        await Eventually.MatchesAsync(Alerts(s).GetCurrentAsync,
+            list => list.Any(a => a.AlertId == $"crisis-waiting:{id}") && list.Any(a => a.AlertId == $"crisis-case:case-{id}"), "both crisis alerts raised");
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(180));
+        var widened = await Eventually.MatchesAsync(Alerts(s).GetCurrentAsync,
+            list => list.Count(a => a.CallId == id && a.Widened == 2) == 2, "both alerts at the on-call level");
+
+        Assert.Single(fixture.Port.OnCall, n => n.CentreId == s.CentreId);
+        Assert.All(widened.Where(a => a.CallId == id), a => Assert.Null(a.OnCallFailure));
+    }
+
+    [Fact]
     public async Task Raised_hand_is_an_alert_until_the_hand_is_lowered()
     {
         var s = await Scenario.CreateAsync(fixture);

@@ -40,7 +40,7 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
 
         Assert.Equal((RiskLevel.Imminent, CrisisLevel.Imminent), (draft.Record.Risk, draft.Record.Assessment!.Derived));
         Assert.Equal((CaseStatus.Open, CaseTrigger.Assessment, wangId, 1), (opened.Status, opened.Trigger, opened.CounselorId, opened.RuleSetVersion));
-        Assert.Equal([(ActionKind.Police110, false), (ActionKind.FollowUp, false)], opened.Actions.Select(a => (a.Kind, a.RequiresApproval)));
+        Assert.Equal([(ActionKind.Police110, false, wangId), (ActionKind.FollowUp, false, wangId)], opened.Actions.Select(a => (a.Kind, a.RequiresApproval, a.Owner)));
         Assert.Equal(opened.Actions.Select(a => a.ActionId), afterSubmit.Actions.Select(a => a.ActionId));
         Assert.Equal("138****0000", afterSubmit.MaskedNumber);
         Assert.Single(timeline, t => t.Kind == TimelineKind.CrisisCaseOpened);
@@ -106,6 +106,8 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
 
         Assert.Equal((CaseStatus.Open, CaseTrigger.IvrDanger, (string?)null), (before.Status, before.Trigger, before.CounselorId));
         Assert.Equal(wang.GetPrimaryKeyString(), learned.CounselorId);
+        Assert.Equal([((string?)null, ActionKind.FollowUp)], before.Actions.Select(a => (a.Owner, a.Kind)));
+        Assert.Equal([((string?)wang.GetPrimaryKeyString(), ActionKind.FollowUp)], learned.Actions.Select(a => (a.Owner, a.Kind)));
         Assert.Single(learned.Timeline, t => t.What == "opened");
     }
 
@@ -256,6 +258,121 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         Assert.Equal((ActionKind.Police110, ActionState.Proposed, "imminent-location-known-110"), (next.Kind, next.State, next.RuleId));
         Assert.Single(failed.Timeline, t => t.What == "callback number disclosed on dispatch sheet" && t.ActionId == ambulance.ActionId && t.By == wangId);
         Assert.Equal(failed.Actions.Select(a => (a.ActionId, a.State, a.Delivery)), afterDuplicate.Actions.Select(a => (a.ActionId, a.State, a.Delivery)));
+    }
+
+    [Fact]
+    public async Task Delivered_sheet_is_recorded_with_its_status_and_the_action_waits_for_the_receivers_acknowledgement()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Directory(s).SetAsync(new LinkageDirectory([], [new LinkageReceiver("xa-110", ActionKind.Police110, "西安110", null, "https://linkage.example.cn/110", "xa-110")], null));
+        var (call, wang) = await s.ConnectedCallAsync("delivered", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        await Record(call).SaveDraftAsync(Draft(ImminentHere), wangId);
+        var grain = Case(call);
+        var police = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.Police110);
+
+        await grain.CarryOutAsync(police.ActionId, new CarryOut(ActionChannel.DispatchSheet), wangId);
+        var dispatch = Assert.Single(fixture.Sheets.For(CaseId(call)));
+        await grain.ReportDeliveryAsync(police.ActionId, new LinkageOutcome(dispatch.Sheet.SheetId, true, 200, null, 3));
+        var delivered = await Eventually.MatchesAsync(grain.GetAsync, c => c.Actions.Single(a => a.ActionId == police.ActionId).Delivery?.State == DeliveryState.Delivered, "delivery recorded");
+        var acknowledged = await grain.AdvanceActionAsync(police.ActionId, ActionState.Acknowledged, "sup-zhao", "110已接警");
+
+        var action = delivered.Actions.Single(a => a.ActionId == police.ActionId);
+        Assert.Equal((ActionState.Requested, (int?)200, (string?)null, "xa-110"), (action.State, action.Delivery!.HttpStatus, action.Delivery.FailureCode, action.ReceiverId));
+        Assert.Equal(("110", "雁塔区某小区3号楼", "Imminent"), (dispatch.Sheet.Receiver, dispatch.Sheet.Location, dispatch.Sheet.RiskLevel));
+        Assert.Contains(delivered.Timeline, t => t.What == "dispatch sheet delivered" && t.Detail == $"{dispatch.Sheet.SheetId}: HTTP 200 after 3 attempt(s)");
+        Assert.Equal(ActionState.Acknowledged, acknowledged.Actions.Single(a => a.ActionId == police.ActionId).State);
+        Assert.Single(fixture.Sheets.For(CaseId(call)));
+    }
+
+    [Fact]
+    public async Task Sheet_still_pending_after_three_minutes_is_sent_again_under_the_same_id()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Directory(s).SetAsync(new LinkageDirectory([], [new LinkageReceiver("xa-110", ActionKind.Police110, "西安110", null, "https://linkage.example.cn/110", "xa-110")], null));
+        var (call, wang) = await s.ConnectedCallAsync("lost", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        await Record(call).SaveDraftAsync(Draft(ImminentHere), wangId);
+        var grain = Case(call);
+        var police = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.Police110);
+        await grain.CarryOutAsync(police.ActionId, new CarryOut(ActionChannel.DispatchSheet), wangId);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(179));
+        var before = await grain.GetAsync();
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var resent = await Eventually.MatchesAsync(grain.GetAsync, c => c.Timeline.Any(t => t.What == "dispatch sheet re-sent"), "sheet re-sent");
+        var sheets = fixture.Sheets.For(CaseId(call));
+        await grain.ReportDeliveryAsync(police.ActionId, new LinkageOutcome(sheets[0].Sheet.SheetId, true, 200, null, 1));
+        await Eventually.MatchesAsync(grain.GetAsync, c => c.Actions.Single(a => a.ActionId == police.ActionId).Delivery?.State == DeliveryState.Delivered, "delivered");
+
+        Assert.DoesNotContain(before.Timeline, t => t.What == "dispatch sheet re-sent");
+        Assert.Equal(2, sheets.Count);
+        Assert.Single(sheets.Select(d => d.Sheet.SheetId).Distinct());
+        Assert.Equal(2, resent.Timeline.Count(t => t.What == "callback number disclosed on dispatch sheet" && t.ActionId == police.ActionId));
+    }
+
+    [Fact]
+    public async Task Failed_action_with_nothing_to_follow_alerts_the_supervisor_and_a_failure_needs_a_reason()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var (call, wang) = await s.ConnectedCallAsync("nonext", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        await Record(call).SaveDraftAsync(Draft(ImminentHere), wangId);
+        var grain = Case(call);
+        var police = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.Police110);
+
+        var noReason = await Assert.ThrowsAsync<HotlineRuleException>(() => grain.FailActionAsync(police.ActionId, wangId, " "));
+        var unchanged = (await grain.GetAsync()).Actions.Single(a => a.ActionId == police.ActionId);
+        var failed = await grain.FailActionAsync(police.ActionId, wangId, "110线路忙");
+        var alert = await Eventually.MatchesAsync(Alerts(s).GetCurrentAsync, list => list.Any(a => a.Kind == AlertKind.ActionFailed), "failure alert");
+
+        Assert.Equal("crisis.reason-required", noReason.Code);
+        Assert.Equal(ActionState.Proposed, unchanged.State);
+        Assert.Equal((ActionState.Failed, "110线路忙"), failed.Actions.Where(a => a.ActionId == police.ActionId).Select(a => (a.State, a.Reason)).Single());
+        Assert.Equal(2, failed.Actions.Length);
+        Assert.Equal((police.ActionId, true), alert.Where(a => a.Kind == AlertKind.ActionFailed).Select(a => (a.ActionId!, a.Critical)).Single());
+    }
+
+    [Fact]
+    public async Task Green_channel_proposes_youth_hospitals_for_a_minor_and_a_refusal_proposes_the_next_hospital()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Centre(s).AddSupervisorAsync(new SupervisorEntry("sup-zhao", "赵督导"));
+        GreenChannelHospital Hospital(string id, string name, string region, Population serves, bool available = true) =>
+            new(id, name, region, [serves], "02912345678", null, null, available);
+        await Directory(s).SetAsync(new LinkageDirectory(
+        [
+            Hospital("h-adult", "甲 成人医院", "雁塔区", Population.Adult),
+            Hospital("h-youth-b", "B 儿童心理医院", "雁塔区", Population.Youth),
+            Hospital("h-youth-a", "A 青少年精神科", "雁塔区", Population.Youth),
+            Hospital("h-far", "丁 青少年医院", "长安区", Population.Youth),
+            Hospital("h-full", "戊 青少年医院", "雁塔区", Population.Youth, available: false),
+        ], [], null));
+        var (call, wang) = await s.ConnectedCallAsync("green", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        var minor = Ticked(RiskFactor.IdeationNow, RiskFactor.ExpressedIntentToDie) with { CallerIsMinor = true, AcutePsychiatricSymptoms = true, CallerWilling = true };
+        await Record(call).SaveDraftAsync(Draft(minor) with { AgeBand = "12-17" }, wangId);
+        var grain = Case(call);
+        var opened = await grain.GetAsync();
+        var green = opened.Actions.Single(a => a.Kind == ActionKind.GreenChannelHospital);
+
+        await grain.ApproveActionAsync(green.ActionId, "sup-zhao");
+        await grain.CarryOutAsync(green.ActionId, new CarryOut(ActionChannel.CallOut, opened.MatchingHospitalIds[0]), "sup-zhao");
+        var refused = await grain.RecordHospitalAnswerAsync(green.ActionId, accepted: false, "sup-zhao", "无床位");
+        var next = refused.Actions.Single(a => a.FollowsActionId == green.ActionId);
+        await grain.ApproveActionAsync(next.ActionId, "sup-zhao");
+        await grain.CarryOutAsync(next.ActionId, new CarryOut(ActionChannel.CallOut), "sup-zhao");
+        var accepted = await grain.RecordHospitalAnswerAsync(next.ActionId, accepted: true, "sup-zhao", "已开通绿色通道");
+        var notGreen = await Assert.ThrowsAsync<HotlineRuleException>(() => grain.RecordHospitalAnswerAsync(opened.Actions.Single(a => a.Kind == ActionKind.FollowUp).ActionId, true, "sup-zhao", null));
+
+        Assert.Equal([(ActionKind.GreenChannelHospital, true), (ActionKind.GuardianNotification, true), (ActionKind.FollowUp, false)], opened.Actions.Select(a => (a.Kind, a.RequiresApproval)));
+        Assert.Equal(new[] { "h-youth-a", "h-youth-b" }, opened.MatchingHospitalIds.ToArray());
+        var first = refused.Actions.Single(a => a.ActionId == green.ActionId);
+        Assert.Equal((ActionState.Failed, (bool?)false, "hospital refused: 无床位", "h-youth-a"), (first.State, first.HospitalAccepted, first.Reason, first.ReceiverId));
+        Assert.Equal((ActionKind.GreenChannelHospital, "h-youth-b", true), (next.Kind, next.ReceiverId, next.RequiresApproval));
+        var second = accepted.Actions.Single(a => a.ActionId == next.ActionId);
+        Assert.Equal((ActionState.EnRoute, (bool?)true, "h-youth-b"), (second.State, second.HospitalAccepted, second.ReceiverId));
+        Assert.Equal("crisis.not-awaiting-hospital", notGreen.Code);
     }
 
     [Fact]
