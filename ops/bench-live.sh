@@ -50,7 +50,8 @@ for _ in $(seq 1 120); do
 done
 
 status=0
-dotnet run --project "$root/tests/HotlineCenter.Benchmarks" -c Release --no-build -- --live \
+# BENCH_MODE=alerts (ops/bench-alerts.sh) measures crisis alerts instead of the live feed, on the same host.
+dotnet run --project "$root/tests/HotlineCenter.Benchmarks" -c Release --no-build -- "--${BENCH_MODE:-live}" \
   --target "http://127.0.0.1:$web_port" --pid "$web_pid" "$@" || status=$?
 echo "web host log: $(grep -c '\[WRN\]' "$work/web.log" || true) warnings, $(grep -c '\[\(ERR\|FTL\)\]' "$work/web.log" || true) errors"
 grep '\[\(WRN\|ERR\|FTL\)\]' "$work/web.log" | head -20 || true

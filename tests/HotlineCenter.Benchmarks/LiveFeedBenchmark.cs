@@ -185,7 +185,7 @@ public static partial class LiveFeedBenchmark
         return missing == 0 && changes.Length > 0 && driver.Errors == 0;
     }
 
-    private static string Stats(List<double> values)
+    internal static string Stats(List<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length == 0
@@ -210,7 +210,7 @@ public static partial class LiveFeedBenchmark
     }
 
     /// <summary>Signs in the way a browser does (antiforgery token from the form) and returns the Cookie header to send.</summary>
-    private static async Task<string> SignInAsync(Uri target, string username, string password)
+    internal static async Task<string> SignInAsync(Uri target, string username, string password)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = target };
         using var page = await http.GetAsync("/login");
@@ -425,14 +425,23 @@ public sealed class CallDriver(HttpClient api, string centreId) : IAsyncDisposab
     }
 
     /// <summary>Places one call and plays it to the end: <see cref="RunAsync"/> returns when all have finished.</summary>
-    private async Task PlaceAsync()
+    private Task PlaceAsync() => PlaceAsync("2", null);
+
+    /// <summary>
+    /// A caller presses "I am in danger" (digits 1 in the demo centre); <paramref name="placed"/> learns the call id and
+    /// the timestamp taken just before the request; the call is then answered and ended like any other.
+    /// </summary>
+    public Task PlaceCrisisAsync(Action<string, long> placed) => PlaceAsync("1", placed);
+
+    private async Task PlaceAsync(string digits, Action<string, long>? placedCallback)
     {
         var sent = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await api.PostAsJsonAsync("/api/demo/calls", new { centreId, digits = "2" });
+            using var response = await api.PostAsJsonAsync("/api/demo/calls", new { centreId, digits });
             response.EnsureSuccessStatusCode();
             var placed = await response.Content.ReadFromJsonAsync<PlacedCall>() ?? throw new InvalidOperationException("No call id.");
+            placedCallback?.Invoke(placed.CallId, sent);
             _changes.Enqueue(new Change(placed.CallId, ChangeKind.Placed, sent));
             Interlocked.Increment(ref _placed);
             await LiveAsync(placed.CallId);

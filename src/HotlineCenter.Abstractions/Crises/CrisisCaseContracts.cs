@@ -159,6 +159,21 @@ public interface ICrisisCaseGrain : IGrainWithStringKey
     [Alias("close")]
     Task<CrisisCaseView> CloseAsync(string by, string resolution, HelpReached helpReached, string? helpNote);
 
+    /// <summary>
+    /// Sends the dispatch sheet for an action already under way (e.g. the dispatcher was conferenced in): the sheet
+    /// is produced either way (domain.md §5). Refused when the action is not requested, acknowledged or en route,
+    /// or when a sheet for it is pending or delivered.
+    /// </summary>
+    [Alias("send-sheet")]
+    Task<CrisisCaseView> SendSheetAsync(string actionId, string? receiverId, string by);
+
+    /// <summary>
+    /// The call's follow-up (回访) was scheduled on the counsellor's list (one-way from the record): the case's open
+    /// follow-up actions are handed to it and complete, so the case can close while the follow-up goes on.
+    /// </summary>
+    [Alias("follow-up-scheduled"), OneWay]
+    Task FollowUpScheduledAsync(string counselorId, DateTimeOffset dueAt);
+
     /// <summary>The counsellor who answered an IVR crisis call (one-way from the call).</summary>
     [Alias("counselor-assigned"), OneWay]
     Task CounselorAssignedAsync(string counselorId);

@@ -63,6 +63,20 @@ public static class ActionStateMachine
         };
     }
 
+    /// <summary>
+    /// A follow-up action handed to the follow-up list (回访) is done as far as the case goes: the list tracks the
+    /// calls from there, with their own due time and attempts. Only open follow-up actions may be handed over.
+    /// </summary>
+    public static CrisisAction HandToFollowUps(CrisisAction action, DateTimeOffset now, string note)
+    {
+        if (action.Kind != ActionKind.FollowUp || !IsOpen(action.State))
+        {
+            throw new HotlineRuleException("crisis.illegal-transition", $"Action {action.ActionId} is not an open follow-up.");
+        }
+
+        return action with { State = ActionState.Completed, StateSince = now, DeadlineAt = null, Note = note };
+    }
+
     /// <summary>When an action entering <paramref name="state"/> now becomes overdue (a rule's override first); null for a final state.</summary>
     public static DateTimeOffset? DeadlineFor(ImmutableArray<StateDeadline> overrides, ActionState state, DateTimeOffset now)
     {

@@ -347,6 +347,49 @@ public sealed class CrisisCaseGrain(
         return View();
     }
 
+    public async Task<CrisisCaseView> SendSheetAsync(string actionId, string? receiverId, string by)
+    {
+        RequireOpen();
+        Keys.RequireId(by, "staff");
+        var action = RequireAction(actionId);
+        if (action.State is not (ActionState.Requested or ActionState.Acknowledged or ActionState.EnRoute))
+        {
+            throw new HotlineRuleException("crisis.illegal-transition", $"Action {actionId} is {action.State}: carry it out first, then send its sheet.");
+        }
+
+        if (action.Delivery is { State: DeliveryState.Pending or DeliveryState.Delivered })
+        {
+            throw new HotlineRuleException("crisis.sheet-sent", $"The sheet of action {actionId} is {action.Delivery.State} already.");
+        }
+
+        // The action keeps its state and deadline: the sheet goes alongside what is already under way.
+        await SendSheetAsync(action, action, receiverId ?? action.ReceiverId, by, time.Now);
+        logger.LogWarning("Crisis case {CaseId}: sheet sent for action {ActionId} ({Kind}) already under way", CaseId, actionId, action.Kind);
+        return View();
+    }
+
+    public async Task FollowUpScheduledAsync(string counselorId, DateTimeOffset dueAt)
+    {
+        if (S.Status != CaseStatus.Open)
+        {
+            return;
+        }
+
+        var now = time.Now;
+        var handed = false;
+        foreach (var action in S.Actions.Where(a => a.Kind == ActionKind.FollowUp && a.IsOpen).ToList())
+        {
+            Replace(ActionStateMachine.HandToFollowUps(action, now, $"scheduled for {counselorId}, due {dueAt.ToChina():yyyy-MM-dd HH:mm}"), action);
+            Note(counselorId, "follow-up handed to the follow-up list", action.ActionId, $"due {dueAt.ToChina():yyyy-MM-dd HH:mm}");
+            handed = true;
+        }
+
+        if (handed)
+        {
+            await SaveAsync();
+        }
+    }
+
     public async Task CounselorAssignedAsync(string counselorId)
     {
         if (S.Status == CaseStatus.Open && AssignCounselor(counselorId, counselorId))

@@ -197,6 +197,10 @@ public sealed class ContactRecordGrain(
         {
             await caseload.ScheduleFollowUpAsync(new FollowUpItem(
                 CallId, counselorId, call.MaskedNumber, record.Risk, time.Now, due, FollowUpStatus.Open, 0, null, null));
+            if (state.State.CaseOpened || call.IsCrisis)
+            {
+                _ = GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(CallId)).FollowUpScheduledAsync(counselorId, due);
+            }
         }
     }
 

@@ -49,6 +49,9 @@ public sealed class CrisisService(IGrainFactory grains, ILogger<CrisisService> l
     public Task<CrisisCaseView> CarryOutAsync(string centreId, string caseId, string actionId, CarryOut how, string by) =>
         ActAsync(centreId, caseId, c => c.CarryOutAsync(actionId, how, by));
 
+    public Task<CrisisCaseView> SendSheetAsync(string centreId, string caseId, string actionId, string? receiverId, string by) =>
+        ActAsync(centreId, caseId, c => c.SendSheetAsync(actionId, receiverId, by));
+
     public Task<CrisisCaseView> AdvanceAsync(string centreId, string caseId, string actionId, ActionState to, string by, string? note) =>
         ActAsync(centreId, caseId, c => c.AdvanceActionAsync(actionId, to, by, note));
 

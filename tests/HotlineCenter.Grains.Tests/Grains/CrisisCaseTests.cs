@@ -1,3 +1,4 @@
+using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Calls;
@@ -283,6 +284,58 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         Assert.Contains(delivered.Timeline, t => t.What == "dispatch sheet delivered" && t.Detail == $"{dispatch.Sheet.SheetId}: HTTP 200 after 3 attempt(s)");
         Assert.Equal(ActionState.Acknowledged, acknowledged.Actions.Single(a => a.ActionId == police.ActionId).State);
         Assert.Single(fixture.Sheets.For(CaseId(call)));
+    }
+
+    [Fact]
+    public async Task Dispatcher_conferenced_in_then_gets_the_sheet_too_once_and_the_action_keeps_its_state()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        await Directory(s).SetAsync(new LinkageDirectory([], [new LinkageReceiver("xa-120", ActionKind.Ambulance120, "西安120急救中心", "120", "https://linkage.example.cn/120", "xa-120")], "12356"));
+        var (call, wang) = await s.ConnectedCallAsync("both", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        await Record(call).SaveDraftAsync(Draft(ImminentHere with { MedicalEmergencyNow = true }), wangId);
+        var grain = Case(call);
+        var ambulance = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.Ambulance120);
+        var tooEarly = await Assert.ThrowsAsync<HotlineRuleException>(() => grain.SendSheetAsync(ambulance.ActionId, null, wangId));
+
+        var conferenced = (await grain.CarryOutAsync(ambulance.ActionId, new CarryOut(ActionChannel.Conference), wangId)).Actions.Single(a => a.ActionId == ambulance.ActionId);
+        var sent = (await grain.SendSheetAsync(ambulance.ActionId, null, wangId)).Actions.Single(a => a.ActionId == ambulance.ActionId);
+        var twice = await Assert.ThrowsAsync<HotlineRuleException>(() => grain.SendSheetAsync(ambulance.ActionId, null, wangId));
+
+        Assert.Equal(("crisis.illegal-transition", "crisis.sheet-sent"), (tooEarly.Code, twice.Code));
+        Assert.Equal((ActionState.Requested, ActionChannel.Conference, conferenced.DeadlineAt), (sent.State, sent.Channel, sent.DeadlineAt));
+        Assert.Equal(DeliveryState.Pending, sent.Delivery!.State);
+        Assert.Equal("120", Assert.Single(fixture.Sheets.For(CaseId(call))).Sheet.Receiver);
+        Assert.Contains((call.GetPrimaryKeyString(), (string?)"120"), fixture.Port.AddedParties);
+    }
+
+    [Fact]
+    public async Task Submitting_the_record_hands_the_cases_follow_up_to_the_follow_up_list_so_the_case_can_close()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var (call, wang) = await s.ConnectedCallAsync("handover", "wang");
+        var wangId = wang.GetPrimaryKeyString();
+        var high = Draft(Ticked(RiskFactor.IdeationNow, RiskFactor.ExpressedIntentToDie)) with { FollowUpPlan = "明天上午回访" };
+        await Record(call).SaveDraftAsync(high, wangId);
+        var grain = Case(call);
+        var followUp = (await grain.GetAsync()).Actions.Single(a => a.Kind == ActionKind.FollowUp);
+        Assert.Equal(ActionState.Proposed, followUp.State);
+        var refused = await Assert.ThrowsAsync<HotlineRuleException>(() => grain.CloseAsync("sup-zhao", "已稳定", HelpReached.Unknown, null));
+
+        await Record(call).SubmitAsync(high with { ProblemCategories = ["情绪"], Outcome = "情绪稳定" }, wangId);
+        var handed = await Eventually.MatchesAsync(grain.GetAsync, c => c.Actions.Single(a => a.ActionId == followUp.ActionId).State == ActionState.Completed, "follow-up handed over");
+        foreach (var open in handed.Actions.Where(a => a.IsOpen))
+        {
+            await grain.CancelActionAsync(open.ActionId, "sup-zhao", "not needed in this test");
+        }
+
+        var closed = await grain.CloseAsync("sup-zhao", "已稳定，回访跟进", HelpReached.Unknown, null);
+
+        Assert.Equal("crisis.open-actions", refused.Code);
+        Assert.Null(handed.Actions.Single(a => a.ActionId == followUp.ActionId).DeadlineAt);
+        Assert.Contains(handed.Timeline, t => t.What == "follow-up handed to the follow-up list" && t.ActionId == followUp.ActionId && t.By == wangId);
+        Assert.Contains((await fixture.Grains.GetGrain<ICaseloadGrain>(s.CentreId).GetAsync()).OpenFollowUps, f => f.CallId == call.GetPrimaryKeyString() && f.CounselorId == wangId);
+        Assert.Equal(CaseStatus.Closed, closed.Status);
     }
 
     [Fact]

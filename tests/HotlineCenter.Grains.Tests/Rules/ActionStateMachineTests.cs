@@ -85,6 +85,28 @@ public sealed class ActionStateMachineTests
         Assert.Equal((Now.AddSeconds(60), Now.AddMinutes(15)), (ActionStateMachine.DeadlineFor(overrides, ActionState.Requested, Now), ActionStateMachine.DeadlineFor(overrides, ActionState.Acknowledged, Now)));
     }
 
+    [Theory]
+    [InlineData(ActionKind.FollowUp, ActionState.Proposed, true)]
+    [InlineData(ActionKind.FollowUp, ActionState.Requested, true)]
+    [InlineData(ActionKind.FollowUp, ActionState.Completed, false)]
+    [InlineData(ActionKind.FollowUp, ActionState.Cancelled, false)]
+    [InlineData(ActionKind.Police110, ActionState.Proposed, false)]
+    [InlineData(ActionKind.Ambulance120, ActionState.EnRoute, false)]
+    public void Only_an_open_follow_up_is_handed_to_the_follow_up_list(ActionKind kind, ActionState from, bool allowed)
+    {
+        var action = new CrisisAction { ActionId = "a1", Kind = kind, State = from, StateSince = Now.AddMinutes(-1), DeadlineAt = Now.AddHours(23) };
+
+        if (allowed)
+        {
+            var handed = ActionStateMachine.HandToFollowUps(action, Now, "scheduled");
+            Assert.Equal((ActionState.Completed, Now, (DateTimeOffset?)null, "scheduled"), (handed.State, handed.StateSince, handed.DeadlineAt, handed.Note));
+        }
+        else
+        {
+            Assert.Equal("crisis.illegal-transition", Assert.Throws<HotlineRuleException>(() => ActionStateMachine.HandToFollowUps(action, Now, "scheduled")).Code);
+        }
+    }
+
     private static HashSet<(ActionState, ActionState, bool)> BuildLegal()
     {
         var legal = new HashSet<(ActionState, ActionState, bool)>();

@@ -39,11 +39,11 @@ public sealed class TwilioHost : IAsyncDisposable
     public IGrainFactory Grains => Host.Grains;
 
     /// <param name="kestrel">Serve on a real loopback port too, for a browser.</param>
-    public static async Task<TwilioHost> StartAsync(FakeTimeProvider? clock = null, bool kestrel = false)
+    public static async Task<TwilioHost> StartAsync(FakeTimeProvider? clock = null, bool kestrel = false, IReadOnlyDictionary<string, string>? settings = null)
     {
         var api = new FakeTwilioApi(AccountSid, AuthToken);
         await api.StartAsync();
-        var host = new HotlineHost(HotlineHost.NewServiceId(), clock, settings: new Dictionary<string, string>
+        var all = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
         {
             ["Telephony:Provider"] = "Twilio",
             ["Twilio:AccountSid"] = AccountSid,
@@ -55,7 +55,8 @@ public sealed class TwilioHost : IAsyncDisposable
             ["Twilio:PublicBaseUrl"] = PublicBase,
             ["Twilio:ApiBaseUrl"] = api.BaseUrl.ToString(),
             ["Twilio:DefaultCentreId"] = "xa-12356",
-        });
+        };
+        var host = new HotlineHost(HotlineHost.NewServiceId(), clock, settings: all);
         var options = new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false };
         if (kestrel)
         {
