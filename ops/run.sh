@@ -81,8 +81,8 @@ cat <<MSG
   Demo centre xa-12356 (西安市12356心理援助热线): queues 综合咨询 / 青少年 / 备用坐席.
 
   Demo sign-ins (password for all: hotline-12356):
-    s-zhou   值班督导 supervisor — the wallboard (/) with the demo call controls, the handover (/handover)
-    admin    administrator — centre, queues, prompts, counsellors, users and roster (/admin)
+    s-zhou   值班督导 supervisor — the wallboard (/) with the demo call controls, the crisis board (/crisis), the handover (/handover)
+    admin    administrator — centre, queues, prompts, counsellors, users, roster, escalation rules, green channel (/admin)
     auditor  auditor
     c-wang c-li c-zhang c-liu c-chen c-yang c-zhao c-huang   counsellors — their desk (/desk)
 

@@ -1,6 +1,7 @@
 using HotlineCenter.Abstractions.Accounts;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Crises;
 using HotlineCenter.Web.Tests.Fixtures;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -105,6 +106,47 @@ public sealed class AdminBrowserTests : BrowserTest
 
         await Expect(page.Locator("[data-testid=not-allowed]")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-testid=admin]")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Escalation_rules_with_a_gap_are_refused_and_a_changed_approval_is_published_as_the_next_version()
+    {
+        var page = await AdminPageAsync();
+        var rules = Host.Grains.GetGrain<IEscalationRuleSetGrain>("xa-12356");
+        var before = await rules.GetCurrentAsync();
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "升级规则" }).ClickAsync();
+        var rows = page.Locator("[data-testid=rule-row]");
+        await Expect(rows).ToHaveCountAsync(before.Rules.Length);
+
+        // Without the medical-emergency rule nobody would call 120 for an overdose: a gap, refused, nothing stored.
+        var medical = before.Rules.First(r => r.Action == ActionKind.Ambulance120);
+        await rows.Nth(before.Rules.IndexOf(medical)).Locator("button").Last.ClickAsync();
+        await page.Locator("[data-testid=admin-save]:visible").ClickAsync();
+        await Expect(page.Locator("[data-testid=admin-problems]")).ToBeVisibleAsync();
+        Assert.Equal(before.Version, (await rules.GetCurrentAsync()).Version);
+
+        // A condition that does not parse is named before anything reaches the grain.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "升级规则" }).ClickAsync();
+        await page.ReloadAsync();
+        await Expect(page.Locator("[data-testid=admin][data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
+        await page.GetByRole(AriaRole.Tab, new() { Name = "升级规则" }).ClickAsync();
+        await rows.First.Locator("[data-testid=rule-conditions]").FillAsync("MedicalEmergency");
+        await rows.First.Locator("[data-testid=rule-conditions]").BlurAsync();
+        await page.Locator("[data-testid=admin-save]:visible").ClickAsync();
+        await Expect(page.Locator("[data-testid=admin-problems]")).ToContainTextAsync("condition 'MedicalEmergency' is not one of");
+        Assert.Equal(before.Version, (await rules.GetCurrentAsync()).Version);
+
+        // Written right, the same set publishes as the next version; the previous one is kept.
+        await rows.First.Locator("[data-testid=rule-conditions]").FillAsync("MedicalEmergencyNow");
+        await rows.First.Locator("[data-testid=rule-conditions]").BlurAsync();
+        await page.Locator("[data-testid=admin-save]:visible").ClickAsync();
+        await Expect(page.GetByText("已保存")).ToBeVisibleAsync();
+        var published = await rules.GetCurrentAsync();
+        Assert.Equal((before.Version + 1, "admin"), (published.Version, published.PublishedBy));
+        Assert.Equal(before.Rules.Select(r => r.RuleId), published.Rules.Select(r => r.RuleId));
+        Assert.NotNull(await rules.GetVersionAsync(before.Version));
+        await Expect(page.Locator("[data-testid=rule-versions]")).ToContainTextAsync($"v{published.Version}");
     }
 
     private async Task<IPage> AdminPageAsync()

@@ -1,4 +1,5 @@
 using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Crises;
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Records;
@@ -52,11 +53,14 @@ public sealed class WallboardBrowserTests : BrowserTest
     }
 
     [Fact]
-    public async Task Handover_lists_open_crises_and_follow_ups_closes_a_case_and_keeps_notes_for_the_next_shift()
+    public async Task Handover_lists_open_crisis_cases_and_follow_ups_shows_a_closed_case_and_keeps_notes_for_the_next_shift()
     {
         var caseload = Host.Grains.GetGrain<ICaseloadGrain>("xa-12356");
         var now = DateTimeOffset.UtcNow;
-        await caseload.OpenCrisisAsync(new CrisisItem("SIMcrisis1", "c-li", "139****5678", RiskLevel.Imminent, CrisisSource.Declared, now));
+        var crisisCase = Host.Grains.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId("SIMcrisis1"));
+        var imminent = new RiskAssessment { Factors = [new FactorTick(RiskFactor.AttemptInProgress)], Derived = CrisisLevel.Imminent };
+        await crisisCase.OpenAsync(new CaseOpening("SIMcrisis1", "xa-12356", CaseTrigger.CrisisButton, "c-li",
+            new CallerRef("hash-of-the-number", "139****5678", null), imminent, null, "c-li"));
         await caseload.ScheduleFollowUpAsync(new FollowUpItem("SIMfollow1", "c-zhang", "137****1111", RiskLevel.High, now, now.AddHours(24), FollowUpStatus.Open, 0, null, null));
 
         var page = await InteractivePageAsync();
@@ -66,22 +70,27 @@ public sealed class WallboardBrowserTests : BrowserTest
         await Expect(crisis).ToContainTextAsync("139****5678");
         await Expect(crisis).ToContainTextAsync("李明");
         await Expect(crisis).ToContainTextAsync("紧急");
+        await Expect(crisis).ToContainTextAsync("咨询员按下危机键");
         await Expect(page.Locator("[data-testid=follow-up]")).ToContainTextAsync("张婷");
+        await Expect(page.Locator("[data-testid=handover-crisis-board]")).ToHaveAttributeAsync("href", "/crisis");
 
         await page.Locator("[data-testid=handover-note]").FillAsync("李明的来电者今晚需再次回访；120已到达现场。");
         await page.Locator("[data-testid=handover-note-add]").ClickAsync();
         await Expect(page.Locator("[data-testid=handover-note-item]")).ToContainTextAsync("120已到达现场");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Directory.CreateDirectory("screenshots").FullName, "handover.png"), FullPage = true });
 
-        await crisis.Locator("[data-testid=crisis-resolution]").FillAsync("120已送医，家属陪同");
-        await crisis.Locator("[data-testid=crisis-close]").ClickAsync();
+        // Closed on the crisis board (every action settled first); the next handover shows it as closed.
+        foreach (var open in (await crisisCase.GetAsync()).Actions.Where(a => a.IsOpen))
+        {
+            await crisisCase.CancelActionAsync(open.ActionId, "s-zhou", "演练：已由120处理");
+        }
+
+        await crisisCase.CloseAsync("s-zhou", "120已送医，家属陪同", HelpReached.Yes, null);
+        await page.ReloadAsync();
         await Expect(page.Locator("[data-testid=open-crisis]")).ToHaveCountAsync(0);
         await Expect(page.Locator("[data-testid=closed-crises]")).ToContainTextAsync("120已送医");
-
-        await page.ReloadAsync();
         await Expect(page.Locator("[data-testid=handover-note-item]")).ToContainTextAsync("120已到达现场");
         await Expect(page.Locator("[data-testid=handover-print]")).ToBeVisibleAsync();
-        Assert.Empty((await caseload.GetAsync()).OpenCrises);
     }
 
     [Fact]

@@ -134,6 +134,16 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
         logger.LogInformation("Escalation rules v{Version} of centre {CentreId} published by {StaffId}", published.Version, centreId, by);
     }
 
+    public Task<HotlineCenter.Abstractions.Alerts.AlertSettings> GetAlertSettingsAsync(string centreId) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Alerts.ICentreAlertsGrain>(centreId).GetSettingsAsync();
+
+    /// <summary>How unacknowledged crisis alerts widen: to every supervisor, then the on-call number (validated by the alerts grain).</summary>
+    public async Task SaveAlertSettingsAsync(string centreId, HotlineCenter.Abstractions.Alerts.AlertSettings settings, string by)
+    {
+        await grains.GetGrain<HotlineCenter.Abstractions.Alerts.ICentreAlertsGrain>(centreId).ConfigureAsync(settings);
+        logger.LogInformation("Alert escalation of centre {CentreId} saved by {StaffId}", centreId, by);
+    }
+
     public Task<LinkageDirectory> GetLinkageDirectoryAsync(string centreId) => grains.GetGrain<ILinkageDirectoryGrain>(centreId).GetAsync();
 
     public async Task SaveLinkageDirectoryAsync(string centreId, LinkageForm form, string by)

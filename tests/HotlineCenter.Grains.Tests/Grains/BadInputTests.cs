@@ -102,20 +102,22 @@ public sealed class BadInputTests(ClusterFixture fixture)
 }
 
 [Collection(ClusterCollection.Name)]
-public sealed class AlertLogTests(ClusterFixture fixture)
+public sealed class AlertAcknowledgementTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task First_acknowledgement_stands_and_is_kept()
+    public async Task First_acknowledgement_stands_is_kept_and_an_unknown_alert_is_refused()
     {
-        var log = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Alerts.IAlertLogGrain>("c" + Guid.NewGuid().ToString("N")[..8]);
+        var alerts = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Alerts.ICentreAlertsGrain>("c" + Guid.NewGuid().ToString("N")[..8]);
+        await alerts.RaiseAsync(new HotlineCenter.Abstractions.Alerts.AlertRaise("crisis-waiting:CA1", HotlineCenter.Abstractions.Alerts.AlertKind.CrisisWaiting, true, "CA1"));
+        await Eventually.MatchesAsync(alerts.GetCurrentAsync, list => list.Any(a => a.AlertId == "crisis-waiting:CA1"), "alert raised");
 
-        var first = await log.AcknowledgeAsync("crisis-waiting:CA1", "s-zhou");
-        var second = await log.AcknowledgeAsync("crisis-waiting:CA1", "s-wu");
+        var first = await alerts.AcknowledgeAsync("crisis-waiting:CA1", "s-zhou");
+        var second = await alerts.AcknowledgeAsync("crisis-waiting:CA1", "s-wu");
+        var unknown = await Assert.ThrowsAsync<HotlineRuleException>(() => alerts.AcknowledgeAsync("crisis-waiting:CA404", "s-zhou"));
 
-        Assert.Equal("s-zhou", second.By);
-        Assert.Equal(first.At, second.At);
-        Assert.Single(await log.GetAcknowledgedAsync());
-        await Assert.ThrowsAsync<HotlineRuleException>(() => log.AcknowledgeAsync("", "s-zhou"));
+        Assert.Equal(("s-zhou", first.AcknowledgedAt), (second.AcknowledgedBy, second.AcknowledgedAt));
+        Assert.Equal("s-zhou", (await alerts.GetHistoryAsync()).Single(a => a.AlertId == "crisis-waiting:CA1").AcknowledgedBy);
+        Assert.Equal("alert.unknown", unknown.Code);
     }
 }
 
