@@ -39,7 +39,7 @@ dotnet build "$root/tests/HotlineCenter.Benchmarks" -c Release --nologo -v quiet
   cd "$root/artifacts/bench-live-web"
   ConnectionStrings__Redis="127.0.0.1:$redis_port" Hotline__CallerHashKey="bench-caller-hash-key-0123456789abcdef" \
   Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" Orleans__ServiceId="bench-live" \
-  Demo__Seed=true Demo__Enabled=true Serilog__MinimumLevel__Default=Warning \
+  Demo__Seed=true Demo__NotForRealCallers=true Demo__Password=bench-demo-password-2026 Demo__Enabled=true Serilog__MinimumLevel__Default=Warning \
   ASPNETCORE_URLS="http://127.0.0.1:$web_port" exec dotnet HotlineCenter.Web.dll > "$work/web.log" 2>&1
 ) &
 web_pid=$!
@@ -52,7 +52,7 @@ done
 status=0
 # BENCH_MODE=alerts (ops/bench-alerts.sh) measures crisis alerts instead of the live feed, on the same host.
 dotnet run --project "$root/tests/HotlineCenter.Benchmarks" -c Release --no-build -- "--${BENCH_MODE:-live}" \
-  --target "http://127.0.0.1:$web_port" --pid "$web_pid" "$@" || status=$?
+  --target "http://127.0.0.1:$web_port" --pid "$web_pid" --password bench-demo-password-2026 "$@" || status=$?
 echo "web host log: $(grep -c '\[WRN\]' "$work/web.log" || true) warnings, $(grep -c '\[\(ERR\|FTL\)\]' "$work/web.log" || true) errors"
 grep '\[\(WRN\|ERR\|FTL\)\]' "$work/web.log" | head -20 || true
 exit "$status"

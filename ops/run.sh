@@ -55,6 +55,12 @@ if [ ! -s "$data/caller-hash.key" ]; then
   (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$data/caller-hash.key")
 fi
 
+# The demo accounts' password: made once for this machine, never the one a README could publish.
+if [ ! -s "$data/demo-password" ]; then
+  (umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=\n' > "$data/demo-password")
+fi
+demo_password="$(cat "$data/demo-password")"
+
 echo "Building…"
 dotnet publish "$root/src/HotlineCenter.Web/HotlineCenter.Web.csproj" -c Release -o "$root/artifacts/run" --nologo -v quiet
 
@@ -62,7 +68,7 @@ dotnet publish "$root/src/HotlineCenter.Web/HotlineCenter.Web.csproj" -c Release
 cd "$root/artifacts/run"
 ConnectionStrings__Redis="127.0.0.1:$redis_port" \
 Hotline__CallerHashKey="$(cat "$data/caller-hash.key")" \
-Demo__Seed=true Demo__Enabled=true \
+Demo__Seed=true Demo__Enabled=true Demo__NotForRealCallers=true Demo__Password="$demo_password" \
 Serilog__File__Path="$data/logs/hotline-.json" \
 ASPNETCORE_URLS="http://127.0.0.1:$port" \
 ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
@@ -80,7 +86,7 @@ cat <<MSG
   HotlineCenter is running: http://127.0.0.1:$port/
   Demo centre xa-12356 (西安市12356心理援助热线): queues 综合咨询 / 青少年 / 备用坐席.
 
-  Demo sign-ins (password for all: hotline-12356):
+  Demo sign-ins (password for all: $demo_password — kept in $data/demo-password):
     s-zhou   值班督导 supervisor — the wallboard (/) with the demo call controls, the crisis board (/crisis), the handover (/handover)
     admin    administrator — centre, queues, prompts, counsellors, users, roster, escalation rules, green channel (/admin)
     auditor  auditor

@@ -55,4 +55,19 @@ public sealed class ConsolePageTests(SharedHostFixture fixture)
 
         Assert.Equal("/", response.Headers.Location?.OriginalString);
     }
+
+    [Theory]
+    [InlineData("/%01")]
+    [InlineData("/desk%0d%0aSet-Cookie:%20x=1")]
+    public async Task Redirect_with_control_characters_is_a_400_for_the_language_switch_and_sign_in(string redirect)
+    {
+        using var client = fixture.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        var culture = await client.GetAsync($"/culture?name=en&redirect={redirect}");
+        var login = await Fixtures.SignIn.PostLoginAsync(client, "s-zhou", Fixtures.SignIn.DemoPassword, returnUrl: Uri.UnescapeDataString(redirect));
+
+        Assert.Equal(HttpStatusCode.BadRequest, culture.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, login.StatusCode);
+        Assert.False(login.Headers.Contains("Set-Cookie") && login.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("hotline.auth=", StringComparison.Ordinal)));
+    }
 }

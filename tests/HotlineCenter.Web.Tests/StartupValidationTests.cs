@@ -30,6 +30,20 @@ public sealed class StartupValidationTests
 
         Assert.Contains("Telephony:Provider 'Carrier-Pigeon' is unknown", ex.ToString());
     }
+
+    [Fact]
+    public async Task Demo_outside_development_refuses_to_start_unless_acknowledged_and_never_with_the_published_password()
+    {
+        // The host runs as Production: the fixture's own acknowledgement and password are taken away here.
+        await using var unacknowledged = new HotlineHost(HotlineHost.NewServiceId(), settings: new Dictionary<string, string> { ["Demo:NotForRealCallers"] = "false" });
+        await using var published = new HotlineHost(HotlineHost.NewServiceId(), settings: new Dictionary<string, string> { ["Demo:Password"] = "hotline-12356" });
+
+        var refused = Assert.ThrowsAny<Exception>(() => unacknowledged.Server).ToString();
+        var known = Assert.ThrowsAny<Exception>(() => published.Server).ToString();
+
+        Assert.Contains("Demo:NotForRealCallers=true", refused);
+        Assert.Contains("not the published demo password", known);
+    }
 }
 
 public sealed class AdminBootstrapTests

@@ -143,6 +143,40 @@ public sealed class TwilioFlowTests : IAsyncLifetime
         Assert.Equal(CallStatus.New, (await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Status);
     }
 
+    [Theory]
+    [InlineData("/webhooks/twilio/voice")]
+    [InlineData("/webhooks/twilio/voice/menu?attempt=1")]
+    [InlineData("/webhooks/twilio/status")]
+    [InlineData("/webhooks/twilio/conference?call=CA1")]
+    public async Task Forms_with_invalid_percent_encoding_or_over_the_size_limit_are_a_400_or_413_never_a_500(string path)
+    {
+        using var client = _t.Host.CreateClient();
+        var sid = TwilioDriver.NewCallSid();
+
+        async Task<HttpStatusCode> PostRawAsync(string body, bool signed)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.ASCII, "application/x-www-form-urlencoded") };
+            if (signed)
+            {
+                request.Headers.Add("X-Twilio-Signature", "RSOYDt4T1cUTdK1PDd93/VVr8B8=");
+            }
+
+            using var response = await client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        var nul = await PostRawAsync($"CallSid={sid}&From=%00%2B86&Digits=%zz", signed: true);
+        var unsignedNul = await PostRawAsync($"CallSid={sid}&From=%00", signed: false);
+        var huge = await PostRawAsync($"CallSid={sid}&Note=" + new string('a', 200_000), signed: true);
+        var manyFields = await PostRawAsync($"CallSid={sid}&" + string.Join("&", Enumerable.Range(0, 1_000).Select(i => $"f{i}=1")), signed: true);
+
+        Assert.Equal(HttpStatusCode.BadRequest, nul);
+        Assert.Equal(HttpStatusCode.BadRequest, unsignedNul);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge);
+        Assert.Equal(HttpStatusCode.BadRequest, manyFields);
+        Assert.Equal(CallStatus.New, (await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Status);
+    }
+
     [Fact]
     public async Task Replayed_incoming_webhook_is_applied_once_and_answered_the_same()
     {

@@ -29,6 +29,11 @@ public sealed class TwilioCommandQueue(ILogger<TwilioCommandQueue> logger) : Bac
             {
                 await run(stoppingToken);
             }
+            catch (TwilioApiException ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Twilio's message can quote the number dialled (a failed callback): its code and status say enough.
+                logger.LogError("Twilio command {Command} failed: Twilio {Code} / HTTP {Status}", what, ex.Code, ex.HttpStatus);
+            }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogError(ex, "Twilio command {Command} failed", what);

@@ -92,6 +92,11 @@ public sealed class TwilioVoice(
         {
             return Results.Problem(statusCode: 400, title: "Bad webhook", detail: ex.Message);
         }
+        catch (TwilioApiException ex)
+        {
+            logger.LogError("Voice webhook {Path} for call {CallId} failed (Twilio {Code} / HTTP {Status}); sending the caller to the backup line", request.Path, callSid, ex.Code, ex.HttpStatus);
+            return Results.Text(FallbackTwiml(), TwimlResponse.ContentType);
+        }
         catch (Exception ex)
         {
             // A caller must never hear an error: whatever broke, put them through to the backup line.
@@ -117,6 +122,11 @@ public sealed class TwilioVoice(
         {
             logger.LogWarning("Status callback {Path} refused: {Code}", request.Path, ex.Code);
             return Results.Problem(statusCode: 400, title: ex.Code, detail: ex.Message);
+        }
+        catch (TwilioApiException ex)
+        {
+            logger.LogError("Status callback {Path} could not be applied: Twilio {Code} / HTTP {Status}", request.Path, ex.Code, ex.HttpStatus);
+            return Results.Problem(statusCode: 503, title: "Temporarily unavailable", detail: "The event could not be recorded now; send it again.");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -16,13 +16,38 @@ public sealed class DemoOptions
     public string CentreId { get; set; } = DemoCentre.Id;
 
     /// <summary>Password of every seeded demo account (printed by ops/run.sh; never for real accounts).</summary>
-    public string Password { get; set; } = "hotline-12356";
+    public string Password { get; set; } = PublishedPassword;
+
+    /// <summary>
+    /// Outside Development, simulated calls and demo accounts run only when this says so: a real centre must never
+    /// take a simulated call for a real one or keep accounts whose password a README published.
+    /// </summary>
+    public bool NotForRealCallers { get; set; }
+
+    /// <summary>The password the README shows; refused outside Development.</summary>
+    public const string PublishedPassword = "hotline-12356";
 }
 
 public static class DemoSetup
 {
     public static WebApplicationBuilder AddHotlineDemo(this WebApplicationBuilder builder)
     {
+        var demo = builder.Configuration.GetSection("Demo").Get<DemoOptions>() ?? new DemoOptions();
+        if (!builder.Environment.IsDevelopment() && (demo.Enabled || demo.Seed))
+        {
+            if (!demo.NotForRealCallers)
+            {
+                throw new InvalidOperationException(
+                    "Demo:Enabled or Demo:Seed is on outside Development: simulated calls and demo accounts would run beside real callers. "
+                    + "Turn them off, or set Demo:NotForRealCallers=true on a demo or training machine only.");
+            }
+
+            if (demo.Seed && demo.Password == DemoOptions.PublishedPassword)
+            {
+                throw new InvalidOperationException("Demo:Seed outside Development needs Demo:Password set to a password of its own, not the published demo password.");
+            }
+        }
+
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
         builder.Services.AddHostedService<DemoSeeder>();
 

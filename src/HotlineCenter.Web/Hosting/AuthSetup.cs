@@ -95,6 +95,11 @@ public static class AuthSetup
     {
         app.MapPost("/account/login", async ([FromForm] LoginForm form, AccountService accounts, HttpContext http) =>
         {
+            if (IsMalformedRedirect(form.ReturnUrl))
+            {
+                return Results.Problem(statusCode: 400, title: "Bad request", detail: "returnUrl holds control characters or is over 2 KiB.");
+            }
+
             var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password);
             var back = SafeLocal(form.ReturnUrl);
             if (outcome != SignInOutcome.Succeeded)
@@ -121,9 +126,20 @@ public static class AuthSetup
         return app;
     }
 
-    /// <summary>Only same-site paths: an open redirect after sign-in would hand a phishing page our trust.</summary>
-    public static string SafeLocal(string? url) =>
-        url is { Length: > 0 } u && u.StartsWith('/') && !u.StartsWith("//", StringComparison.Ordinal) && !u.StartsWith("/\\", StringComparison.Ordinal) ? u : "/";
+    /// <summary>Only same-site paths: an open redirect after sign-in would hand a phishing page our trust (off-site becomes "/").</summary>
+    public static string SafeLocal(string? url) => IsLocalPath(url) ? url! : "/";
+
+    /// <summary>A redirect no browser could follow (a "/%01" decodes to a control character): refused with a 400, not sent.</summary>
+    public static bool IsMalformedRedirect(string? url) => url is { } u && (u.Length > 2048 || u.Any(char.IsControl));
+
+    /// <summary>
+    /// A path on this site that a redirect may carry: starts with one '/', no scheme-relative "//" or "/\",
+    /// no control characters (a "/%01" decodes to one and would make the redirect itself fail), at most 2 KiB.
+    /// </summary>
+    public static bool IsLocalPath(string? url) =>
+        url is { Length: > 0 and <= 2048 } u && u[0] == '/'
+        && !u.StartsWith("//", StringComparison.Ordinal) && !u.StartsWith("/\\", StringComparison.Ordinal)
+        && !u.Any(char.IsControl);
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

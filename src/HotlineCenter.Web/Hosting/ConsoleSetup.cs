@@ -73,7 +73,12 @@ public static class ConsoleSetup
             }
 
             // Only local paths: an open redirect would let a phishing link wear our domain.
-            var target = redirect is { Length: > 0 } r && r.StartsWith('/') && !r.StartsWith("//", StringComparison.Ordinal) && !r.StartsWith("/\\", StringComparison.Ordinal) ? r : "/";
+            if (AuthSetup.IsMalformedRedirect(redirect))
+            {
+                return Results.Problem(statusCode: 400, title: "Bad redirect", detail: "redirect holds control characters or is over 2 KiB.");
+            }
+
+            var target = AuthSetup.SafeLocal(redirect);
             http.Response.Cookies.Append(
                 CookieRequestCultureProvider.DefaultCookieName,
                 CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(CultureInfo.GetCultureInfo(name))),

@@ -40,6 +40,8 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
         builder.UseSetting("Hotline:CallerHashKey", "test-key-0123456789-0123456789-0123456789");
         builder.UseSetting("Demo:Seed", seedDemo ? "true" : "false");
         builder.UseSetting("Demo:Enabled", "true");
+        builder.UseSetting("Demo:NotForRealCallers", "true");
+        builder.UseSetting("Demo:Password", SignIn.DemoPassword);
         builder.UseSetting("Routing:TickInterval", "00:00:00.020");
         builder.UseSetting("Routing:FeedInterval", "00:00:00.050");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -6,7 +6,7 @@ namespace HotlineCenter.Web.Tests.Fixtures;
 /// <summary>Signs an HTTP client in the way a browser does: fetch the form (antiforgery token), post it.</summary>
 public static partial class SignIn
 {
-    public const string DemoPassword = "hotline-12356";
+    public const string DemoPassword = "test-demo-password-2026";
 
     public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string username, string password, string returnUrl = "/")
     {
