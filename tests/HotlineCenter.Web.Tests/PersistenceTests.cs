@@ -89,4 +89,25 @@ public sealed class PersistenceTests
         Assert.Equal(PresenceState.Training, after.State);
         Assert.Equal("李明", after.Profile!.DisplayName);
     }
+
+    [Fact]
+    public async Task Demo_accounts_seeded_with_the_published_password_take_this_machines_password_on_the_next_start()
+    {
+        var serviceId = HotlineHost.NewServiceId();
+        await using (var first = new HotlineHost(serviceId, seedDemo: false))
+        {
+            _ = first.Server;
+            var accounts = first.Services.GetRequiredService<HotlineCenter.Web.Accounts.AccountService>();
+            await accounts.CreateAsync("s-zhou", "周主任", [HotlineCenter.Abstractions.Accounts.StaffRole.Supervisor], DemoCentre.Id, null, DemoOptions.PublishedPassword);
+            await accounts.CreateAsync("c-wang", "王雪", [HotlineCenter.Abstractions.Accounts.StaffRole.Counselor], DemoCentre.Id, "c-wang", "her-own-password-2026");
+        }
+
+        await using var second = new HotlineHost(serviceId);
+        _ = second.Server;
+        var after = second.Services.GetRequiredService<HotlineCenter.Web.Accounts.AccountService>();
+        await Eventually.MatchesAsync(() => after.HasPasswordAsync("s-zhou", SignIn.DemoPassword), ok => ok, "the published password replaced");
+
+        Assert.False(await after.HasPasswordAsync("s-zhou", DemoOptions.PublishedPassword));
+        Assert.True(await after.HasPasswordAsync("c-wang", "her-own-password-2026"));
+    }
 }

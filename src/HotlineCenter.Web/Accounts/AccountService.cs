@@ -69,6 +69,11 @@ public sealed class AccountService(IGrainFactory grains, ILogger<AccountService>
 
     public Task<UserAccountView> UnlockAsync(string username) => Account(username).UnlockAsync();
 
+    /// <summary>Whether the account's password is <paramref name="password"/>, without counting an attempt (for seeding only).</summary>
+    public async Task<bool> HasPasswordAsync(string username, string password) =>
+        await Account(username).GetSignInCheckAsync() is { } check
+        && Hasher.VerifyHashedPassword(username, check.PasswordHash, password) != PasswordVerificationResult.Failed;
+
     /// <summary>Checks the password and returns the principal to sign in with on success.</summary>
     public async Task<(SignInOutcome Outcome, ClaimsPrincipal? Principal)> SignInAsync(string? username, string? password)
     {

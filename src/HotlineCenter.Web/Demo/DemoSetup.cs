@@ -126,6 +126,12 @@ public sealed class DemoSeeder(
             {
                 // Accounts seeded before the directory existed are listed for the administrator too.
                 await grains.GetGrain<IUserDirectoryGrain>(DemoCentre.Id).AddAsync(username);
+
+                // Seeded before demo passwords were per machine: the published one gives way to this machine's.
+                if (options.Value.Password != DemoOptions.PublishedPassword && await accounts.HasPasswordAsync(username, DemoOptions.PublishedPassword))
+                {
+                    await accounts.ResetPasswordAsync(username, options.Value.Password, "demo-seed");
+                }
             }
         }
     }
