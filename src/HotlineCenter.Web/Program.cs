@@ -10,6 +10,7 @@ builder.AddHotlineSilo();
 builder.AddHotlineTelephony();
 builder.AddHotlineHealthChecks();
 builder.AddHotlineApi();
+builder.AddHotlineForwardedHeaders();
 builder.AddHotlineAuth();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();

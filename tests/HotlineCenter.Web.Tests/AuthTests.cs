@@ -112,4 +112,26 @@ public sealed class AuthTests(SharedHostFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Sign_in_attempts_from_one_address_beyond_the_limit_are_refused_with_429_before_the_password_is_checked()
+    {
+        await using var host = new HotlineHost(HotlineHost.NewServiceId(), settings: new Dictionary<string, string> { ["Auth:SignInAttemptsPerMinute"] = "3" });
+        using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await Eventually.MatchesAsync(() => host.Grains.GetGrain<HotlineCenter.Abstractions.Accounts.IUserAccountGrain>("s-zhou").GetAsync(), a => a is not null, "seeded");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await SignIn.PostLoginAsync(client, "s-zhou", "wrong-password-" + i)).StatusCode);
+        }
+
+        // Claiming another address does not help: forwarded headers are believed only from configured proxies.
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        statuses.Add((await SignIn.PostLoginAsync(client, "s-zhou", "wrong-password-x")).StatusCode);
+
+        var account = (await host.Grains.GetGrain<HotlineCenter.Abstractions.Accounts.IUserAccountGrain>("s-zhou").GetAsync())!;
+        Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Null(account.LockedUntil);
+    }
 }

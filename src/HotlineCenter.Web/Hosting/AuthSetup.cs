@@ -15,6 +15,9 @@ public static class AuthSetup
     /// <summary>Supervisors and administrators: the live centre view and the demo controls.</summary>
     public const string SupervisorPolicy = "supervisor";
 
+    /// <summary>The rate limit on sign-in attempts per client address (<c>Auth:SignInAttemptsPerMinute</c>, default 20).</summary>
+    public const string SignInLimit = "sign-in";
+
     /// <summary>
     /// Cookie sign-in with an idle timeout (<c>Auth:IdleTimeout</c>, default 30 min, sliding), roles from the
     /// account grain, and data-protection keys in Redis so that any node accepts any node's cookie.
@@ -51,6 +54,26 @@ public static class AuthSetup
                 // A disabled account or changed roles take effect within a minute, not at the next sign-in.
                 o.Events.OnValidatePrincipal = RevalidateCookieAsync;
             });
+        // Sign-in attempts per client address: password guessing is slowed to a crawl before any account locks,
+        // so an attacker cannot cheaply lock a whole shift out by guessing at their names.
+        var perMinute = builder.Configuration.GetValue("Auth:SignInAttemptsPerMinute", 20);
+        if (perMinute is < 1 or > 10_000)
+        {
+            throw new InvalidOperationException("Auth:SignInAttemptsPerMinute must be between 1 and 10000.");
+        }
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInLimit, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (context, token) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "60";
+                await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address; wait a minute.", token);
+            };
+        });
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAccountStateProvider>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)));
@@ -117,7 +140,7 @@ public static class AuthSetup
             }
 
             return Results.LocalRedirect(back);
-        });
+        }).RequireRateLimiting(SignInLimit);
         app.MapPost("/account/logout", async (HttpContext http) =>
         {
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);

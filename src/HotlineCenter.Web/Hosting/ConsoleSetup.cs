@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using HotlineCenter.Web.Components;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Localization;
 using MudBlazor.Services;
 
@@ -34,8 +35,45 @@ public static class ConsoleSetup
         return builder;
     }
 
+    /// <summary>
+    /// Behind the deployment's proxy the client's address and scheme arrive in X-Forwarded-For/-Proto; they are
+    /// believed only from the proxies named in <c>ForwardedHeaders:KnownProxies</c> (addresses) or
+    /// <c>ForwardedHeaders:KnownNetworks</c> (CIDR), so nobody else can pose as another address to the sign-in limit.
+    /// </summary>
+    public static WebApplicationBuilder AddHotlineForwardedHeaders(this WebApplicationBuilder builder)
+    {
+        var proxies = builder.Configuration.GetValue<string>("ForwardedHeaders:KnownProxies") ?? string.Empty;
+        var networks = builder.Configuration.GetValue<string>("ForwardedHeaders:KnownNetworks") ?? string.Empty;
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.ForwardLimit = 1;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var p in proxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                o.KnownProxies.Add(System.Net.IPAddress.TryParse(p, out var ip) ? ip
+                    : throw new InvalidOperationException($"ForwardedHeaders:KnownProxies: '{p}' is not an IP address."));
+            }
+
+            foreach (var n in networks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(n, out var net) ? net
+                    : throw new InvalidOperationException($"ForwardedHeaders:KnownNetworks: '{n}' is not a CIDR network such as 172.18.0.0/16."));
+            }
+        });
+        return builder;
+    }
+
     public static WebApplication UseHotlinePipeline(this WebApplication app)
     {
+        // Without a configured proxy nothing forwarded is believed (an unknown remote address would otherwise pass).
+        var forwarded = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
+        if (forwarded.KnownProxies.Count > 0 || forwarded.KnownIPNetworks.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
 
         // Browsers get a page in the console's style and language; APIs, webhooks and the hub keep problem details.
@@ -45,6 +83,7 @@ public static class ConsoleSetup
         // Routing after the status pages, so a re-executed request is routed again to the status page.
         app.UseRouting();
         app.UseRequestLocalization();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
