@@ -46,6 +46,48 @@ public sealed class AccountRevalidationTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.OK), (liveBefore, liveAfter));
     }
 
+    [Fact]
+    public async Task Password_reset_signs_out_every_existing_session_and_the_new_password_signs_in()
+    {
+        var accounts = _host.Services.GetRequiredService<AccountService>();
+        await accounts.CreateAsync("c-reset", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-zhang", "temp-password-2026");
+        using var stolen = await SignedInAsync("c-reset");
+        Assert.Equal(HttpStatusCode.OK, (await stolen.GetAsync("/desk")).StatusCode);
+
+        await accounts.ResetPasswordAsync("c-reset", "a-fresh-password-2026", "admin");
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        var old = await stolen.GetAsync("/desk");
+        using var fresh = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        var again = await SignIn.PostLoginAsync(fresh, "c-reset", "a-fresh-password-2026");
+
+        Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
+        Assert.StartsWith("/login", old.Headers.Location!.AbsolutePath);
+        Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/desk")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_sign_in_ends_after_its_absolute_lifetime_however_active_it_was()
+    {
+        var accounts = _host.Services.GetRequiredService<AccountService>();
+        await accounts.CreateAsync("c-long", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-liu", "temp-password-2026");
+        using var shift = await SignedInAsync("c-long");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var hour = 1; hour <= 11; hour++)
+        {
+            _clock.Advance(TimeSpan.FromHours(1));
+            statuses.Add((await shift.GetAsync("/desk")).StatusCode);
+        }
+
+        _clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        var past = await shift.GetAsync("/desk");
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(HttpStatusCode.Redirect, past.StatusCode);
+        Assert.StartsWith("/login", past.Headers.Location!.AbsolutePath);
+    }
+
     private async Task<HttpClient> SignedInAsync(string username)
     {
         var client = _host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

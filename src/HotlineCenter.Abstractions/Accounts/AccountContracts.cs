@@ -32,7 +32,8 @@ public sealed record UserAccountView(
     [property: Id(3)] string CentreId,
     [property: Id(4)] string? CounselorId,
     [property: Id(5)] bool Disabled,
-    [property: Id(6)] DateTimeOffset? LockedUntil);
+    [property: Id(6)] DateTimeOffset? LockedUntil,
+    [property: Id(7)] int SessionVersion = 0);
 
 /// <summary>What sign-in needs to check a password: the stored hash and whether the account may sign in.</summary>
 [GenerateSerializer, Immutable]
@@ -64,6 +65,10 @@ public interface IUserAccountGrain : IGrainWithStringKey
     /// <summary>Replaces the password hash (e.g. after a rehash to a newer format).</summary>
     [Alias("set-password-hash")]
     Task SetPasswordHashAsync(string passwordHash);
+
+    /// <summary>Ends every session of the account (a password reset): cookies and open consoles carrying an older version are signed out.</summary>
+    [Alias("revoke-sessions")]
+    Task<UserAccountView> RevokeSessionsAsync();
 
     /// <summary>An administrator changes the name, roles, counsellor link or disables the account.</summary>
     [Alias("update")]

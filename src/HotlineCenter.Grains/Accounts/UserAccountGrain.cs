@@ -15,6 +15,8 @@ public sealed class UserAccountState
     [Id(5)] public int FailedAttempts { get; set; }
     [Id(6)] public DateTimeOffset? LockedUntil { get; set; }
     [Id(7)] public bool Disabled { get; set; }
+    /// <summary>Raised by a password reset: sessions signed in under an older version end.</summary>
+    [Id(8)] public int SessionVersion { get; set; }
 }
 
 /// <summary>A staff account: roles, the password hash, and the lockout counter.</summary>
@@ -139,6 +141,19 @@ public sealed class UserAccountGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task<UserAccountView> RevokeSessionsAsync()
+    {
+        if (!Exists)
+        {
+            throw new HotlineRuleException("account.unknown", $"No account '{Username}'.");
+        }
+
+        state.State.SessionVersion++;
+        await state.WriteStateAsync();
+        logger.LogInformation("Sessions of account {Username} revoked (version {Version})", Username, state.State.SessionVersion);
+        return View();
+    }
+
     private UserAccountView View() => new(
         Username,
         state.State.DisplayName!,
@@ -146,5 +161,6 @@ public sealed class UserAccountGrain(
         state.State.CentreId,
         state.State.CounselorId,
         state.State.Disabled,
-        LockoutPolicy.IsLocked(state.State.LockedUntil, time.Now) ? state.State.LockedUntil : null);
+        LockoutPolicy.IsLocked(state.State.LockedUntil, time.Now) ? state.State.LockedUntil : null,
+        state.State.SessionVersion);
 }

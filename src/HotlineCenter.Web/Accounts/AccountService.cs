@@ -18,8 +18,14 @@ public enum SignInOutcome
 /// Accounts over the grain-backed store: passwords hashed with ASP.NET Core's <see cref="PasswordHasher{TUser}"/>
 /// (PBKDF2, salted, versioned), lockout counted by the account grain.
 /// </summary>
-public sealed class AccountService(IGrainFactory grains, ILogger<AccountService> logger)
+public sealed class AccountService(IGrainFactory grains, HotlineCenter.Abstractions.Common.HotlineTime time, IConfiguration configuration, ILogger<AccountService> logger)
 {
+    /// <summary>The account's session version the principal was signed in under (a password reset raises it).</summary>
+    public const string SessionClaim = "hotline:session";
+
+    /// <summary>When the principal signed in (Unix seconds); kept across refreshes for the absolute lifetime.</summary>
+    public const string SignedInClaim = "hotline:signed-in";
+
     public const string CounselorIdClaim = "hotline:counselor";
     public const string CentreIdClaim = "hotline:centre";
 
@@ -64,6 +70,9 @@ public sealed class AccountService(IGrainFactory grains, ILogger<AccountService>
 
         await Account(username).SetPasswordHashAsync(Hasher.HashPassword(username, password));
         await Account(username).UnlockAsync();
+
+        // Whoever knew the old password is signed out everywhere: cookies and open consoles alike.
+        await Account(username).RevokeSessionsAsync();
         logger.LogInformation("Password of account {Username} reset by {AdminUsername}", username, byUsername);
     }
 
@@ -111,7 +120,7 @@ public sealed class AccountService(IGrainFactory grains, ILogger<AccountService>
         }
 
         logger.LogInformation("Account {Username} signed in", name);
-        return (SignInOutcome.Succeeded, Principal(after));
+        return (SignInOutcome.Succeeded, Principal(after, time.Now.ToUnixTimeSeconds()));
     }
 
     /// <summary>
@@ -126,8 +135,19 @@ public sealed class AccountService(IGrainFactory grains, ILogger<AccountService>
             return null;
         }
 
-        return Principal(account);
+        // A password reset since this sign-in ends it; so does the absolute lifetime, however active the session was.
+        var version = int.TryParse(principal.FindFirstValue(SessionClaim), out var v) ? v : 0;
+        var signedIn = long.TryParse(principal.FindFirstValue(SignedInClaim), out var at) ? at : (long?)null;
+        if (version != account.SessionVersion || (signedIn is { } since && time.Now.ToUnixTimeSeconds() - since > AbsoluteLifetime.TotalSeconds))
+        {
+            return null;
+        }
+
+        return Principal(account, signedIn ?? time.Now.ToUnixTimeSeconds());
     }
+
+    /// <summary>How long a sign-in lasts at most (<c>Auth:AbsoluteLifetime</c>, default 12 h: a shift and its handover).</summary>
+    public TimeSpan AbsoluteLifetime => configuration.GetValue("Auth:AbsoluteLifetime", TimeSpan.FromHours(12));
 
     /// <summary>True while the principal's account still exists, is enabled and has the same roles.</summary>
     public async Task<bool> IsStillValidAsync(ClaimsPrincipal principal)
@@ -137,13 +157,15 @@ public sealed class AccountService(IGrainFactory grains, ILogger<AccountService>
             && fresh.FindAll(ClaimTypes.Role).Select(c => c.Value).Order().SequenceEqual(principal.FindAll(ClaimTypes.Role).Select(c => c.Value).Order());
     }
 
-    private static ClaimsPrincipal Principal(UserAccountView account)
+    private static ClaimsPrincipal Principal(UserAccountView account, long signedInAt)
     {
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, account.Username),
             new(ClaimTypes.Name, account.DisplayName),
             new(CentreIdClaim, account.CentreId),
+            new(SessionClaim, account.SessionVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new(SignedInClaim, signedInAt.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         claims.AddRange(account.Roles.Select(r => new Claim(ClaimTypes.Role, r.ToString())));
         if (account.CounselorId is { } counselorId)
