@@ -30,6 +30,11 @@ public sealed record QueueConfig
     [Id(12)] public string? OverflowTargetQueueKey { get; init; }
     /// <summary>A non-crisis call waiting this long raises a long-wait alert.</summary>
     [Id(13)] public int LongWaitAlertSeconds { get; init; } = 60;
+    /// <summary>
+    /// A non-crisis call goes back to a counsellor who missed or declined it (when nobody else free may take it)
+    /// after this long; a crisis call goes back at once.
+    /// </summary>
+    [Id(14)] public int RetryAfterMissSeconds { get; init; } = 30;
 }
 
 /// <summary>A call handed to a queue.</summary>

@@ -30,6 +30,7 @@ public static class CentreConfigValidator
         Range(errors, p, "wrapUpSeconds", q.WrapUpSeconds, 0, 3600);
         Range(errors, p, "overflowAfterSeconds", q.OverflowAfterSeconds, 5, 3600);
         Range(errors, p, "crisisOverflowAfterSeconds", q.CrisisOverflowAfterSeconds, 5, 3600);
+        Range(errors, p, "retryAfterMissSeconds", q.RetryAfterMissSeconds, 0, 3600);
         if (q.CrisisOverflowAfterSeconds > q.OverflowAfterSeconds)
         {
             errors.Add($"{p} crisisOverflowAfterSeconds must not exceed overflowAfterSeconds (crisis overflows sooner)");

@@ -226,7 +226,15 @@ public sealed class QueueGrain(
             return;
         }
 
-        entry.ClearOffer(missedBy: counselorId);
+        if (S.Config is { } declinedIn)
+        {
+            entry.ClearOffer(counselorId, TryOutcome.Declined, RoutingPolicy.RetryAt(entry.IsCrisis, TryOutcome.Declined, declinedIn, time.Now));
+        }
+        else
+        {
+            entry.ClearOffer();
+        }
+
         var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: true) : [];
         _ = GrainFactory.GetGrain<ICallGrain>(callId).OnOfferLapsedAsync(Key, counselorId, declined: true);
         await SafeTelephonyAsync(ct => telephony.StopRingingAsync(callId, counselorId, ct));
@@ -330,7 +338,15 @@ public sealed class QueueGrain(
                 continue;
             }
 
-            entry.ClearOffer(missedBy: outcome == OfferTimeoutOutcome.TimedOut ? counselorId : null);
+            if (outcome == OfferTimeoutOutcome.TimedOut && S.Config is { } config)
+            {
+                entry.ClearOffer(counselorId, TryOutcome.Missed, RoutingPolicy.RetryAt(entry.IsCrisis, TryOutcome.Missed, config, now));
+            }
+            else
+            {
+                entry.ClearOffer();
+            }
+
             if (outcome == OfferTimeoutOutcome.TimedOut)
             {
                 _ = GrainFactory.GetGrain<ICallGrain>(entry.CallId).OnOfferLapsedAsync(Key, counselorId, declined: false);
@@ -507,7 +523,7 @@ public sealed class QueueGrain(
         S.Config ?? throw new HotlineRuleException("queue.not-configured", $"Queue '{Key}' is not configured.");
 
     private static RoutableCall ToRoutable(WaitingEntry w) =>
-        new(w.CallId, w.IsCrisis, w.BasePriority, w.FirstQueuedAt, w.Sequence, w.RequiredSkill, w.Language, w.DeclinedBy, w.AtFront);
+        new(w.CallId, w.IsCrisis, w.BasePriority, w.FirstQueuedAt, w.Sequence, w.RequiredSkill, w.Language, w.DeclinedBy, w.AtFront, w.RetryAt);
 
     /// <summary>1-based place in the serving order, counted in one pass (enqueue is a hot path).</summary>
     private int Position(string callId)

@@ -1,5 +1,6 @@
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Grains.Routing;
 
 namespace HotlineCenter.Grains.Queues;
 
@@ -58,6 +59,7 @@ public sealed class WaitingEntry
     [Id(4)] public long Sequence { get; set; }
     [Id(5)] public string? RequiredSkill { get; set; }
     [Id(6)] public string? Language { get; set; }
+    /// <summary>Counsellors who missed or declined this call (tried again only after everyone else free).</summary>
     [Id(7)] public HashSet<string> DeclinedBy { get; set; } = [];
     /// <summary>Counsellor being rung for this call, with the ring deadline.</summary>
     [Id(8)] public string? OfferedTo { get; set; }
@@ -70,20 +72,28 @@ public sealed class WaitingEntry
     [Id(13)] public bool AtFront { get; set; }
     /// <summary>The caller hung up after asking to be called back; offering it means dialling them.</summary>
     [Id(14)] public bool IsCallback { get; set; }
+    /// <summary>Counsellors already tried with this call, and from when they may be offered it again.</summary>
+    [Id(15)] public Dictionary<string, DateTimeOffset> RetryAt { get; set; } = [];
 
     /// <summary>Rings <paramref name="counselorId"/> until <paramref name="deadline"/>.</summary>
     public void Offer(string counselorId, DateTimeOffset deadline) => (OfferedTo, OfferDeadline) = (counselorId, deadline);
 
+    /// <summary>The offer ended leaving no mark (a reservation that failed, an offer withdrawn).</summary>
+    public void ClearOffer() => (OfferedTo, OfferDeadline) = (null, null);
+
     /// <summary>
-    /// The offer ended without an answer. A counsellor who declined or let it ring out is remembered, so the
-    /// call goes to someone else next; a reservation that simply failed leaves no mark.
+    /// The offer to <paramref name="counselorId"/> ended without an answer: they are remembered as tried, so the
+    /// call goes to someone else first and back to them from <paramref name="retryAt"/>. A missed or declined offer
+    /// also counts against them (<see cref="DeclinedBy"/>); a ring the provider never placed does not.
     /// </summary>
-    public void ClearOffer(string? missedBy = null)
+    public void ClearOffer(string counselorId, TryOutcome outcome, DateTimeOffset retryAt)
     {
-        (OfferedTo, OfferDeadline) = (null, null);
-        if (missedBy is not null)
+        ClearOffer();
+        if (outcome != TryOutcome.RingNotPlaced)
         {
-            DeclinedBy.Add(missedBy);
+            DeclinedBy.Add(counselorId);
         }
+
+        RetryAt[counselorId] = retryAt;
     }
 }
