@@ -35,6 +35,13 @@ public interface ICounselorGrain : IGrainWithStringKey
     [Alias("offer-timed-out")]
     Task<OfferTimeoutOutcome> OfferTimedOutAsync(string callId);
 
+    /// <summary>
+    /// The provider could not ring this counsellor for the call: a still-open offer is withdrawn and they are
+    /// Available again, without a mark (TimedOut means exactly that here); AlreadyAccepted if they answered anyway.
+    /// </summary>
+    [Alias("ring-not-placed")]
+    Task<OfferTimeoutOutcome> RingNotPlacedAsync(string callId);
+
     /// <summary>The call offered to this counsellor went away (caller hung up, overflowed).</summary>
     [Alias("cancel-offer")]
     Task CancelOfferAsync(string callId);

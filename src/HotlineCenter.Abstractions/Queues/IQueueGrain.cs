@@ -46,6 +46,13 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("ring-failed")]
     Task RingFailedAsync(string callId, string counselorId);
 
+    /// <summary>
+    /// The provider refused or could not be reached to ring the counsellor: the offer is withdrawn without counting
+    /// against them (they stay Available), the call is re-routed at once and the supervisor alerted.
+    /// </summary>
+    [Alias("ring-not-placed")]
+    Task RingNotPlacedAsync(string callId, string counselorId);
+
     /// <summary>The waiting caller asked to be called back; the entry keeps its place.</summary>
     [Alias("mark-callback")]
     Task MarkCallbackAsync(string callId);

@@ -150,6 +150,21 @@ public sealed class CallGrain(
                 }
 
                 break;
+            case ProviderEventKind.CounselorRingFailed when providerEvent.CounselorId is { } counselorId:
+                Record(TimelineKind.RingFailed, S.QueueKey, counselorId, "not-placed");
+                if (S.Status is CallStatus.Offered or CallStatus.Queued or CallStatus.CallbackPending && S.QueueKey is { } refusedIn)
+                {
+                    // The queue withdraws the offer (no mark on the counsellor) and re-routes; a new offer it makes
+                    // reaches this call one-way, after this turn, so the reset below never undoes it.
+                    await GrainFactory.GetGrain<IQueueGrain>(refusedIn).RingNotPlacedAsync(Id, counselorId);
+                    if (S.Status == CallStatus.Offered && S.CounselorId == counselorId)
+                    {
+                        S.Status = CallStatus.Queued;
+                        S.CounselorId = null;
+                    }
+                }
+
+                break;
             case ProviderEventKind.CounselorHungUp when providerEvent.CounselorId is { } counselorId:
                 if (S.Status == CallStatus.Connected && S.CounselorId == counselorId && S.TakenOverBy is null)
                 {

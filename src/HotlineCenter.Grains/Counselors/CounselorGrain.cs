@@ -170,6 +170,25 @@ public sealed class CounselorGrain(
         return OfferTimeoutOutcome.TimedOut;
     }
 
+    public async Task<OfferTimeoutOutcome> RingNotPlacedAsync(string callId)
+    {
+        if (S.Reservation?.CallId != callId)
+        {
+            return S.AcceptedCallIds.Contains(callId) ? OfferTimeoutOutcome.AlreadyAccepted : OfferTimeoutOutcome.NotOffered;
+        }
+
+        if (S.State != PresenceState.Offered)
+        {
+            return OfferTimeoutOutcome.AlreadyAccepted;
+        }
+
+        Move(PresenceState.Available, $"ring not placed {callId}");
+        S.Reservation = null;
+        await SaveAndAnnounceAsync();
+        logger.LogWarning("Counsellor {CounselorId} could not be rung for call {CallId}; back to Available", Id, callId);
+        return OfferTimeoutOutcome.TimedOut;
+    }
+
     public async Task CancelOfferAsync(string callId)
     {
         if (S.State != PresenceState.Offered || S.Reservation?.CallId != callId)

@@ -275,6 +275,36 @@ public sealed class QueueGrain(
         }
     }
 
+    public async Task RingNotPlacedAsync(string callId, string counselorId)
+    {
+        var entry = S.Waiting.Find(w => w.CallId == callId);
+        if (entry is null || entry.OfferedTo != counselorId || S.Config is not { } config)
+        {
+            return;
+        }
+
+        // The counsellor decides the race with an accept that got through anyway.
+        var outcome = await GrainFactory.GetGrain<ICounselorGrain>(counselorId).RingNotPlacedAsync(callId);
+        var now = time.Now;
+        if (outcome == OfferTimeoutOutcome.AlreadyAccepted)
+        {
+            S.Waiting.Remove(entry);
+            ResolveAlerts(entry, leavesCentre: true);
+            S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
+            await SaveAsync();
+            Publish();
+            return;
+        }
+
+        entry.ClearOffer(counselorId, TryOutcome.RingNotPlaced, RoutingPolicy.RetryAt(entry.IsCrisis, TryOutcome.RingNotPlaced, config, now));
+        entry.RingFailureRaised = true;
+        _ = CentreAlerts.RaiseAsync(new AlertRaise(RingFailedAlertId(callId), AlertKind.RingFailed, entry.IsCrisis, callId, counselorId));
+        logger.LogWarning("Call {CallId}: the provider could not ring counsellor {CounselorId} in {QueueKey}; re-routing", callId, counselorId, Key);
+        var offered = await ReserveAndSaveAsync(config, mustSave: true);
+        await AnnounceOffersAsync(offered, config);
+        Publish();
+    }
+
     public async Task MarkCallbackAsync(string callId)
     {
         var entry = S.Waiting.Find(w => w.CallId == callId);
@@ -558,6 +588,8 @@ public sealed class QueueGrain(
 
     private static string LongWaitAlertId(string callId) => $"long-wait:{callId}";
 
+    private static string RingFailedAlertId(string callId) => $"ring-failed:{callId}";
+
     private string OverflowAlertId(string callId) => $"overflow:{callId}:{Key}";
 
     /// <summary>Each waiting call past the queue's long-wait threshold is reported once per activation (raising is idempotent).</summary>
@@ -581,6 +613,11 @@ public sealed class QueueGrain(
         if (entry.OverflowRequestedAt is not null || entry.OverflowUnavailableReported)
         {
             _ = CentreAlerts.ResolveAsync(OverflowAlertId(entry.CallId));
+        }
+
+        if (entry.RingFailureRaised)
+        {
+            _ = CentreAlerts.ResolveAsync(RingFailedAlertId(entry.CallId));
         }
 
         if (leavesCentre)

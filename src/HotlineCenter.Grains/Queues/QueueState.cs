@@ -74,6 +74,8 @@ public sealed class WaitingEntry
     [Id(14)] public bool IsCallback { get; set; }
     /// <summary>Counsellors already tried with this call, and from when they may be offered it again.</summary>
     [Id(15)] public Dictionary<string, DateTimeOffset> RetryAt { get; set; } = [];
+    /// <summary>A ring-failed alert was raised for this call (resolved when it leaves the queue).</summary>
+    [Id(16)] public bool RingFailureRaised { get; set; }
 
     /// <summary>Rings <paramref name="counselorId"/> until <paramref name="deadline"/>.</summary>
     public void Offer(string counselorId, DateTimeOffset deadline) => (OfferedTo, OfferDeadline) = (counselorId, deadline);

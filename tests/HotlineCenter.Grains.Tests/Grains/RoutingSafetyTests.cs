@@ -1,0 +1,109 @@
+using HotlineCenter.Abstractions.Alerts;
+using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Grains.Tests.Fixtures;
+
+namespace HotlineCenter.Grains.Tests.Grains;
+
+/// <summary>"No one in danger slips through": a crisis caller is never stranded by a miss, a failed ring or another queue.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class RoutingSafetyTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Crisis_call_missed_by_both_counselors_goes_back_to_the_first_at_once_when_only_she_is_free()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var first = await s.AvailableCounselorAsync("he");
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var second = await s.AvailableCounselorAsync("lv");
+        var call = await s.PlaceCallAsync("k", "1");
+        var callId = call.GetPrimaryKeyString();
+        await s.WaitForStateAsync(first, PresenceState.Offered);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(21));
+        await s.WaitForStateAsync(first, PresenceState.NotResponding);
+        Assert.Equal(callId, (await s.WaitForStateAsync(second, PresenceState.Offered)).CallId);
+
+        // The second counsellor misses it too and is not free; the first comes back and is the only one free.
+        fixture.Time.Advance(TimeSpan.FromSeconds(21));
+        await s.WaitForStateAsync(second, PresenceState.NotResponding);
+        await first.ChangePresenceAsync(PresenceState.Available, "back");
+
+        var again = await s.WaitForStateAsync(first, PresenceState.Offered);
+        Assert.Equal(callId, again.CallId);
+        var offers = (await s.WaitForCallAsync(call, c => c.Status == CallStatus.Offered && c.CounselorId == first.GetPrimaryKeyString(), "crisis call offered to the first again"))
+            .Timeline.Where(t => t.Kind is TimelineKind.Offered or TimelineKind.OfferTimedOut).Select(t => (t.Kind, t.CounselorId));
+        Assert.Equal(
+            [
+                (TimelineKind.Offered, first.GetPrimaryKeyString()), (TimelineKind.OfferTimedOut, first.GetPrimaryKeyString()),
+                (TimelineKind.Offered, second.GetPrimaryKeyString()), (TimelineKind.OfferTimedOut, second.GetPrimaryKeyString()),
+                (TimelineKind.Offered, first.GetPrimaryKeyString()),
+            ],
+            offers);
+    }
+
+    [Fact]
+    public async Task Declined_general_call_goes_back_to_the_only_free_counselor_after_the_retry_time()
+    {
+        var s = await Scenario.CreateAsync(fixture, q => q with { RetryAfterMissSeconds = 30, OverflowAfterSeconds = 600, LongWaitAlertSeconds = 600 });
+        var only = await s.AvailableCounselorAsync("fan");
+        var call = await s.PlaceCallAsync("g", "2");
+        await s.WaitForStateAsync(only, PresenceState.Offered);
+        await only.DeclineOfferAsync(call.GetPrimaryKeyString());
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(29));
+        await s.Queue(s.General).GetAsync();
+        Assert.Equal(PresenceState.Available, (await only.GetAsync()).State);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(call.GetPrimaryKeyString(), (await s.WaitForStateAsync(only, PresenceState.Offered)).CallId);
+    }
+
+    [Fact]
+    public async Task Ring_the_provider_refused_leaves_the_counselor_available_reroutes_the_call_and_raises_an_alert()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var first = await s.AvailableCounselorAsync("du");
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var second = await s.AvailableCounselorAsync("xu");
+        var call = await s.PlaceCallAsync("rf", "1");
+        var callId = call.GetPrimaryKeyString();
+        await s.WaitForStateAsync(first, PresenceState.Offered);
+
+        var after = await call.ApplyAsync(new ProviderEvent(ProviderEventKind.CounselorRingFailed, s.NextKey(), fixture.Time.GetUtcNow(), first.GetPrimaryKeyString()));
+
+        var firstNow = await first.GetAsync();
+        Assert.Equal(PresenceState.Available, firstNow.State);
+        Assert.DoesNotContain(firstNow.RecentChanges, c => c.To == PresenceState.NotResponding);
+        Assert.Contains(after.Timeline, t => t is { Kind: TimelineKind.RingFailed, Detail: "not-placed" } && t.CounselorId == first.GetPrimaryKeyString());
+        Assert.Equal(callId, (await s.WaitForStateAsync(second, PresenceState.Offered)).CallId);
+        await s.WaitForCallAsync(call, c => c.Status == CallStatus.Offered && c.CounselorId == second.GetPrimaryKeyString(), "call re-offered to the second");
+        var alerts = fixture.Grains.GetGrain<ICentreAlertsGrain>(s.CentreId);
+        var raised = (await Eventually.MatchesAsync(alerts.GetCurrentAsync, l => l.Any(a => a.AlertId == $"ring-failed:{callId}"), "ring-failed alert"))
+            .Single(a => a.AlertId == $"ring-failed:{callId}");
+        Assert.Equal((AlertKind.RingFailed, true, callId, first.GetPrimaryKeyString(), AlertStatus.Active), (raised.Kind, raised.Critical, raised.CallId, raised.CounselorId, raised.Status));
+        Assert.DoesNotContain(await alerts.GetCurrentAsync(), a => a.Kind == AlertKind.OfferTimedOut && a.CounselorId == first.GetPrimaryKeyString());
+
+        await second.AcceptOfferAsync(callId);
+        await Eventually.MatchesAsync(alerts.GetCurrentAsync, l => l.All(a => a.AlertId != $"ring-failed:{callId}"), "ring-failed alert resolved by the answer");
+    }
+
+    [Fact]
+    public async Task Ring_refused_for_the_only_counselor_is_tried_again_after_a_short_pause_not_dropped()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var only = await s.AvailableCounselorAsync("jiang");
+        var call = await s.PlaceCallAsync("rr", "1");
+        await s.WaitForStateAsync(only, PresenceState.Offered);
+
+        await call.ApplyAsync(new ProviderEvent(ProviderEventKind.CounselorRingFailed, s.NextKey(), fixture.Time.GetUtcNow(), only.GetPrimaryKeyString()));
+        Assert.Equal(PresenceState.Available, (await only.GetAsync()).State);
+        fixture.Time.Advance(TimeSpan.FromSeconds(4));
+        await s.Queue(s.General).GetAsync();
+        Assert.Equal(PresenceState.Available, (await only.GetAsync()).State);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(call.GetPrimaryKeyString(), (await s.WaitForStateAsync(only, PresenceState.Offered)).CallId);
+    }
+}
