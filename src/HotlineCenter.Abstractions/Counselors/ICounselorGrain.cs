@@ -2,7 +2,8 @@ namespace HotlineCenter.Abstractions.Counselors;
 
 /// <summary>
 /// One counsellor: profile and presence. The single arbiter of which call a counsellor is reserved for.
-/// It never awaits a queue or a call (they await it); it tells them things one-way.
+/// It never awaits a call, and a queue only through its always-interleaved candidate read (queues await it);
+/// everything else it tells them one-way.
 /// </summary>
 [Alias("hotline.counselor")]
 public interface ICounselorGrain : IGrainWithStringKey
@@ -22,6 +23,10 @@ public interface ICounselorGrain : IGrainWithStringKey
     /// <summary>Reserves an Available counsellor for a call; false when someone else got there first.</summary>
     [Alias("try-reserve")]
     Task<bool> TryReserveAsync(Queues.OfferTerms terms);
+
+    /// <summary>The queue this counsellor chose as the most urgent has no call for them after all: choose again.</summary>
+    [Alias("preference-passed"), OneWay]
+    Task PreferencePassedAsync(string queueKey);
 
     /// <summary>The counsellor accepts (console) or answers (provider) the call offered to them.</summary>
     [Alias("accept-offer")]

@@ -64,6 +64,14 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("offer-to")]
     Task OfferToAsync(string callId, string counselorId);
 
+    /// <summary>
+    /// The waiting call this queue would offer <paramref name="counselor"/> first, or null; reserves nothing.
+    /// Asked by a counsellor who serves several queues when they become free. Always interleaved: a queue awaits
+    /// counsellors (reservations), so this read must never wait behind the queue's own turn — it only reads memory.
+    /// </summary>
+    [Alias("candidate-for"), AlwaysInterleave]
+    Task<QueueCandidate?> GetCandidateForAsync(CounselorAvailability counselor);
+
     /// <summary>Current picture.</summary>
     [Alias("get"), ReadOnly]
     Task<QueueSnapshot> GetAsync();

@@ -88,6 +88,20 @@ public sealed record QueueSnapshot(
     [property: Id(6)] int OverflowedToday,
     [property: Id(7)] DateTimeOffset At);
 
+/// <summary>
+/// The waiting call a queue would offer one counsellor first, as that queue ranks it: what a counsellor who serves
+/// several queues compares to choose the most urgent call among all of them.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.queue-candidate")]
+public sealed record QueueCandidate(
+    [property: Id(0)] string QueueKey,
+    [property: Id(1)] string CallId,
+    [property: Id(2)] bool IsCrisis,
+    [property: Id(3)] double EffectivePriority,
+    [property: Id(4)] DateTimeOffset FirstQueuedAt,
+    [property: Id(5)] bool AtFront = false);
+
 /// <summary>What a counsellor is reserved for: one call, from one queue, on these terms.</summary>
 [GenerateSerializer, Immutable]
 [Alias("hotline.offer-terms")]

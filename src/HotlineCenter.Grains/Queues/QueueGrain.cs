@@ -32,6 +32,9 @@ public sealed class QueueGrain(
     private readonly Dictionary<string, CounselorAvailability> _available = [];
     private readonly Dictionary<string, long> _sequences = [];
     private readonly HashSet<string> _longWaitRaised = [];
+
+    /// <summary>Free counsellors who chose this queue's call over their other queues' and wait for our offer.</summary>
+    private readonly HashSet<string> _preferring = [];
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
     private bool _reconcileNow = true;
 
@@ -167,16 +170,63 @@ public sealed class QueueGrain(
             return;
         }
 
-        _available[availability.CounselorId] = availability;
         var changed = S.CounselorIds.Add(availability.CounselorId);
-        var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: changed) : [];
-        if (S.Config is null && changed)
+        if (availability.PreferredQueueKey is { } preferred && preferred != Key)
         {
-            await SaveAsync();
+            // Free, but taking a more urgent call of another of their queues first; they announce again if not.
+            var wasFree = _available.Remove(availability.CounselorId);
+            if (changed)
+            {
+                await SaveAsync();
+            }
+
+            if (wasFree)
+            {
+                Publish();
+            }
+
+            return;
+        }
+
+        _available[availability.CounselorId] = availability;
+        if (availability.PreferredQueueKey == Key)
+        {
+            _preferring.Add(availability.CounselorId);
+        }
+
+        var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: changed) : [];
+        if (S.Config is null)
+        {
+            PassUnserved([]);
+            if (changed)
+            {
+                await SaveAsync();
+            }
         }
 
         await AnnounceOffersAsync(offered, S.Config);
         Publish();
+    }
+
+    public Task<QueueCandidate?> GetCandidateForAsync(CounselorAvailability counselor)
+    {
+        // Interleaved with this queue's turns: it only reads, so a turn suspended mid-change is never disturbed.
+        if (S.Config is not { } config)
+        {
+            return Task.FromResult<QueueCandidate?>(null);
+        }
+
+        var now = time.Now;
+        // An entry still offered to this counsellor is over from their side (they are free and asking): its
+        // outcome is on its way here, so it competes too — a crisis they just declined must not lose to another queue.
+        var best = RoutingPolicy.BestCallFor(
+            S.Waiting.Where(w => (w.OfferedTo is null || w.OfferedTo == counselor.CounselorId) && w.OverflowRequestedAt is null).Select(ToRoutable),
+            counselor,
+            config,
+            now);
+        return Task.FromResult(best is null
+            ? null
+            : new QueueCandidate(Key, best.CallId, best.IsCrisis, RoutingPolicy.EffectivePriority(best, config, now), best.FirstQueuedAt, best.AtFront));
     }
 
     public async Task CounselorUnavailableAsync(string counselorId, long sequence)
@@ -187,6 +237,7 @@ public sealed class QueueGrain(
         }
 
         var wasFree = _available.Remove(counselorId);
+        _preferring.Remove(counselorId);
         if (S.CounselorIds.Add(counselorId))
         {
             await SaveAsync();
@@ -518,7 +569,29 @@ public sealed class QueueGrain(
             await SaveAsync();
         }
 
+        PassUnserved(offered);
         return offered;
+    }
+
+    /// <summary>
+    /// Counsellors who chose this queue but got no offer in this round are told so, and choose among their other
+    /// queues (the call went to someone idle longer, was answered, or may not go back to them yet). One still
+    /// holding an offer here is not told: the outcome of that offer (decline, ring failure) is on its way.
+    /// </summary>
+    private void PassUnserved(List<Assignment> offered)
+    {
+        foreach (var counselorId in _preferring.ToList())
+        {
+            if (offered.Exists(a => a.CounselorId == counselorId))
+            {
+                _preferring.Remove(counselorId);
+            }
+            else if (!S.Waiting.Exists(w => w.OfferedTo == counselorId))
+            {
+                _preferring.Remove(counselorId);
+                _ = GrainFactory.GetGrain<ICounselorGrain>(counselorId).PreferencePassedAsync(Key);
+            }
+        }
     }
 
     /// <summary>Tells the calls and rings the counsellors of offers already saved.</summary>

@@ -1,7 +1,9 @@
 using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Counselors;
+using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Grains.Tests.Fixtures;
 
 namespace HotlineCenter.Grains.Tests.Grains;
@@ -52,6 +54,8 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         await s.WaitForStateAsync(only, PresenceState.Offered);
         await only.DeclineOfferAsync(call.GetPrimaryKeyString());
 
+        // The queue learns of the decline one-way; its retry time counts from then.
+        await s.WaitForCallAsync(call, c => c.Timeline.Any(t => t.Kind == TimelineKind.OfferDeclined), "decline reached the queue");
         fixture.Time.Advance(TimeSpan.FromSeconds(29));
         await s.Queue(s.General).GetAsync();
         Assert.Equal(PresenceState.Available, (await only.GetAsync()).State);
@@ -105,5 +109,42 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
 
         fixture.Time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(call.GetPrimaryKeyString(), (await s.WaitForStateAsync(only, PresenceState.Offered)).CallId);
+    }
+
+    [Fact]
+    public async Task Only_free_counselor_serving_youth_and_backup_is_offered_the_crisis_waiting_in_backup_before_the_youth_call()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var centre = fixture.Grains.GetGrain<ICentreGrain>(s.CentreId);
+        var config = (await centre.GetConfigAsync())!;
+        await centre.ConfigureAsync(config with
+        {
+            Queues = [.. config.Queues, new QueueConfig { QueueId = "youth", DisplayName = "青少年", RequiredSkill = "youth" }],
+            IvrOptions = [config.IvrOptions[0], config.IvrOptions[1], config.IvrOptions[2] with { QueueId = "youth", BasePriority = 900 }],
+        });
+        var youthQueue = $"{s.CentreId}/youth";
+        var lin = s.Counselor("lin");
+        await lin.SetProfileAsync(new CounselorProfile(s.CentreId, "lin", [new SkillLevel("youth", 3)], ["cmn"], ["youth", "backup"]));
+        await centre.AddCounselorAsync(lin.GetPrimaryKeyString());
+
+        // While she is signed out: a youth call that waits longer with far more points, then a crisis moved to backup.
+        var youth = await s.PlaceCallAsync("y", "3");
+        fixture.Time.Advance(TimeSpan.FromSeconds(10));
+        var crisis = await s.PlaceCallAsync("k", "1");
+        await crisis.MoveToQueueAsync(s.Backup, "sup-1");
+        Assert.Equal([crisis.GetPrimaryKeyString()], (await s.Queue(s.Backup).GetAsync()).Waiting.Select(w => w.CallId));
+
+        await lin.ChangePresenceAsync(PresenceState.Available, "signed in");
+
+        var offered = await s.WaitForStateAsync(lin, PresenceState.Offered);
+        Assert.Equal((crisis.GetPrimaryKeyString(), s.Backup), (offered.CallId, offered.QueueKey));
+        var waitingYouth = Assert.Single((await s.Queue(youthQueue).GetAsync()).Waiting);
+        Assert.Equal((youth.GetPrimaryKeyString(), (string?)null), (waitingYouth.CallId, waitingYouth.OfferedTo));
+
+        // Once the crisis is hers, the youth call is next for her, not stranded by the choice.
+        await lin.AcceptOfferAsync(crisis.GetPrimaryKeyString());
+        await crisis.EndByCounselorAsync(lin.GetPrimaryKeyString());
+        await lin.CompleteWrapUpAsync();
+        Assert.Equal(youth.GetPrimaryKeyString(), (await s.WaitForStateAsync(lin, PresenceState.Offered)).CallId);
     }
 }
