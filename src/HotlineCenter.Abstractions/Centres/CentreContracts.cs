@@ -43,6 +43,12 @@ public sealed record CentreConfig
 
     /// <summary>Who a counsellor can add to a call: 110, 120, green-channel hospitals, the duty supervisor.</summary>
     [Id(11)] public ImmutableArray<DirectoryEntry> Directory { get; init; } = [];
+
+    /// <summary>
+    /// Points added to the base priority of a caller the centre knows as high risk (a high or imminent contact in
+    /// 90 days, or a staff flag), so they are answered sooner than others who chose the same menu option. 0 turns it off.
+    /// </summary>
+    [Id(12)] public int HighRiskCallerPriorityBoost { get; init; } = 50;
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

@@ -110,6 +110,7 @@ public static class CentreConfigValidator
         }
 
         Range(errors, "centre:", "defaultPriority", c.DefaultPriority, 0, 1000);
+        Range(errors, "centre:", "highRiskCallerPriorityBoost", c.HighRiskCallerPriorityBoost, 0, 1000);
         Range(errors, "centre:", "maxMenuAttempts", c.MaxMenuAttempts, 1, 5);
         var options = c.IvrOptions.IsDefault ? [] : c.IvrOptions;
         if (!options.Any(o => o.IsCrisis))

@@ -133,7 +133,7 @@ public sealed class TwilioVoice(
         var from = form["From"].ToString();
         var caller = from.Length > 3 && from.StartsWith('+') && from[1..].All(char.IsAsciiDigit)
             ? identity.Protect(from)
-            : new CallerRef("anonymous", "匿名来电", null);
+            : new CallerRef(Keys.AnonymousCaller, "匿名来电", null);
         var instruction = await Call(callSid).ArriveAsync(new CallArrival(centreId, "twilio", caller, $"{callSid}:incoming"));
         return await RenderAsync(instruction, callSid, attempt: 1, first: true);
     }

@@ -1,9 +1,11 @@
 using HotlineCenter.Abstractions.Alerts;
+using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Abstractions.Records;
 using HotlineCenter.Grains.Tests.Fixtures;
 
 namespace HotlineCenter.Grains.Tests.Grains;
@@ -146,5 +148,41 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         await crisis.EndByCounselorAsync(lin.GetPrimaryKeyString());
         await lin.CompleteWrapUpAsync();
         Assert.Equal(youth.GetPrimaryKeyString(), (await s.WaitForStateAsync(lin, PresenceState.Offered)).CallId);
+    }
+
+    [Fact]
+    public async Task Caller_known_as_high_risk_enters_with_the_centre_boost_and_is_answered_before_an_earlier_caller()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var hash = "hr-" + s.CentreId;
+        await fixture.Grains.GetGrain<ICallerGrain>(hash).RecordContactAsync(
+            new CallerContact("CAearlier" + s.CentreId, s.CentreId, fixture.Time.GetUtcNow().AddDays(-10), "wang", RiskLevel.High, [], true));
+        var earlier = await s.PlaceCallAsync("e", "2");
+        fixture.Time.Advance(TimeSpan.FromSeconds(20));
+
+        var known = await s.PlaceCallAsync("hr", "2", callerHash: hash);
+
+        var snapshot = await known.GetAsync();
+        Assert.Equal(60, snapshot.BasePriority);
+        Assert.Equal(10, (await earlier.GetAsync()).BasePriority);
+        Assert.Contains(snapshot.Timeline, t => t is { Kind: TimelineKind.Queued, Detail: "high-risk-caller" });
+        var queue = await s.Queue(s.General).GetAsync();
+        Assert.Equal([known.GetPrimaryKeyString(), earlier.GetPrimaryKeyString()], queue.Waiting.Select(w => w.CallId));
+        Assert.Equal(60, queue.Waiting[0].EffectivePriority, precision: 6);
+    }
+
+    [Fact]
+    public async Task High_risk_boost_of_zero_leaves_the_menu_priority()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var centre = fixture.Grains.GetGrain<ICentreGrain>(s.CentreId);
+        await centre.ConfigureAsync((await centre.GetConfigAsync())! with { HighRiskCallerPriorityBoost = 0 });
+        var hash = "hr0-" + s.CentreId;
+        await fixture.Grains.GetGrain<ICallerGrain>(hash).RecordContactAsync(
+            new CallerContact("CAearlier" + s.CentreId, s.CentreId, fixture.Time.GetUtcNow().AddDays(-1), "wang", RiskLevel.Imminent, [], true));
+
+        var call = await s.PlaceCallAsync("z", "2", callerHash: hash);
+
+        Assert.Equal(10, (await call.GetAsync()).BasePriority);
     }
 }
