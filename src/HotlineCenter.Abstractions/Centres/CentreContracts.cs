@@ -70,6 +70,8 @@ public sealed record CentrePrompts
     [Id(11)] public string Language { get; init; } = "cmn-CN";
     /// <summary>"您前面还有{0}位来电者，预计等待{1}分钟。"</summary>
     [Id(12)] public string PositionAnnouncement { get; init; } = "您前面还有{0}位来电者，预计等待约{1}分钟。";
+    /// <summary>Said instead when the estimated wait is under a minute: "您前面还有{0}位来电者，预计等待不到一分钟。"</summary>
+    [Id(13)] public string PositionAnnouncementUnderAMinute { get; init; } = "您前面还有{0}位来电者，预计等待不到一分钟。";
 }
 
 /// <summary>A call as the live screens list it (no timeline, masked number only).</summary>

@@ -73,7 +73,8 @@ public sealed record WaitingCallView(
     [property: Id(5)] string? OfferedTo,
     [property: Id(6)] bool OverflowPending,
     [property: Id(7)] bool IsCallback = false,
-    [property: Id(8)] bool AtFront = false);
+    [property: Id(8)] bool AtFront = false,
+    [property: Id(9)] int? EstimatedWaitSeconds = null);
 
 /// <summary>The live picture of one queue.</summary>
 [GenerateSerializer, Immutable]

@@ -145,7 +145,8 @@ public static class CentreConfigValidator
         {
             ("greeting", p.Greeting), ("recordingNotice", p.RecordingNotice), ("menu", p.Menu), ("invalidChoice", p.InvalidChoice),
             ("pleaseHold", p.PleaseHold), ("callbackOffer", p.CallbackOffer), ("callbackConfirmed", p.CallbackConfirmed),
-            ("positionAnnouncement", p.PositionAnnouncement), ("voice", p.Voice), ("language", p.Language),
+            ("positionAnnouncement", p.PositionAnnouncement), ("positionAnnouncementUnderAMinute", p.PositionAnnouncementUnderAMinute),
+            ("voice", p.Voice), ("language", p.Language),
         })
         {
             if (string.IsNullOrWhiteSpace(text) || text.Length > 1000)

@@ -260,6 +260,7 @@ public sealed class QueueGrain(
         S.Waiting.Remove(entry);
         ResolveAlerts(entry, leavesCentre: true);
         S.CountExit(QueueExit.Answered, ChinaTime.DayOf(time.Now));
+        S.RecordAnswered(time.Now, entry.FirstQueuedAt, counselorId);
 
         // Saved with the next write or tick rather than now: this is half of the queue's writes per call.
         // If the silo dies first, the entry comes back offered; at its ring deadline the counsellor
@@ -342,6 +343,7 @@ public sealed class QueueGrain(
             S.Waiting.Remove(entry);
             ResolveAlerts(entry, leavesCentre: true);
             S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
+            S.RecordAnswered(now, entry.FirstQueuedAt, counselorId);
             await SaveAsync();
             Publish();
             return;
@@ -416,6 +418,7 @@ public sealed class QueueGrain(
                 S.Waiting.Remove(entry);
                 ResolveAlerts(entry, leavesCentre: true);
                 S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
+                S.RecordAnswered(now, entry.FirstQueuedAt, counselorId);
                 continue;
             }
 
@@ -733,10 +736,13 @@ public sealed class QueueGrain(
         var config = S.Config;
         var ordered = config is null ? [] : RoutingPolicy.Order(S.Waiting.Select(ToRoutable), config, now);
         var byId = S.Waiting.ToDictionary(w => w.CallId);
+        var estimate = WaitEstimate.From(S.RecentWaits, now);
         var views = ordered.Select((r, i) =>
         {
             var w = byId[r.CallId];
-            return new WaitingCallView(w.CallId, i + 1, w.IsCrisis, RoutingPolicy.EffectivePriority(r, config!, now), w.FirstQueuedAt, w.OfferedTo, w.OverflowRequestedAt is not null, w.IsCallback, w.AtFront);
+            return new WaitingCallView(
+                w.CallId, i + 1, w.IsCrisis, RoutingPolicy.EffectivePriority(r, config!, now), w.FirstQueuedAt, w.OfferedTo,
+                w.OverflowRequestedAt is not null, w.IsCallback, w.AtFront, estimate.SecondsFor(i + 1));
         }).ToImmutableArray();
         var (answered, abandoned, overflowed) = S.CountsOn(ChinaTime.DayOf(now));
         return new QueueSnapshot(Key, config?.DisplayName ?? Key, views, _available.Count, abandoned, answered, overflowed, now);

@@ -17,6 +17,18 @@ public sealed class QueueState
     [Id(7)] public int OverflowedToday { get; set; }
     /// <summary>Counsellors who serve this queue. Who is free right now is kept in memory only (see QueueGrain).</summary>
     [Id(8)] public HashSet<string> CounselorIds { get; set; } = [];
+    /// <summary>Waits of the most recently answered calls, oldest first (at most <see cref="WaitEstimate.Kept"/>).</summary>
+    [Id(9)] public List<AnsweredWait> RecentWaits { get; set; } = [];
+
+    /// <summary>Remembers how long an answered call waited, keeping only the most recent.</summary>
+    public void RecordAnswered(DateTimeOffset at, DateTimeOffset firstQueuedAt, string counselorId)
+    {
+        RecentWaits.Add(new AnsweredWait(at, Math.Max(0, (at - firstQueuedAt).TotalSeconds), counselorId));
+        if (RecentWaits.Count > WaitEstimate.Kept)
+        {
+            RecentWaits.RemoveRange(0, RecentWaits.Count - WaitEstimate.Kept);
+        }
+    }
 
     /// <summary>Counts a call leaving the queue on the China day <paramref name="today"/>; a new day starts from zero.</summary>
     public void CountExit(QueueExit exit, DateOnly today)
@@ -47,6 +59,11 @@ public sealed class QueueState
     public (int Answered, int Abandoned, int Overflowed) CountsOn(DateOnly today) =>
         CountersDay == today ? (AnsweredToday, AbandonedToday, OverflowedToday) : (0, 0, 0);
 }
+
+/// <summary>How long one answered call waited, and who answered it.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.queue-answered-wait")]
+public sealed record AnsweredWait([property: Id(0)] DateTimeOffset At, [property: Id(1)] double Seconds, [property: Id(2)] string CounselorId);
 
 [GenerateSerializer]
 [Alias("hotline.queue-waiting-entry")]

@@ -160,10 +160,9 @@ public sealed class TwilioVoice(
         if (call.QueueKey is { } queueKey && config is not null)
         {
             var queue = await grains.GetGrain<IQueueGrain>(queueKey).GetAsync();
-            var position = queue.Waiting.FirstOrDefault(w => w.CallId == callSid)?.Position ?? 0;
-            if (position > 0)
+            if (queue.Waiting.FirstOrDefault(w => w.CallId == callSid) is { Position: > 0 } waiting)
             {
-                twiml.Say(string.Format(prompts.PositionAnnouncement, position - 1, Math.Max(1, position * 3)), prompts.Voice, prompts.Language);
+                twiml.Say(WaitAnnouncement.Text(prompts, waiting), prompts.Voice, prompts.Language);
             }
 
             var waited = call.QueuedAt is { } q ? (time.Now - q).TotalSeconds : 0;

@@ -185,4 +185,34 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
 
         Assert.Equal(10, (await call.GetAsync()).BasePriority);
     }
+
+    [Fact]
+    public async Task Estimated_wait_comes_from_the_measured_waits_of_answered_calls()
+    {
+        var s = await Scenario.CreateAsync(fixture, q => q with { OverflowAfterSeconds = 600, LongWaitAlertSeconds = 600 });
+        var calls = new[] { await s.PlaceCallAsync("w1", "2"), await s.PlaceCallAsync("w2", "2"), await s.PlaceCallAsync("w3", "2") };
+        Assert.Equal(60, (await s.Queue(s.General).GetAsync()).Waiting[0].EstimatedWaitSeconds);
+
+        // One counsellor answers them after 40, 80 and 120 s of waiting.
+        fixture.Time.Advance(TimeSpan.FromSeconds(40));
+        var counselor = await s.AvailableCounselorAsync("song");
+        for (var i = 0; i < calls.Length; i++)
+        {
+            if (i > 0)
+            {
+                fixture.Time.Advance(TimeSpan.FromSeconds(40));
+                await counselor.CompleteWrapUpAsync();
+            }
+
+            Assert.Equal(calls[i].GetPrimaryKeyString(), (await s.WaitForStateAsync(counselor, PresenceState.Offered)).CallId);
+            await counselor.AcceptOfferAsync(calls[i].GetPrimaryKeyString());
+            await Eventually.MatchesAsync(() => s.Queue(s.General).GetAsync(), q => q.AnsweredToday == i + 1, "answer counted");
+            await calls[i].EndByCounselorAsync(counselor.GetPrimaryKeyString());
+        }
+
+        await s.PlaceCallAsync("n1", "2");
+        await s.PlaceCallAsync("n2", "2");
+        var queue = await s.Queue(s.General).GetAsync();
+        Assert.Equal([(1, 80), (2, 160)], queue.Waiting.Select(w => (w.Position, w.EstimatedWaitSeconds ?? -1)));
+    }
 }
