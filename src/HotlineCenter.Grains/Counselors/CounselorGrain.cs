@@ -73,6 +73,13 @@ public sealed class CounselorGrain(
         }
 
         await state.WriteStateAsync();
+        if (S.State == PresenceState.Available)
+        {
+            // The queues served may have changed: choose again among them.
+            _passedQueues.Clear();
+            await ChooseQueueAsync();
+            EnsureTimer();
+        }
         foreach (var dropped in (oldProfile?.QueueIds ?? []).Except(profile.QueueIds))
         {
             _ = GrainFactory.GetGrain<IQueueGrain>(Keys.Queue(oldProfile!.CentreId, dropped)).CounselorUnavailableAsync(Id, S.Sequence);
@@ -321,10 +328,10 @@ public sealed class CounselorGrain(
             await SaveAndAnnounceAsync();
             logger.LogInformation("Counsellor {CounselorId} wrap-up timed out", Id);
         }
-        else if (_preferredQueue is not null && now >= _preferredUntil)
+        else if (_preferredQueue is not null && now >= _preferredUntil && S.State == PresenceState.Available)
         {
-            // The chosen queue never answered (a lost message): every queue may reserve us again.
-            _preferredQueue = null;
+            // The chosen queue has not offered its call yet (a lost message, or a pause before a retry): look again.
+            await ChooseQueueAsync();
             AnnounceAvailability();
         }
         else if (S.State == PresenceState.Offered && S.OfferedAt is { } offeredAt

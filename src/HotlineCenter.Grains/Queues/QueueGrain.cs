@@ -579,7 +579,8 @@ public sealed class QueueGrain(
     /// <summary>
     /// Counsellors who chose this queue but got no offer in this round are told so, and choose among their other
     /// queues (the call went to someone idle longer, was answered, or may not go back to them yet). One still
-    /// holding an offer here is not told: the outcome of that offer (decline, ring failure) is on its way.
+    /// holding an offer here is not told: the outcome of that offer (decline, ring failure) is on its way; nor one
+    /// kept for a crisis call here whose short pause after a failed ring is not over (a tick offers it to them then).
     /// </summary>
     private void PassUnserved(List<Assignment> offered)
     {
@@ -589,7 +590,7 @@ public sealed class QueueGrain(
             {
                 _preferring.Remove(counselorId);
             }
-            else if (!S.Waiting.Exists(w => w.OfferedTo == counselorId))
+            else if (!S.Waiting.Exists(w => w.OfferedTo == counselorId) && !IsHeldHere(counselorId))
             {
                 _preferring.Remove(counselorId);
                 _ = GrainFactory.GetGrain<ICounselorGrain>(counselorId).PreferencePassedAsync(Key);
@@ -623,6 +624,18 @@ public sealed class QueueGrain(
 
         _sequences[counselorId] = sequence;
         return true;
+    }
+
+    /// <summary>A free counsellor this queue keeps for one of its crisis calls until their retry pause is over.</summary>
+    private bool IsHeldHere(string counselorId)
+    {
+        if (S.Config is not { } config || !_available.TryGetValue(counselorId, out var counselor))
+        {
+            return false;
+        }
+
+        var now = time.Now;
+        return S.Waiting.Exists(w => w.OfferedTo is null && w.OverflowRequestedAt is null && RoutingPolicy.IsHeldFor(ToRoutable(w), counselor, config, now));
     }
 
     private QueueConfig RequireConfig() =>

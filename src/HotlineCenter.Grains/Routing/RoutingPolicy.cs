@@ -183,13 +183,15 @@ public static class RoutingPolicy
 
     /// <summary>
     /// The call this counsellor should be offered first among <paramref name="waiting"/> (as <see cref="Plan"/> would
-    /// rank it for them alone), or null: what a queue tells a counsellor who serves several queues.
+    /// rank it for them alone), or null: what a queue tells a counsellor who serves several queues. A crisis call they
+    /// may take but not yet (its ring just failed, see <see cref="RingNotPlacedRetry"/>) still counts: they are kept
+    /// for it rather than given a less urgent call of another queue meanwhile.
     /// </summary>
     public static RoutableCall? BestCallFor(IEnumerable<RoutableCall> waiting, CounselorAvailability counselor, QueueConfig config, DateTimeOffset now)
     {
         foreach (var call in Order(waiting, config, now))
         {
-            if (BestFor(call, [counselor], config, now) == 0)
+            if (BestFor(call, [counselor], config, now) == 0 || IsHeldFor(call, counselor, config, now))
             {
                 return call;
             }
@@ -197,6 +199,10 @@ public static class RoutingPolicy
 
         return null;
     }
+
+    /// <summary>A crisis call this counsellor may take once its retry pause for them is over.</summary>
+    public static bool IsHeldFor(RoutableCall call, CounselorAvailability counselor, QueueConfig config, DateTimeOffset now) =>
+        call.IsCrisis && !MayRetry(call, counselor.CounselorId, now) && IsEligible(call, counselor, config, now);
 
     /// <summary>Index in <paramref name="free"/> (longest idle first) of who gets <paramref name="call"/>, or -1.</summary>
     private static int BestFor(RoutableCall call, List<CounselorAvailability> free, QueueConfig config, DateTimeOffset now)

@@ -116,18 +116,7 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
     [Fact]
     public async Task Only_free_counselor_serving_youth_and_backup_is_offered_the_crisis_waiting_in_backup_before_the_youth_call()
     {
-        var s = await Scenario.CreateAsync(fixture);
-        var centre = fixture.Grains.GetGrain<ICentreGrain>(s.CentreId);
-        var config = (await centre.GetConfigAsync())!;
-        await centre.ConfigureAsync(config with
-        {
-            Queues = [.. config.Queues, new QueueConfig { QueueId = "youth", DisplayName = "青少年", RequiredSkill = "youth" }],
-            IvrOptions = [config.IvrOptions[0], config.IvrOptions[1], config.IvrOptions[2] with { QueueId = "youth", BasePriority = 900 }],
-        });
-        var youthQueue = $"{s.CentreId}/youth";
-        var lin = s.Counselor("lin");
-        await lin.SetProfileAsync(new CounselorProfile(s.CentreId, "lin", [new SkillLevel("youth", 3)], ["cmn"], ["youth", "backup"]));
-        await centre.AddCounselorAsync(lin.GetPrimaryKeyString());
+        var (s, youthQueue, lin) = await YouthAndBackupAsync();
 
         // While she is signed out: a youth call that waits longer with far more points, then a crisis moved to backup.
         var youth = await s.PlaceCallAsync("y", "3");
@@ -214,5 +203,46 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         await s.PlaceCallAsync("n2", "2");
         var queue = await s.Queue(s.General).GetAsync();
         Assert.Equal([(1, 80), (2, 160)], queue.Waiting.Select(w => (w.Position, w.EstimatedWaitSeconds ?? -1)));
+    }
+
+    [Fact]
+    public async Task Counselor_whose_ring_for_a_crisis_failed_is_kept_for_it_not_given_the_youth_call_meanwhile()
+    {
+        var (s, youthQueue, lin) = await YouthAndBackupAsync();
+        var youth = await s.PlaceCallAsync("y", "3");
+        var crisis = await s.PlaceCallAsync("k", "1");
+        await crisis.MoveToQueueAsync(s.Backup, "sup-1");
+        await lin.ChangePresenceAsync(PresenceState.Available, "signed in");
+        Assert.Equal(crisis.GetPrimaryKeyString(), (await s.WaitForStateAsync(lin, PresenceState.Offered)).CallId);
+
+        // The provider was unreachable when ringing her.
+        await crisis.ApplyAsync(new ProviderEvent(ProviderEventKind.CounselorRingFailed, s.NextKey(), fixture.Time.GetUtcNow(), lin.GetPrimaryKeyString()));
+        Assert.Equal(PresenceState.Available, (await lin.GetAsync()).State);
+        fixture.Time.Advance(TimeSpan.FromSeconds(4));
+        await s.Queue(youthQueue).GetAsync();
+        Assert.Equal(PresenceState.Available, (await lin.GetAsync()).State);
+        Assert.Null(Assert.Single((await s.Queue(youthQueue).GetAsync()).Waiting).OfferedTo);
+
+        fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        var again = await s.WaitForStateAsync(lin, PresenceState.Offered);
+        Assert.Equal((crisis.GetPrimaryKeyString(), s.Backup), (again.CallId, again.QueueKey));
+        Assert.Equal(youth.GetPrimaryKeyString(), Assert.Single((await s.Queue(youthQueue).GetAsync()).Waiting).CallId);
+    }
+
+    /// <summary>A centre with a youth queue as well, and counsellor "lin" (signed out) who serves youth and backup.</summary>
+    private async Task<(Scenario S, string YouthQueue, ICounselorGrain Lin)> YouthAndBackupAsync()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var centre = fixture.Grains.GetGrain<ICentreGrain>(s.CentreId);
+        var config = (await centre.GetConfigAsync())!;
+        await centre.ConfigureAsync(config with
+        {
+            Queues = [.. config.Queues, new QueueConfig { QueueId = "youth", DisplayName = "青少年", RequiredSkill = "youth" }],
+            IvrOptions = [config.IvrOptions[0], config.IvrOptions[1], config.IvrOptions[2] with { QueueId = "youth", BasePriority = 900 }],
+        });
+        var lin = s.Counselor("lin");
+        await lin.SetProfileAsync(new CounselorProfile(s.CentreId, "lin", [new SkillLevel("youth", 3)], ["cmn"], ["youth", "backup"]));
+        await centre.AddCounselorAsync(lin.GetPrimaryKeyString());
+        return (s, $"{s.CentreId}/youth", lin);
     }
 }

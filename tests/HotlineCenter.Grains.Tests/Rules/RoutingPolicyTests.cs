@@ -170,6 +170,17 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
+    public void Counselor_is_kept_for_a_crisis_call_whose_ring_just_failed_rather_than_given_another_call()
+    {
+        var crisis = Call("crisis", 0, 10, crisis: true) with { RetryAt = new Dictionary<string, DateTimeOffset> { ["x"] = T0.AddSeconds(3) } };
+        var plain = Call("plain", 500, 60);
+
+        Assert.Equal("crisis", RoutingPolicy.BestCallFor([crisis, plain], Counselor("x", 100), Config, T0)?.CallId);
+        Assert.Empty(RoutingPolicy.Plan([crisis], [Counselor("x", 100)], Config, T0));
+        Assert.Equal("plain", RoutingPolicy.BestCallFor([crisis with { IsCrisis = false }, plain], Counselor("x", 100), Config, T0)?.CallId);
+    }
+
+    [Fact]
     public void Each_counselor_is_paired_at_most_once_in_a_plan()
     {
         var plan = RoutingPolicy.Plan([Call("a", 10, 3), Call("b", 10, 2), Call("c", 10, 1)], [Counselor("x", 5), Counselor("y", 9)], Config, T0);
