@@ -118,9 +118,10 @@ public sealed class CounselorGrain(
             return false;
         }
 
-        if (_preferredQueue is { } preferred && preferred != terms.QueueKey && time.Now < _preferredUntil)
+        if (_preferredQueue is { } preferred && preferred != terms.QueueKey)
         {
-            // A more urgent call waits in another of our queues; that queue is offering it to us now.
+            // A more urgent call waits in another of our queues; that queue is offering it to us now. The choice
+            // is not dropped when its window lapses but read again by the tick, so no other queue slips in between.
             logger.LogDebug("Counsellor {CounselorId} keeps itself for {QueueKey}; refused call {CallId}", Id, preferred, terms.CallId);
             return false;
         }

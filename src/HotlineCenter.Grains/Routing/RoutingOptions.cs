@@ -19,8 +19,8 @@ public sealed class RoutingOptions
     public TimeSpan OfferOrphanGrace { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// How long a counsellor who serves several queues and chose one queue's call as the most urgent refuses
-    /// reservations from the others while the chosen queue offers it (a lost message costs at most this).
+    /// How long a counsellor who serves several queues keeps their choice of the most urgent queue's call before
+    /// reading the queues again (a lost message, or a pause before a retry, costs at most this).
     /// </summary>
     public TimeSpan CrossQueueWindow { get; set; } = TimeSpan.FromSeconds(2);
 

@@ -229,8 +229,25 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         Assert.Equal(youth.GetPrimaryKeyString(), Assert.Single((await s.Queue(youthQueue).GetAsync()).Waiting).CallId);
     }
 
+    [Fact]
+    public async Task Counselor_who_chose_a_queue_that_has_nothing_for_her_after_all_is_offered_the_other_queues_call_at_once()
+    {
+        var (s, youthQueue, lin) = await YouthAndBackupAsync(youthPriority: 0);
+        var general = await s.PlaceCallAsync("g", "2");
+        await general.MoveToQueueAsync(s.Backup, "sup-1");
+        await lin.ChangePresenceAsync(PresenceState.Available, "signed in");
+        Assert.Equal(general.GetPrimaryKeyString(), (await s.WaitForStateAsync(lin, PresenceState.Offered)).CallId);
+        var youth = await s.PlaceCallAsync("y", "3");
+
+        // Declined: the backup call ranks first when she looks, but may not go back to her for 30 s; the youth call may.
+        await lin.DeclineOfferAsync(general.GetPrimaryKeyString());
+
+        var next = await s.WaitForStateAsync(lin, PresenceState.Offered);
+        Assert.Equal((youth.GetPrimaryKeyString(), youthQueue), (next.CallId, next.QueueKey));
+    }
+
     /// <summary>A centre with a youth queue as well, and counsellor "lin" (signed out) who serves youth and backup.</summary>
-    private async Task<(Scenario S, string YouthQueue, ICounselorGrain Lin)> YouthAndBackupAsync()
+    private async Task<(Scenario S, string YouthQueue, ICounselorGrain Lin)> YouthAndBackupAsync(int youthPriority = 900)
     {
         var s = await Scenario.CreateAsync(fixture);
         var centre = fixture.Grains.GetGrain<ICentreGrain>(s.CentreId);
@@ -238,7 +255,7 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         await centre.ConfigureAsync(config with
         {
             Queues = [.. config.Queues, new QueueConfig { QueueId = "youth", DisplayName = "青少年", RequiredSkill = "youth" }],
-            IvrOptions = [config.IvrOptions[0], config.IvrOptions[1], config.IvrOptions[2] with { QueueId = "youth", BasePriority = 900 }],
+            IvrOptions = [config.IvrOptions[0], config.IvrOptions[1], config.IvrOptions[2] with { QueueId = "youth", BasePriority = youthPriority }],
         });
         var lin = s.Counselor("lin");
         await lin.SetProfileAsync(new CounselorProfile(s.CentreId, "lin", [new SkillLevel("youth", 3)], ["cmn"], ["youth", "backup"]));
