@@ -104,10 +104,12 @@ public sealed record QueueCandidate(
     [property: Id(5)] bool AtFront = false);
 
 /// <summary>What a counsellor is reserved for: one call, from one queue, on these terms.</summary>
+/// <param name="BySupervisor">A supervisor chose this counsellor for the call: it wins over the counsellor's own choice of queue.</param>
 [GenerateSerializer, Immutable]
 [Alias("hotline.offer-terms")]
 public sealed record OfferTerms(
     [property: Id(0)] string CallId,
     [property: Id(1)] string QueueKey,
     [property: Id(2)] int WrapUpSeconds,
-    [property: Id(3)] int RingTimeoutSeconds);
+    [property: Id(3)] int RingTimeoutSeconds,
+    [property: Id(4)] bool BySupervisor = false);

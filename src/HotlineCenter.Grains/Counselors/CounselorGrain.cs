@@ -118,7 +118,7 @@ public sealed class CounselorGrain(
             return false;
         }
 
-        if (_preferredQueue is { } preferred && preferred != terms.QueueKey)
+        if (_preferredQueue is { } preferred && preferred != terms.QueueKey && !terms.BySupervisor)
         {
             // A more urgent call waits in another of our queues; that queue is offering it to us now. The choice
             // is not dropped when its window lapses but read again by the tick, so no other queue slips in between.

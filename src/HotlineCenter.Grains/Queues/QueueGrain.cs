@@ -127,7 +127,7 @@ public sealed class QueueGrain(
         _available.Remove(counselorId);
         var save = SaveAsync();
         var reserve = GrainFactory.GetGrain<ICounselorGrain>(counselorId)
-            .TryReserveAsync(new OfferTerms(callId, Key, config.WrapUpSeconds, config.RingTimeoutSeconds));
+            .TryReserveAsync(new OfferTerms(callId, Key, config.WrapUpSeconds, config.RingTimeoutSeconds, BySupervisor: true));
         await Task.WhenAll(save, reserve);
         if (!reserve.Result)
         {

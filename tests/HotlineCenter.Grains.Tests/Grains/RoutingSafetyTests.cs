@@ -246,6 +246,24 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         Assert.Equal((youth.GetPrimaryKeyString(), youthQueue), (next.CallId, next.QueueKey));
     }
 
+    [Fact]
+    public async Task Supervisor_offering_a_call_wins_over_the_counselors_own_choice_of_queue()
+    {
+        var (s, youthQueue, lin) = await YouthAndBackupAsync();
+        var youth = await s.PlaceCallAsync("y", "3");
+        var crisis = await s.PlaceCallAsync("k", "1");
+        await crisis.MoveToQueueAsync(s.Backup, "sup-1");
+        await lin.ChangePresenceAsync(PresenceState.Available, "signed in");
+        await s.WaitForStateAsync(lin, PresenceState.Offered);
+        await crisis.ApplyAsync(new ProviderEvent(ProviderEventKind.CounselorRingFailed, s.NextKey(), fixture.Time.GetUtcNow(), lin.GetPrimaryKeyString()));
+
+        // She is kept for the crisis (its retry pause is not over), but the supervisor decides otherwise.
+        await s.Queue(youthQueue).OfferToAsync(youth.GetPrimaryKeyString(), lin.GetPrimaryKeyString());
+
+        var offered = await lin.GetAsync();
+        Assert.Equal((PresenceState.Offered, youth.GetPrimaryKeyString(), youthQueue), (offered.State, offered.CallId, offered.QueueKey));
+    }
+
     /// <summary>A centre with a youth queue as well, and counsellor "lin" (signed out) who serves youth and backup.</summary>
     private async Task<(Scenario S, string YouthQueue, ICounselorGrain Lin)> YouthAndBackupAsync(int youthPriority = 900)
     {
