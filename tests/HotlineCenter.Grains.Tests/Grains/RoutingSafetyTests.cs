@@ -113,10 +113,13 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         Assert.Equal(call.GetPrimaryKeyString(), (await s.WaitForStateAsync(only, PresenceState.Offered)).CallId);
     }
 
-    [Fact]
-    public async Task Only_free_counselor_serving_youth_and_backup_is_offered_the_crisis_waiting_in_backup_before_the_youth_call()
+    /// <summary>Both orders of her queues: which queue hears of her first must not decide (it did before).</summary>
+    [Theory]
+    [InlineData("youth,backup")]
+    [InlineData("backup,youth")]
+    public async Task Only_free_counselor_serving_youth_and_backup_is_offered_the_crisis_waiting_in_backup_before_the_youth_call(string queueOrder)
     {
-        var (s, youthQueue, lin) = await YouthAndBackupAsync();
+        var (s, youthQueue, lin) = await YouthAndBackupAsync(queues: queueOrder.Split(','));
 
         // While she is signed out: a youth call that waits longer with far more points, then a crisis moved to backup.
         var youth = await s.PlaceCallAsync("y", "3");
@@ -265,7 +268,7 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
     }
 
     /// <summary>A centre with a youth queue as well, and counsellor "lin" (signed out) who serves youth and backup.</summary>
-    private async Task<(Scenario S, string YouthQueue, ICounselorGrain Lin)> YouthAndBackupAsync(int youthPriority = 900)
+    private async Task<(Scenario S, string YouthQueue, ICounselorGrain Lin)> YouthAndBackupAsync(int youthPriority = 900, string[]? queues = null)
     {
         var s = await Scenario.CreateAsync(fixture);
         var centre = fixture.Grains.GetGrain<ICentreGrain>(s.CentreId);
@@ -276,7 +279,7 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
             IvrOptions = [config.IvrOptions[0], config.IvrOptions[1], config.IvrOptions[2] with { QueueId = "youth", BasePriority = youthPriority }],
         });
         var lin = s.Counselor("lin");
-        await lin.SetProfileAsync(new CounselorProfile(s.CentreId, "lin", [new SkillLevel("youth", 3)], ["cmn"], ["youth", "backup"]));
+        await lin.SetProfileAsync(new CounselorProfile(s.CentreId, "lin", [new SkillLevel("youth", 3)], ["cmn"], [.. queues ?? ["youth", "backup"]]));
         await centre.AddCounselorAsync(lin.GetPrimaryKeyString());
         return (s, $"{s.CentreId}/youth", lin);
     }
