@@ -24,6 +24,8 @@ public enum AlertKind
     ActionOverdue = 7,
     /// <summary>A crisis action failed and no further action follows by rule: the supervisor decides.</summary>
     ActionFailed = 8,
+    /// <summary>The telephony provider refused or could not be reached to ring a counsellor for a waiting call.</summary>
+    RingFailed = 9,
 }
 
 /// <summary>Where a server-side alert is.</summary>

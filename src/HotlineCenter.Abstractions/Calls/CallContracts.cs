@@ -95,6 +95,11 @@ public enum ProviderEventKind
     CounselorHungUp = 3,
     Held = 4,
     Resumed = 5,
+    /// <summary>
+    /// The counsellor could not be rung at all: the provider refused the request or could not be reached.
+    /// Not the counsellor's miss: they stay Available and the call is re-routed at once.
+    /// </summary>
+    CounselorRingFailed = 6,
 }
 
 /// <summary>One provider event; <see cref="EventKey"/> makes re-delivery harmless.</summary>

@@ -43,6 +43,12 @@ public sealed record CentreConfig
 
     /// <summary>Who a counsellor can add to a call: 110, 120, green-channel hospitals, the duty supervisor.</summary>
     [Id(11)] public ImmutableArray<DirectoryEntry> Directory { get; init; } = [];
+
+    /// <summary>
+    /// Points added to the base priority of a caller the centre knows as high risk (a high or imminent contact in
+    /// 90 days, or a staff flag), so they are answered sooner than others who chose the same menu option. 0 turns it off.
+    /// </summary>
+    [Id(12)] public int HighRiskCallerPriorityBoost { get; init; } = 50;
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>
@@ -64,6 +70,8 @@ public sealed record CentrePrompts
     [Id(11)] public string Language { get; init; } = "cmn-CN";
     /// <summary>"您前面还有{0}位来电者，预计等待{1}分钟。"</summary>
     [Id(12)] public string PositionAnnouncement { get; init; } = "您前面还有{0}位来电者，预计等待约{1}分钟。";
+    /// <summary>Said instead when the estimated wait is under a minute: "您前面还有{0}位来电者，预计等待不到一分钟。"</summary>
+    [Id(13)] public string PositionAnnouncementUnderAMinute { get; init; } = "您前面还有{0}位来电者，预计等待不到一分钟。";
 }
 
 /// <summary>A call as the live screens list it (no timeline, masked number only).</summary>

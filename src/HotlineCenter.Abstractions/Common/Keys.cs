@@ -5,6 +5,9 @@ public static class Keys
 {
     private const int MaxIdLength = 64;
 
+    /// <summary>The caller key of calls without a usable number (withheld, not E.164): they share no history.</summary>
+    public const string AnonymousCaller = "anonymous";
+
     /// <summary>Key of a queue grain: <c>centre/queue</c>.</summary>
     public static string Queue(string centreId, string queueId)
     {

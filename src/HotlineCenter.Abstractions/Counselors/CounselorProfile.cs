@@ -71,6 +71,10 @@ public sealed record CounselorSnapshot(
     [property: Id(10)] DateTimeOffset? HandRaisedAt = null);
 
 /// <summary>What a queue needs to know to route to an available counsellor.</summary>
+/// <param name="PreferredQueueKey">
+/// Set when the counsellor serves several queues and chose this one's call as the most urgent among them: the other
+/// queues leave them alone until they say otherwise, and the chosen queue tells them if it has nothing for them after all.
+/// </param>
 [GenerateSerializer, Immutable]
 [Alias("hotline.counselor-availability")]
 public sealed record CounselorAvailability(
@@ -78,7 +82,8 @@ public sealed record CounselorAvailability(
     [property: Id(1)] DateTimeOffset IdleSince,
     [property: Id(2)] ImmutableArray<SkillLevel> Skills,
     [property: Id(3)] ImmutableArray<string> Languages,
-    [property: Id(4)] long Sequence);
+    [property: Id(4)] long Sequence,
+    [property: Id(5)] string? PreferredQueueKey = null);
 
 /// <summary>What happened when a queue's ring timer ran out.</summary>
 [GenerateSerializer]

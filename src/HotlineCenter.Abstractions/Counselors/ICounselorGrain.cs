@@ -2,7 +2,8 @@ namespace HotlineCenter.Abstractions.Counselors;
 
 /// <summary>
 /// One counsellor: profile and presence. The single arbiter of which call a counsellor is reserved for.
-/// It never awaits a queue or a call (they await it); it tells them things one-way.
+/// It never awaits a call, and a queue only through its always-interleaved candidate read (queues await it);
+/// everything else it tells them one-way.
 /// </summary>
 [Alias("hotline.counselor")]
 public interface ICounselorGrain : IGrainWithStringKey
@@ -23,6 +24,10 @@ public interface ICounselorGrain : IGrainWithStringKey
     [Alias("try-reserve")]
     Task<bool> TryReserveAsync(Queues.OfferTerms terms);
 
+    /// <summary>The queue this counsellor chose as the most urgent has no call for them after all: choose again.</summary>
+    [Alias("preference-passed"), OneWay]
+    Task PreferencePassedAsync(string queueKey);
+
     /// <summary>The counsellor accepts (console) or answers (provider) the call offered to them.</summary>
     [Alias("accept-offer")]
     Task<CounselorSnapshot> AcceptOfferAsync(string callId);
@@ -34,6 +39,13 @@ public interface ICounselorGrain : IGrainWithStringKey
     /// <summary>The queue's ring timer ran out; decides the race with a late accept.</summary>
     [Alias("offer-timed-out")]
     Task<OfferTimeoutOutcome> OfferTimedOutAsync(string callId);
+
+    /// <summary>
+    /// The provider could not ring this counsellor for the call: a still-open offer is withdrawn and they are
+    /// Available again, without a mark (TimedOut means exactly that here); AlreadyAccepted if they answered anyway.
+    /// </summary>
+    [Alias("ring-not-placed")]
+    Task<OfferTimeoutOutcome> RingNotPlacedAsync(string callId);
 
     /// <summary>The call offered to this counsellor went away (caller hung up, overflowed).</summary>
     [Alias("cancel-offer")]

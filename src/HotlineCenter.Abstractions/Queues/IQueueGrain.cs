@@ -46,6 +46,13 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("ring-failed")]
     Task RingFailedAsync(string callId, string counselorId);
 
+    /// <summary>
+    /// The provider refused or could not be reached to ring the counsellor: the offer is withdrawn without counting
+    /// against them (they stay Available), the call is re-routed at once and the supervisor alerted.
+    /// </summary>
+    [Alias("ring-not-placed")]
+    Task RingNotPlacedAsync(string callId, string counselorId);
+
     /// <summary>The waiting caller asked to be called back; the entry keeps its place.</summary>
     [Alias("mark-callback")]
     Task MarkCallbackAsync(string callId);
@@ -56,6 +63,14 @@ public interface IQueueGrain : IGrainWithStringKey
     /// </summary>
     [Alias("offer-to")]
     Task OfferToAsync(string callId, string counselorId);
+
+    /// <summary>
+    /// The waiting call this queue would offer <paramref name="counselor"/> first, or null; reserves nothing.
+    /// Asked by a counsellor who serves several queues when they become free. Always interleaved: a queue awaits
+    /// counsellors (reservations), so this read must never wait behind the queue's own turn — it only reads memory.
+    /// </summary>
+    [Alias("candidate-for"), AlwaysInterleave]
+    Task<QueueCandidate?> GetCandidateForAsync(CounselorAvailability counselor);
 
     /// <summary>Current picture.</summary>
     [Alias("get"), ReadOnly]

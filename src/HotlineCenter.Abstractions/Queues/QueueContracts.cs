@@ -30,6 +30,11 @@ public sealed record QueueConfig
     [Id(12)] public string? OverflowTargetQueueKey { get; init; }
     /// <summary>A non-crisis call waiting this long raises a long-wait alert.</summary>
     [Id(13)] public int LongWaitAlertSeconds { get; init; } = 60;
+    /// <summary>
+    /// A non-crisis call goes back to a counsellor who missed or declined it (when nobody else free may take it)
+    /// after this long; a crisis call goes back at once.
+    /// </summary>
+    [Id(14)] public int RetryAfterMissSeconds { get; init; } = 30;
 }
 
 /// <summary>A call handed to a queue.</summary>
@@ -68,7 +73,8 @@ public sealed record WaitingCallView(
     [property: Id(5)] string? OfferedTo,
     [property: Id(6)] bool OverflowPending,
     [property: Id(7)] bool IsCallback = false,
-    [property: Id(8)] bool AtFront = false);
+    [property: Id(8)] bool AtFront = false,
+    [property: Id(9)] int? EstimatedWaitSeconds = null);
 
 /// <summary>The live picture of one queue.</summary>
 [GenerateSerializer, Immutable]
@@ -83,11 +89,27 @@ public sealed record QueueSnapshot(
     [property: Id(6)] int OverflowedToday,
     [property: Id(7)] DateTimeOffset At);
 
+/// <summary>
+/// The waiting call a queue would offer one counsellor first, as that queue ranks it: what a counsellor who serves
+/// several queues compares to choose the most urgent call among all of them.
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.queue-candidate")]
+public sealed record QueueCandidate(
+    [property: Id(0)] string QueueKey,
+    [property: Id(1)] string CallId,
+    [property: Id(2)] bool IsCrisis,
+    [property: Id(3)] double EffectivePriority,
+    [property: Id(4)] DateTimeOffset FirstQueuedAt,
+    [property: Id(5)] bool AtFront = false);
+
 /// <summary>What a counsellor is reserved for: one call, from one queue, on these terms.</summary>
+/// <param name="BySupervisor">A supervisor chose this counsellor for the call: it wins over the counsellor's own choice of queue.</param>
 [GenerateSerializer, Immutable]
 [Alias("hotline.offer-terms")]
 public sealed record OfferTerms(
     [property: Id(0)] string CallId,
     [property: Id(1)] string QueueKey,
     [property: Id(2)] int WrapUpSeconds,
-    [property: Id(3)] int RingTimeoutSeconds);
+    [property: Id(3)] int RingTimeoutSeconds,
+    [property: Id(4)] bool BySupervisor = false);

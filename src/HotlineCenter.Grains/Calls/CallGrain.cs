@@ -89,8 +89,9 @@ public sealed class CallGrain(
             return CurrentInstruction() with { Kind = InstructionKind.RepeatMenu };
         }
 
+        var highRisk = config.HighRiskCallerPriorityBoost > 0 && await IsKnownHighRiskCallerAsync();
         S.IsCrisis = decision.IsCrisis;
-        S.BasePriority = decision.BasePriority;
+        S.BasePriority = CallerPriority.BasePriority(decision.BasePriority, highRisk, config.HighRiskCallerPriorityBoost);
         S.RequiredSkill = decision.RequiredSkill;
         S.Language = decision.Language;
         S.QueueKey = Keys.Queue(S.CentreId!, decision.QueueId);
@@ -107,7 +108,7 @@ public sealed class CallGrain(
         // enqueue, being idempotent, changes nothing — the call is never in neither place.
         await GrainFactory.GetGrain<IQueueGrain>(S.QueueKey).EnqueueAsync(ToQueued());
         S.Status = CallStatus.Queued;
-        Record(TimelineKind.Queued, S.QueueKey, detail: S.IsCrisis ? "crisis" : null);
+        Record(TimelineKind.Queued, S.QueueKey, detail: S.IsCrisis ? "crisis" : highRisk ? "high-risk-caller" : null);
         await SaveAsync();
         Count(CallOutcome.Received, 0);
         logger.LogInformation("Call {CallId} queued in {QueueKey} (crisis: {IsCrisis})", Id, S.QueueKey, S.IsCrisis);
@@ -147,6 +148,21 @@ public sealed class CallGrain(
                 if (S.Status is CallStatus.Offered or CallStatus.Queued or CallStatus.CallbackPending && S.QueueKey is { } ringingQueue)
                 {
                     await GrainFactory.GetGrain<IQueueGrain>(ringingQueue).RingFailedAsync(Id, counselorId);
+                }
+
+                break;
+            case ProviderEventKind.CounselorRingFailed when providerEvent.CounselorId is { } counselorId:
+                Record(TimelineKind.RingFailed, S.QueueKey, counselorId, "not-placed");
+                if (S.Status is CallStatus.Offered or CallStatus.Queued or CallStatus.CallbackPending && S.QueueKey is { } refusedIn)
+                {
+                    // The queue withdraws the offer (no mark on the counsellor) and re-routes; a new offer it makes
+                    // reaches this call one-way, after this turn, so the reset below never undoes it.
+                    await GrainFactory.GetGrain<IQueueGrain>(refusedIn).RingNotPlacedAsync(Id, counselorId);
+                    if (S.Status == CallStatus.Offered && S.CounselorId == counselorId)
+                    {
+                        S.Status = CallStatus.Queued;
+                        S.CounselorId = null;
+                    }
                 }
 
                 break;
@@ -558,6 +574,28 @@ public sealed class CallGrain(
         {
             _ = GrainFactory.GetGrain<IStatsGrain>(StatsCounter.Key(centreId, arrived))
                 .RecordAsync(new StatsEvent($"{Id}:{outcome}", outcome, seconds, S.IsCrisis));
+        }
+    }
+
+    /// <summary>
+    /// Whether the caller is known to the centre as high risk. Call → caller is a safe await: the caller grain awaits
+    /// nobody. A failed read must never keep a caller out of the queue, so it counts as "not known".
+    /// </summary>
+    private async Task<bool> IsKnownHighRiskCallerAsync()
+    {
+        if (S.Caller?.CallerHash is not { } hash || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller)
+        {
+            return false;
+        }
+
+        try
+        {
+            return CallerPriority.IsHighRisk(await GrainFactory.GetGrain<ICallerGrain>(hash).GetContextAsync(Id));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: the caller's history could not be read; queued without a high-risk boost", Id);
+            return false;
         }
     }
 

@@ -30,6 +30,7 @@ public static class CentreConfigValidator
         Range(errors, p, "wrapUpSeconds", q.WrapUpSeconds, 0, 3600);
         Range(errors, p, "overflowAfterSeconds", q.OverflowAfterSeconds, 5, 3600);
         Range(errors, p, "crisisOverflowAfterSeconds", q.CrisisOverflowAfterSeconds, 5, 3600);
+        Range(errors, p, "retryAfterMissSeconds", q.RetryAfterMissSeconds, 0, 3600);
         if (q.CrisisOverflowAfterSeconds > q.OverflowAfterSeconds)
         {
             errors.Add($"{p} crisisOverflowAfterSeconds must not exceed overflowAfterSeconds (crisis overflows sooner)");
@@ -109,6 +110,7 @@ public static class CentreConfigValidator
         }
 
         Range(errors, "centre:", "defaultPriority", c.DefaultPriority, 0, 1000);
+        Range(errors, "centre:", "highRiskCallerPriorityBoost", c.HighRiskCallerPriorityBoost, 0, 1000);
         Range(errors, "centre:", "maxMenuAttempts", c.MaxMenuAttempts, 1, 5);
         var options = c.IvrOptions.IsDefault ? [] : c.IvrOptions;
         if (!options.Any(o => o.IsCrisis))
@@ -143,7 +145,8 @@ public static class CentreConfigValidator
         {
             ("greeting", p.Greeting), ("recordingNotice", p.RecordingNotice), ("menu", p.Menu), ("invalidChoice", p.InvalidChoice),
             ("pleaseHold", p.PleaseHold), ("callbackOffer", p.CallbackOffer), ("callbackConfirmed", p.CallbackConfirmed),
-            ("positionAnnouncement", p.PositionAnnouncement), ("voice", p.Voice), ("language", p.Language),
+            ("positionAnnouncement", p.PositionAnnouncement), ("positionAnnouncementUnderAMinute", p.PositionAnnouncementUnderAMinute),
+            ("voice", p.Voice), ("language", p.Language),
         })
         {
             if (string.IsNullOrWhiteSpace(text) || text.Length > 1000)

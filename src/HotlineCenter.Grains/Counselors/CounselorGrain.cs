@@ -12,7 +12,8 @@ namespace HotlineCenter.Grains.Counselors;
 
 /// <summary>
 /// A counsellor's presence and the one place that decides which call they are reserved for.
-/// It awaits nobody but its own storage: queues, calls and the feed are told one-way.
+/// It awaits its own storage and, when it becomes free with several queues, their always-interleaved candidate
+/// reads (so a queue awaiting this grain never deadlocks with it); queues, calls and the feed are told one-way.
 /// </summary>
 public sealed class CounselorGrain(
     [PersistentState("counselor", StorageNames.Hotline)] IPersistentState<CounselorState> state,
@@ -25,6 +26,13 @@ public sealed class CounselorGrain(
     private const string WrapUpReminder = "wrap-up";
     private IGrainTimer? _timer;
     private bool _leftWrapUp;
+
+    /// <summary>The queue whose call was the most urgent for us when we became free; others are refused until then.</summary>
+    private string? _preferredQueue;
+    private DateTimeOffset _preferredUntil;
+
+    /// <summary>Queues that had nothing for us after all during this spell of being Available.</summary>
+    private readonly HashSet<string> _passedQueues = [];
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -65,6 +73,13 @@ public sealed class CounselorGrain(
         }
 
         await state.WriteStateAsync();
+        if (S.State == PresenceState.Available)
+        {
+            // The queues served may have changed: choose again among them.
+            _passedQueues.Clear();
+            await ChooseQueueAsync();
+            EnsureTimer();
+        }
         foreach (var dropped in (oldProfile?.QueueIds ?? []).Except(profile.QueueIds))
         {
             _ = GrainFactory.GetGrain<IQueueGrain>(Keys.Queue(oldProfile!.CentreId, dropped)).CounselorUnavailableAsync(Id, S.Sequence);
@@ -100,6 +115,14 @@ public sealed class CounselorGrain(
     {
         if (S.Profile is null || S.State != PresenceState.Available)
         {
+            return false;
+        }
+
+        if (_preferredQueue is { } preferred && preferred != terms.QueueKey && !terms.BySupervisor)
+        {
+            // A more urgent call waits in another of our queues; that queue is offering it to us now. The choice
+            // is not dropped when its window lapses but read again by the tick, so no other queue slips in between.
+            logger.LogDebug("Counsellor {CounselorId} keeps itself for {QueueKey}; refused call {CallId}", Id, preferred, terms.CallId);
             return false;
         }
 
@@ -167,6 +190,38 @@ public sealed class CounselorGrain(
         S.Reservation = null;
         await SaveAndAnnounceAsync();
         logger.LogWarning("Counsellor {CounselorId} did not answer call {CallId}", Id, callId);
+        return OfferTimeoutOutcome.TimedOut;
+    }
+
+    public async Task PreferencePassedAsync(string queueKey)
+    {
+        if (S.State != PresenceState.Available || _preferredQueue != queueKey)
+        {
+            return;
+        }
+
+        _passedQueues.Add(queueKey);
+        await ChooseQueueAsync();
+        EnsureTimer();
+        AnnounceAvailability();
+    }
+
+    public async Task<OfferTimeoutOutcome> RingNotPlacedAsync(string callId)
+    {
+        if (S.Reservation?.CallId != callId)
+        {
+            return S.AcceptedCallIds.Contains(callId) ? OfferTimeoutOutcome.AlreadyAccepted : OfferTimeoutOutcome.NotOffered;
+        }
+
+        if (S.State != PresenceState.Offered)
+        {
+            return OfferTimeoutOutcome.AlreadyAccepted;
+        }
+
+        Move(PresenceState.Available, $"ring not placed {callId}");
+        S.Reservation = null;
+        await SaveAndAnnounceAsync();
+        logger.LogWarning("Counsellor {CounselorId} could not be rung for call {CallId}; back to Available", Id, callId);
         return OfferTimeoutOutcome.TimedOut;
     }
 
@@ -274,6 +329,12 @@ public sealed class CounselorGrain(
             await SaveAndAnnounceAsync();
             logger.LogInformation("Counsellor {CounselorId} wrap-up timed out", Id);
         }
+        else if (_preferredQueue is not null && now >= _preferredUntil && S.State == PresenceState.Available)
+        {
+            // The chosen queue has not offered its call yet (a lost message, or a pause before a retry): look again.
+            await ChooseQueueAsync();
+            AnnounceAvailability();
+        }
         else if (S.State == PresenceState.Offered && S.OfferedAt is { } offeredAt
                  && now >= offeredAt.AddSeconds(S.OfferRingSeconds) + options.Value.OfferOrphanGrace)
         {
@@ -308,7 +369,7 @@ public sealed class CounselorGrain(
 
     private void EnsureTimer()
     {
-        var needed = S.State is PresenceState.WrapUp or PresenceState.Offered;
+        var needed = S.State is PresenceState.WrapUp or PresenceState.Offered || _preferredQueue is not null;
         if (needed && _timer is null)
         {
             _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Value.TickInterval, options.Value.TickInterval) { KeepAlive = true });
@@ -358,6 +419,12 @@ public sealed class CounselorGrain(
             _ = CentreAlerts?.RaiseAsync(new AlertRaise(OfferAlertId(now), AlertKind.OfferTimedOut, false, S.Reservation?.CallId, Id));
         }
 
+        if (to != PresenceState.Available)
+        {
+            _preferredQueue = null;
+            _passedQueues.Clear();
+        }
+
         S.State = to;
         S.StateSince = now;
         S.Sequence++;
@@ -385,11 +452,57 @@ public sealed class CounselorGrain(
     private async Task SaveAndAnnounceAsync(string? exceptQueue = null)
     {
         await state.WriteStateAsync();
+        if (S.State == PresenceState.Available)
+        {
+            await ChooseQueueAsync();
+        }
+
         EnsureTimer();
         AnnounceAvailability(exceptQueue);
         Publish();
         await DropWrapUpReminderIfLeftAsync();
     }
+
+    /// <summary>
+    /// Free and serving several queues: read each queue's best call for us (reads that reserve nothing and never wait
+    /// behind a queue's turn) and keep ourselves for the most urgent one, so a crisis in one queue is never passed
+    /// over for whichever other queue happened to ask first. A failed read only means first come, first served.
+    /// </summary>
+    private async Task ChooseQueueAsync()
+    {
+        _preferredQueue = null;
+        if (S.Profile is not { } profile || profile.QueueIds.Length < 2)
+        {
+            return;
+        }
+
+        var keys = profile.QueueIds.Select(q => Keys.Queue(profile.CentreId, q)).Where(k => !_passedQueues.Contains(k)).ToList();
+        if (keys.Count == 0)
+        {
+            return;
+        }
+
+        var me = Availability(profile);
+        QueueCandidate?[] candidates;
+        try
+        {
+            candidates = await Task.WhenAll(keys.Select(k => Queue(k).GetCandidateForAsync(me)));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Counsellor {CounselorId} could not read its queues' candidates; first come, first served", Id);
+            return;
+        }
+
+        if (S.State == PresenceState.Available && CrossQueueChoice.Pick(candidates) is { } best)
+        {
+            _preferredQueue = best.QueueKey;
+            _preferredUntil = time.Now + options.Value.CrossQueueWindow;
+        }
+    }
+
+    private CounselorAvailability Availability(CounselorProfile profile) =>
+        new(Id, S.IdleSince ?? S.StateSince, profile.Skills, profile.Languages, S.Sequence, _preferredQueue);
 
     /// <summary>Tells every queue this counsellor serves whether they can route to them now (one-way).</summary>
     private void AnnounceAvailability(string? exceptQueue = null)
@@ -408,7 +521,7 @@ public sealed class CounselorGrain(
             }
 
             _ = S.State == PresenceState.Available
-                ? Queue(key).CounselorAvailableAsync(new CounselorAvailability(Id, S.IdleSince ?? S.StateSince, profile.Skills, profile.Languages, S.Sequence))
+                ? Queue(key).CounselorAvailableAsync(Availability(profile))
                 : Queue(key).CounselorUnavailableAsync(Id, S.Sequence);
         }
     }

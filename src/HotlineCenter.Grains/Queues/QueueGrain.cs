@@ -32,6 +32,9 @@ public sealed class QueueGrain(
     private readonly Dictionary<string, CounselorAvailability> _available = [];
     private readonly Dictionary<string, long> _sequences = [];
     private readonly HashSet<string> _longWaitRaised = [];
+
+    /// <summary>Free counsellors who chose this queue's call over their other queues' and wait for our offer.</summary>
+    private readonly HashSet<string> _preferring = [];
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
     private bool _reconcileNow = true;
 
@@ -124,7 +127,7 @@ public sealed class QueueGrain(
         _available.Remove(counselorId);
         var save = SaveAsync();
         var reserve = GrainFactory.GetGrain<ICounselorGrain>(counselorId)
-            .TryReserveAsync(new OfferTerms(callId, Key, config.WrapUpSeconds, config.RingTimeoutSeconds));
+            .TryReserveAsync(new OfferTerms(callId, Key, config.WrapUpSeconds, config.RingTimeoutSeconds, BySupervisor: true));
         await Task.WhenAll(save, reserve);
         if (!reserve.Result)
         {
@@ -167,16 +170,63 @@ public sealed class QueueGrain(
             return;
         }
 
-        _available[availability.CounselorId] = availability;
         var changed = S.CounselorIds.Add(availability.CounselorId);
-        var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: changed) : [];
-        if (S.Config is null && changed)
+        if (availability.PreferredQueueKey is { } preferred && preferred != Key)
         {
-            await SaveAsync();
+            // Free, but taking a more urgent call of another of their queues first; they announce again if not.
+            var wasFree = _available.Remove(availability.CounselorId);
+            if (changed)
+            {
+                await SaveAsync();
+            }
+
+            if (wasFree)
+            {
+                Publish();
+            }
+
+            return;
+        }
+
+        _available[availability.CounselorId] = availability;
+        if (availability.PreferredQueueKey == Key)
+        {
+            _preferring.Add(availability.CounselorId);
+        }
+
+        var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: changed) : [];
+        if (S.Config is null)
+        {
+            PassUnserved([]);
+            if (changed)
+            {
+                await SaveAsync();
+            }
         }
 
         await AnnounceOffersAsync(offered, S.Config);
         Publish();
+    }
+
+    public Task<QueueCandidate?> GetCandidateForAsync(CounselorAvailability counselor)
+    {
+        // Interleaved with this queue's turns: it only reads, so a turn suspended mid-change is never disturbed.
+        if (S.Config is not { } config)
+        {
+            return Task.FromResult<QueueCandidate?>(null);
+        }
+
+        var now = time.Now;
+        // An entry still offered to this counsellor is over from their side (they are free and asking): its
+        // outcome is on its way here, so it competes too — a crisis they just declined must not lose to another queue.
+        var best = RoutingPolicy.BestCallFor(
+            S.Waiting.Where(w => (w.OfferedTo is null || w.OfferedTo == counselor.CounselorId) && w.OverflowRequestedAt is null).Select(ToRoutable),
+            counselor,
+            config,
+            now);
+        return Task.FromResult(best is null
+            ? null
+            : new QueueCandidate(Key, best.CallId, best.IsCrisis, RoutingPolicy.EffectivePriority(best, config, now), best.FirstQueuedAt, best.AtFront));
     }
 
     public async Task CounselorUnavailableAsync(string counselorId, long sequence)
@@ -187,6 +237,7 @@ public sealed class QueueGrain(
         }
 
         var wasFree = _available.Remove(counselorId);
+        _preferring.Remove(counselorId);
         if (S.CounselorIds.Add(counselorId))
         {
             await SaveAsync();
@@ -209,6 +260,7 @@ public sealed class QueueGrain(
         S.Waiting.Remove(entry);
         ResolveAlerts(entry, leavesCentre: true);
         S.CountExit(QueueExit.Answered, ChinaTime.DayOf(time.Now));
+        S.RecordAnswered(time.Now, entry.FirstQueuedAt, counselorId);
 
         // Saved with the next write or tick rather than now: this is half of the queue's writes per call.
         // If the silo dies first, the entry comes back offered; at its ring deadline the counsellor
@@ -226,7 +278,15 @@ public sealed class QueueGrain(
             return;
         }
 
-        entry.ClearOffer(missedBy: counselorId);
+        if (S.Config is { } declinedIn)
+        {
+            entry.ClearOffer(counselorId, TryOutcome.Declined, RoutingPolicy.RetryAt(entry.IsCrisis, TryOutcome.Declined, declinedIn, time.Now));
+        }
+        else
+        {
+            entry.ClearOffer();
+        }
+
         var offered = S.Config is { } config ? await ReserveAndSaveAsync(config, mustSave: true) : [];
         _ = GrainFactory.GetGrain<ICallGrain>(callId).OnOfferLapsedAsync(Key, counselorId, declined: true);
         await SafeTelephonyAsync(ct => telephony.StopRingingAsync(callId, counselorId, ct));
@@ -265,6 +325,37 @@ public sealed class QueueGrain(
             await AnnounceOffersAsync(offered, config);
             Publish();
         }
+    }
+
+    public async Task RingNotPlacedAsync(string callId, string counselorId)
+    {
+        var entry = S.Waiting.Find(w => w.CallId == callId);
+        if (entry is null || entry.OfferedTo != counselorId || S.Config is not { } config)
+        {
+            return;
+        }
+
+        // The counsellor decides the race with an accept that got through anyway.
+        var outcome = await GrainFactory.GetGrain<ICounselorGrain>(counselorId).RingNotPlacedAsync(callId);
+        var now = time.Now;
+        if (outcome == OfferTimeoutOutcome.AlreadyAccepted)
+        {
+            S.Waiting.Remove(entry);
+            ResolveAlerts(entry, leavesCentre: true);
+            S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
+            S.RecordAnswered(now, entry.FirstQueuedAt, counselorId);
+            await SaveAsync();
+            Publish();
+            return;
+        }
+
+        entry.ClearOffer(counselorId, TryOutcome.RingNotPlaced, RoutingPolicy.RetryAt(entry.IsCrisis, TryOutcome.RingNotPlaced, config, now));
+        entry.RingFailureRaised = true;
+        _ = CentreAlerts.RaiseAsync(new AlertRaise(RingFailedAlertId(callId), AlertKind.RingFailed, entry.IsCrisis, callId, counselorId));
+        logger.LogWarning("Call {CallId}: the provider could not ring counsellor {CounselorId} in {QueueKey}; re-routing", callId, counselorId, Key);
+        var offered = await ReserveAndSaveAsync(config, mustSave: true);
+        await AnnounceOffersAsync(offered, config);
+        Publish();
     }
 
     public async Task MarkCallbackAsync(string callId)
@@ -327,10 +418,19 @@ public sealed class QueueGrain(
                 S.Waiting.Remove(entry);
                 ResolveAlerts(entry, leavesCentre: true);
                 S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
+                S.RecordAnswered(now, entry.FirstQueuedAt, counselorId);
                 continue;
             }
 
-            entry.ClearOffer(missedBy: outcome == OfferTimeoutOutcome.TimedOut ? counselorId : null);
+            if (outcome == OfferTimeoutOutcome.TimedOut && S.Config is { } config)
+            {
+                entry.ClearOffer(counselorId, TryOutcome.Missed, RoutingPolicy.RetryAt(entry.IsCrisis, TryOutcome.Missed, config, now));
+            }
+            else
+            {
+                entry.ClearOffer();
+            }
+
             if (outcome == OfferTimeoutOutcome.TimedOut)
             {
                 _ = GrainFactory.GetGrain<ICallGrain>(entry.CallId).OnOfferLapsedAsync(Key, counselorId, declined: false);
@@ -472,7 +572,30 @@ public sealed class QueueGrain(
             await SaveAsync();
         }
 
+        PassUnserved(offered);
         return offered;
+    }
+
+    /// <summary>
+    /// Counsellors who chose this queue but got no offer in this round are told so, and choose among their other
+    /// queues (the call went to someone idle longer, was answered, or may not go back to them yet). One still
+    /// holding an offer here is not told: the outcome of that offer (decline, ring failure) is on its way; nor one
+    /// kept for a crisis call here whose short pause after a failed ring is not over (a tick offers it to them then).
+    /// </summary>
+    private void PassUnserved(List<Assignment> offered)
+    {
+        foreach (var counselorId in _preferring.ToList())
+        {
+            if (offered.Exists(a => a.CounselorId == counselorId))
+            {
+                _preferring.Remove(counselorId);
+            }
+            else if (!S.Waiting.Exists(w => w.OfferedTo == counselorId) && !IsHeldHere(counselorId))
+            {
+                _preferring.Remove(counselorId);
+                _ = GrainFactory.GetGrain<ICounselorGrain>(counselorId).PreferencePassedAsync(Key);
+            }
+        }
     }
 
     /// <summary>Tells the calls and rings the counsellors of offers already saved.</summary>
@@ -503,11 +626,23 @@ public sealed class QueueGrain(
         return true;
     }
 
+    /// <summary>A free counsellor this queue keeps for one of its crisis calls until their retry pause is over.</summary>
+    private bool IsHeldHere(string counselorId)
+    {
+        if (S.Config is not { } config || !_available.TryGetValue(counselorId, out var counselor))
+        {
+            return false;
+        }
+
+        var now = time.Now;
+        return S.Waiting.Exists(w => w.OfferedTo is null && w.OverflowRequestedAt is null && RoutingPolicy.IsHeldFor(ToRoutable(w), counselor, config, now));
+    }
+
     private QueueConfig RequireConfig() =>
         S.Config ?? throw new HotlineRuleException("queue.not-configured", $"Queue '{Key}' is not configured.");
 
     private static RoutableCall ToRoutable(WaitingEntry w) =>
-        new(w.CallId, w.IsCrisis, w.BasePriority, w.FirstQueuedAt, w.Sequence, w.RequiredSkill, w.Language, w.DeclinedBy, w.AtFront);
+        new(w.CallId, w.IsCrisis, w.BasePriority, w.FirstQueuedAt, w.Sequence, w.RequiredSkill, w.Language, w.DeclinedBy, w.AtFront, w.RetryAt);
 
     /// <summary>1-based place in the serving order, counted in one pass (enqueue is a hot path).</summary>
     private int Position(string callId)
@@ -542,6 +677,8 @@ public sealed class QueueGrain(
 
     private static string LongWaitAlertId(string callId) => $"long-wait:{callId}";
 
+    private static string RingFailedAlertId(string callId) => $"ring-failed:{callId}";
+
     private string OverflowAlertId(string callId) => $"overflow:{callId}:{Key}";
 
     /// <summary>Each waiting call past the queue's long-wait threshold is reported once per activation (raising is idempotent).</summary>
@@ -565,6 +702,11 @@ public sealed class QueueGrain(
         if (entry.OverflowRequestedAt is not null || entry.OverflowUnavailableReported)
         {
             _ = CentreAlerts.ResolveAsync(OverflowAlertId(entry.CallId));
+        }
+
+        if (entry.RingFailureRaised)
+        {
+            _ = CentreAlerts.ResolveAsync(RingFailedAlertId(entry.CallId));
         }
 
         if (leavesCentre)
@@ -607,10 +749,13 @@ public sealed class QueueGrain(
         var config = S.Config;
         var ordered = config is null ? [] : RoutingPolicy.Order(S.Waiting.Select(ToRoutable), config, now);
         var byId = S.Waiting.ToDictionary(w => w.CallId);
+        var estimate = WaitEstimate.From(S.RecentWaits, now);
         var views = ordered.Select((r, i) =>
         {
             var w = byId[r.CallId];
-            return new WaitingCallView(w.CallId, i + 1, w.IsCrisis, RoutingPolicy.EffectivePriority(r, config!, now), w.FirstQueuedAt, w.OfferedTo, w.OverflowRequestedAt is not null, w.IsCallback, w.AtFront);
+            return new WaitingCallView(
+                w.CallId, i + 1, w.IsCrisis, RoutingPolicy.EffectivePriority(r, config!, now), w.FirstQueuedAt, w.OfferedTo,
+                w.OverflowRequestedAt is not null, w.IsCallback, w.AtFront, estimate.SecondsFor(i + 1));
         }).ToImmutableArray();
         var (answered, abandoned, overflowed) = S.CountsOn(ChinaTime.DayOf(now));
         return new QueueSnapshot(Key, config?.DisplayName ?? Key, views, _available.Count, abandoned, answered, overflowed, now);

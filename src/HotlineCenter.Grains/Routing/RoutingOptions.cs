@@ -18,6 +18,12 @@ public sealed class RoutingOptions
     /// <summary>Extra time a counsellor stays Offered past the ring timeout before releasing themselves.</summary>
     public TimeSpan OfferOrphanGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a counsellor who serves several queues keeps their choice of the most urgent queue's call before
+    /// reading the queues again (a lost message, or a pause before a retry, costs at most this).
+    /// </summary>
+    public TimeSpan CrossQueueWindow { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Period of the reminders that re-activate grains with deadlines after a crash (Orleans minimum is 1 minute).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -13,7 +13,19 @@ public sealed record RoutableCall(
     string? RequiredSkill,
     string? Language,
     IReadOnlySet<string> DeclinedBy,
-    bool AtFront = false);
+    bool AtFront = false,
+    IReadOnlyDictionary<string, DateTimeOffset>? RetryAt = null);
+
+/// <summary>How an offer of a call to one counsellor ended without an answer.</summary>
+public enum TryOutcome
+{
+    /// <summary>Rung until the ring timeout (or the device reported busy / no answer).</summary>
+    Missed = 0,
+    /// <summary>The counsellor pressed decline.</summary>
+    Declined = 1,
+    /// <summary>The provider refused the ring or could not be reached: not the counsellor's doing.</summary>
+    RingNotPlaced = 2,
+}
 
 /// <summary>One decision: offer this call to this counsellor.</summary>
 public readonly record struct Assignment(string CallId, string CounselorId);
@@ -70,14 +82,37 @@ public static class RoutingPolicy
             ? Math.Min(config.MinSkillLevel, config.WidenedMinSkillLevel)
             : config.MinSkillLevel;
 
-    /// <summary>May this counsellor take this call now?</summary>
+    /// <summary>A provider that refused a ring is asked again for the same counsellor no sooner than this.</summary>
+    public static readonly TimeSpan RingNotPlacedRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>Has this counsellor already been tried with this call (missed, declined, or their ring failed)?</summary>
+    public static bool WasTried(RoutableCall call, string counselorId) =>
+        call.DeclinedBy.Contains(counselorId) || (call.RetryAt?.ContainsKey(counselorId) ?? false);
+
+    /// <summary>
+    /// May a counsellor who was already tried with this call be offered it again now? Only after every other
+    /// free eligible counsellor (see <see cref="Plan"/>), and not before their retry time; a counsellor remembered
+    /// without a retry time (state from before retry times) may be tried again at once.
+    /// </summary>
+    public static bool MayRetry(RoutableCall call, string counselorId, DateTimeOffset now) =>
+        call.RetryAt is null || !call.RetryAt.TryGetValue(counselorId, out var at) || at <= now;
+
+    /// <summary>
+    /// When a counsellor whose offer of this call ended unanswered may be offered it again. A crisis call goes back
+    /// to them at once (if nobody else is free it must not wait for a colleague); another call waits
+    /// <see cref="QueueConfig.RetryAfterMissSeconds"/>; a ring the provider never placed is retried after
+    /// <see cref="RingNotPlacedRetry"/> so an unreachable provider is not hammered.
+    /// </summary>
+    public static DateTimeOffset RetryAt(bool isCrisis, TryOutcome outcome, QueueConfig config, DateTimeOffset now) => outcome switch
+    {
+        TryOutcome.RingNotPlaced => now + RingNotPlacedRetry,
+        _ when isCrisis => now,
+        _ => now.AddSeconds(config.RetryAfterMissSeconds),
+    };
+
+    /// <summary>May this counsellor take this call now (skills and language; who was tried is ranked by <see cref="Plan"/>)?</summary>
     public static bool IsEligible(RoutableCall call, CounselorAvailability counselor, QueueConfig config, DateTimeOffset now)
     {
-        if (call.DeclinedBy.Contains(counselor.CounselorId))
-        {
-            return false;
-        }
-
         var skill = call.RequiredSkill ?? config.RequiredSkill;
         if (skill is not null)
         {
@@ -107,8 +142,9 @@ public static class RoutingPolicy
 
     /// <summary>
     /// Pairs waiting calls with available counsellors: highest-ranked call first, each to the
-    /// longest-idle eligible counsellor not already paired. Calls nobody may take are skipped,
-    /// so a hard-to-serve call never blocks the calls behind it.
+    /// longest-idle eligible counsellor not already paired who has not been tried with it; only when no such
+    /// counsellor is free does it go back to one who was (missed, declined, ring failed), once their retry time
+    /// has come. Calls nobody may take are skipped, so a hard-to-serve call never blocks the calls behind it.
     /// </summary>
     public static IReadOnlyList<Assignment> Plan(
         IEnumerable<RoutableCall> waiting,
@@ -128,7 +164,7 @@ public static class RoutingPolicy
 
         foreach (var call in Order(waiting, config, now))
         {
-            var index = free.FindIndex(c => IsEligible(call, c, config, now));
+            var index = BestFor(call, free, config, now);
             if (index < 0)
             {
                 continue;
@@ -143,6 +179,38 @@ public static class RoutingPolicy
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The call this counsellor should be offered first among <paramref name="waiting"/> (as <see cref="Plan"/> would
+    /// rank it for them alone), or null: what a queue tells a counsellor who serves several queues. A crisis call they
+    /// may take but not yet (its ring just failed, see <see cref="RingNotPlacedRetry"/>) still counts: they are kept
+    /// for it rather than given a less urgent call of another queue meanwhile.
+    /// </summary>
+    public static RoutableCall? BestCallFor(IEnumerable<RoutableCall> waiting, CounselorAvailability counselor, QueueConfig config, DateTimeOffset now)
+    {
+        foreach (var call in Order(waiting, config, now))
+        {
+            if (BestFor(call, [counselor], config, now) == 0 || IsHeldFor(call, counselor, config, now))
+            {
+                return call;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A crisis call this counsellor may take once its retry pause for them is over.</summary>
+    public static bool IsHeldFor(RoutableCall call, CounselorAvailability counselor, QueueConfig config, DateTimeOffset now) =>
+        call.IsCrisis && !MayRetry(call, counselor.CounselorId, now) && IsEligible(call, counselor, config, now);
+
+    /// <summary>Index in <paramref name="free"/> (longest idle first) of who gets <paramref name="call"/>, or -1.</summary>
+    private static int BestFor(RoutableCall call, List<CounselorAvailability> free, QueueConfig config, DateTimeOffset now)
+    {
+        var untried = free.FindIndex(c => !WasTried(call, c.CounselorId) && IsEligible(call, c, config, now));
+        return untried >= 0
+            ? untried
+            : free.FindIndex(c => MayRetry(call, c.CounselorId, now) && IsEligible(call, c, config, now));
     }
 
     /// <summary>Seconds of waiting after which a call should overflow.</summary>

@@ -47,10 +47,11 @@ public sealed class TwilioTelephonyPort(
             }
             catch (TwilioApiException ex)
             {
-                // The device could not even be rung: tell the call now rather than waiting out the ring timeout.
-                logger.LogWarning("Ringing counsellor {CounselorId} for call {CallId} failed: Twilio {Code}", counselorId, callId, ex.Code);
+                // Twilio refused or could not be reached (HTTP 0): the counsellor was never rung, so this is not
+                // their miss. Tell the call now rather than waiting out the ring timeout.
+                logger.LogWarning("Ringing counsellor {CounselorId} for call {CallId} failed: Twilio {Code} / HTTP {Status}", counselorId, callId, ex.Code, ex.HttpStatus);
                 await grains.GetGrain<ICallGrain>(callId).ApplyAsync(new ProviderEvent(
-                    ProviderEventKind.CounselorNoAnswer, $"{callId}:{counselorId}:ring-failed:{Guid.NewGuid():N}", default, counselorId));
+                    ProviderEventKind.CounselorRingFailed, $"{callId}:{counselorId}:ring-failed:{Guid.NewGuid():N}", default, counselorId));
             }
         }, cancellationToken).AsTask();
 

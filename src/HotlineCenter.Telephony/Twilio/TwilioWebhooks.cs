@@ -143,7 +143,7 @@ public sealed class TwilioVoice(
         var from = form["From"].ToString();
         var caller = from.Length > 3 && from.StartsWith('+') && from[1..].All(char.IsAsciiDigit)
             ? identity.Protect(from)
-            : new CallerRef("anonymous", "匿名来电", null);
+            : new CallerRef(Keys.AnonymousCaller, "匿名来电", null);
         var instruction = await Call(callSid).ArriveAsync(new CallArrival(centreId, "twilio", caller, $"{callSid}:incoming"));
         return await RenderAsync(instruction, callSid, attempt: 1, first: true);
     }
@@ -170,10 +170,9 @@ public sealed class TwilioVoice(
         if (call.QueueKey is { } queueKey && config is not null)
         {
             var queue = await grains.GetGrain<IQueueGrain>(queueKey).GetAsync();
-            var position = queue.Waiting.FirstOrDefault(w => w.CallId == callSid)?.Position ?? 0;
-            if (position > 0)
+            if (queue.Waiting.FirstOrDefault(w => w.CallId == callSid) is { Position: > 0 } waiting)
             {
-                twiml.Say(string.Format(prompts.PositionAnnouncement, position - 1, Math.Max(1, position * 3)), prompts.Voice, prompts.Language);
+                twiml.Say(WaitAnnouncement.Text(prompts, waiting), prompts.Voice, prompts.Language);
             }
 
             var waited = call.QueuedAt is { } q ? (time.Now - q).TotalSeconds : 0;

@@ -40,10 +40,24 @@ public sealed class QueueCountersTests
         entry.Offer("c-wang", DateTimeOffset.UnixEpoch);
         entry.ClearOffer();
         entry.Offer("c-li", DateTimeOffset.UnixEpoch);
-        entry.ClearOffer(missedBy: "c-li");
+        entry.ClearOffer("c-li", HotlineCenter.Grains.Routing.TryOutcome.Missed, DateTimeOffset.UnixEpoch.AddSeconds(30));
 
         Assert.Null(entry.OfferedTo);
         Assert.Null(entry.OfferDeadline);
         Assert.Equal(["c-li"], entry.DeclinedBy);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(30), entry.RetryAt["c-li"]);
+    }
+
+    [Fact]
+    public void A_ring_the_provider_never_placed_is_remembered_for_its_retry_but_not_held_against_the_counselor()
+    {
+        var entry = new WaitingEntry { CallId = "CA1" };
+
+        entry.Offer("c-wang", DateTimeOffset.UnixEpoch);
+        entry.ClearOffer("c-wang", HotlineCenter.Grains.Routing.TryOutcome.RingNotPlaced, DateTimeOffset.UnixEpoch.AddSeconds(5));
+
+        Assert.Null(entry.OfferedTo);
+        Assert.Empty(entry.DeclinedBy);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddSeconds(5), entry.RetryAt["c-wang"]);
     }
 }

@@ -97,11 +97,87 @@ public sealed class RoutingPolicyTests
     }
 
     [Fact]
-    public void Counselor_who_declined_a_call_is_not_offered_it_again()
+    public void Counselor_who_declined_a_call_is_tried_after_every_other_free_eligible_counselor()
     {
         var plan = RoutingPolicy.Plan([Call("a", 10, 1, declined: "x")], [Counselor("x", 500), Counselor("y", 1)], Config, T0);
 
         Assert.Equal([new Assignment("a", "y")], plan);
+    }
+
+    /// <summary>
+    /// Who is offered a call that counsellor "x" already missed (or declined, or whose ring the provider refused),
+    /// when x is free with others, or alone. Retry times are seconds after T0 (negative: already past).
+    /// </summary>
+    [Theory]
+    // Someone else eligible and free goes first, whatever x's retry time.
+    [InlineData(true, -60, "x,y", "y")]
+    [InlineData(false, -60, "x,y", "y")]
+    // x alone: a crisis call goes back to x at once (retry time = the miss).
+    [InlineData(true, 0, "x", "x")]
+    // x alone with a non-crisis call: not before the retry time, then yes.
+    [InlineData(false, 29, "x", "")]
+    [InlineData(false, 0, "x", "x")]
+    [InlineData(false, -1, "x", "x")]
+    // A refused ring is retried with the same counsellor only after its short pause, crisis or not.
+    [InlineData(true, 5, "x", "")]
+    public void Counselor_already_tried_is_offered_the_call_again_only_when_nobody_else_free_may_take_it(bool crisis, int retryInSeconds, string free, string expected)
+    {
+        var call = Call("a", 10, 1, crisis: crisis, declined: "x") with
+        {
+            RetryAt = new Dictionary<string, DateTimeOffset> { ["x"] = T0.AddSeconds(retryInSeconds) },
+        };
+        var counselors = free.Split(',').Select((id, i) => Counselor(id, 500 - i)).ToList();
+
+        var plan = RoutingPolicy.Plan([call], counselors, Config, T0);
+
+        Assert.Equal(expected, string.Join(",", plan.Select(a => a.CounselorId)));
+    }
+
+    /// <summary>When an unanswered offer lets the same counsellor be offered the call again (seconds after the miss).</summary>
+    [Theory]
+    [InlineData(true, TryOutcome.Missed, 0)]
+    [InlineData(true, TryOutcome.Declined, 0)]
+    [InlineData(false, TryOutcome.Missed, 30)]
+    [InlineData(false, TryOutcome.Declined, 30)]
+    [InlineData(true, TryOutcome.RingNotPlaced, 5)]
+    [InlineData(false, TryOutcome.RingNotPlaced, 5)]
+    public void Retry_time_after_an_unanswered_offer(bool crisis, TryOutcome outcome, int expectedSeconds)
+    {
+        var at = RoutingPolicy.RetryAt(crisis, outcome, Config with { RetryAfterMissSeconds = 30 }, T0);
+
+        Assert.Equal(T0.AddSeconds(expectedSeconds), at);
+    }
+
+    [Fact]
+    public void A_tried_counselor_still_needs_the_skill()
+    {
+        var call = Call("a", 10, 1, crisis: true, skill: "youth", declined: "x");
+
+        Assert.Empty(RoutingPolicy.Plan([call], [Counselor("x", 100)], Config with { MinSkillLevel = 1 }, T0));
+    }
+
+    [Fact]
+    public void Best_call_for_one_counselor_skips_calls_they_may_not_take_yet()
+    {
+        var declinedGeneral = Call("declined", 500, 10, declined: "x") with { RetryAt = new Dictionary<string, DateTimeOffset> { ["x"] = T0.AddSeconds(20) } };
+        var youth = Call("youth", 900, 10, skill: "youth");
+        var plain = Call("plain", 10, 1);
+
+        var best = RoutingPolicy.BestCallFor([declinedGeneral, youth, plain], Counselor("x", 100), Config, T0);
+
+        Assert.Equal("plain", best?.CallId);
+        Assert.Null(RoutingPolicy.BestCallFor([youth], Counselor("x", 100), Config, T0));
+    }
+
+    [Fact]
+    public void Counselor_is_kept_for_a_crisis_call_whose_ring_just_failed_rather_than_given_another_call()
+    {
+        var crisis = Call("crisis", 0, 10, crisis: true) with { RetryAt = new Dictionary<string, DateTimeOffset> { ["x"] = T0.AddSeconds(3) } };
+        var plain = Call("plain", 500, 60);
+
+        Assert.Equal("crisis", RoutingPolicy.BestCallFor([crisis, plain], Counselor("x", 100), Config, T0)?.CallId);
+        Assert.Empty(RoutingPolicy.Plan([crisis], [Counselor("x", 100)], Config, T0));
+        Assert.Equal("plain", RoutingPolicy.BestCallFor([crisis with { IsCrisis = false }, plain], Counselor("x", 100), Config, T0)?.CallId);
     }
 
     [Fact]
