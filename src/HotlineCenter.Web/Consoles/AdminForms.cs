@@ -26,17 +26,24 @@ public sealed class QueueForm
     public int OverflowAfterSeconds { get; set; } = 60;
     public int CrisisOverflowAfterSeconds { get; set; } = 30;
     public string? OverflowTargetQueueKey { get; set; }
+    public int LongWaitAlertSeconds { get; set; } = 60;
+    public int RetryAfterMissSeconds { get; set; } = 30;
+
+    /// <summary>The queue as stored: fields the form does not edit are kept as they are on save.</summary>
+    public QueueConfig? Original { get; set; }
 
     public static QueueForm From(QueueConfig q) => new()
     {
+        Original = q, LongWaitAlertSeconds = q.LongWaitAlertSeconds, RetryAfterMissSeconds = q.RetryAfterMissSeconds,
         QueueId = q.QueueId, DisplayName = q.DisplayName, AgingPointsPerSecond = q.AgingPointsPerSecond, RequiredSkill = q.RequiredSkill,
         MinSkillLevel = q.MinSkillLevel, WidenedMinSkillLevel = q.WidenedMinSkillLevel, SkillWideningAfterSeconds = q.SkillWideningAfterSeconds,
         LanguageWideningAfterSeconds = q.LanguageWideningAfterSeconds, RingTimeoutSeconds = q.RingTimeoutSeconds, WrapUpSeconds = q.WrapUpSeconds,
         OverflowAfterSeconds = q.OverflowAfterSeconds, CrisisOverflowAfterSeconds = q.CrisisOverflowAfterSeconds, OverflowTargetQueueKey = q.OverflowTargetQueueKey,
     };
 
-    public QueueConfig ToConfig() => new()
+    public QueueConfig ToConfig() => (Original ?? new QueueConfig { QueueId = QueueId.Trim(), DisplayName = DisplayName.Trim() }) with
     {
+        LongWaitAlertSeconds = LongWaitAlertSeconds, RetryAfterMissSeconds = RetryAfterMissSeconds,
         QueueId = QueueId.Trim(), DisplayName = DisplayName.Trim(), AgingPointsPerSecond = AgingPointsPerSecond, RequiredSkill = Blank(RequiredSkill),
         MinSkillLevel = MinSkillLevel, WidenedMinSkillLevel = WidenedMinSkillLevel, SkillWideningAfterSeconds = SkillWideningAfterSeconds,
         LanguageWideningAfterSeconds = LanguageWideningAfterSeconds, RingTimeoutSeconds = RingTimeoutSeconds, WrapUpSeconds = WrapUpSeconds,
@@ -98,13 +105,14 @@ public sealed class CentreForm
     public string? GreetingAudioUrl { get; set; }
     public string? HoldMusicUrl { get; set; }
     public string? SelfHelpAudioUrl { get; set; }
+    public int HighRiskCallerPriorityBoost { get; set; } = 50;
     public List<QueueForm> Queues { get; set; } = [];
     public List<IvrForm> Ivr { get; set; } = [];
     public List<DirectoryForm> Directory { get; set; } = [];
 
     public static CentreForm From(CentreConfig c) => new()
     {
-        Original = c, DisplayName = c.DisplayName, DefaultQueueId = c.DefaultQueueId, DefaultPriority = c.DefaultPriority, MaxMenuAttempts = c.MaxMenuAttempts,
+        Original = c, HighRiskCallerPriorityBoost = c.HighRiskCallerPriorityBoost, DisplayName = c.DisplayName, DefaultQueueId = c.DefaultQueueId, DefaultPriority = c.DefaultPriority, MaxMenuAttempts = c.MaxMenuAttempts,
         RecordCalls = c.RecordCalls, CallbackOfferAfterSeconds = c.CallbackOfferAfterSeconds, AnnounceIntervalSeconds = c.AnnounceIntervalSeconds,
         Greeting = c.Prompts.Greeting, RecordingNotice = c.Prompts.RecordingNotice, Menu = c.Prompts.Menu, InvalidChoice = c.Prompts.InvalidChoice,
         PleaseHold = c.Prompts.PleaseHold, CallbackOffer = c.Prompts.CallbackOffer, CallbackConfirmed = c.Prompts.CallbackConfirmed,
@@ -117,6 +125,7 @@ public sealed class CentreForm
 
     public CentreConfig ToConfig() => Original with
     {
+        HighRiskCallerPriorityBoost = HighRiskCallerPriorityBoost,
         DisplayName = DisplayName.Trim(), DefaultQueueId = DefaultQueueId, DefaultPriority = DefaultPriority, MaxMenuAttempts = MaxMenuAttempts,
         RecordCalls = RecordCalls, CallbackOfferAfterSeconds = CallbackOfferAfterSeconds, AnnounceIntervalSeconds = AnnounceIntervalSeconds,
         Prompts = Original.Prompts with
