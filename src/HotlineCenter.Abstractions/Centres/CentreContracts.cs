@@ -43,6 +43,15 @@ public sealed record CentreConfig
 
     /// <summary>Who a counsellor can add to a call: 110, 120, green-channel hospitals, the duty supervisor.</summary>
     [Id(11)] public ImmutableArray<DirectoryEntry> Directory { get; init; } = [];
+
+    /// <summary>Failed follow-up attempts before the follow-up escalates to the supervisor.</summary>
+    [Id(12)] public int FollowUpAttemptsBeforeEscalation { get; init; } = 3;
+    /// <summary>Minutes after its due time an open follow-up is overdue and goes to the supervisor.</summary>
+    [Id(13)] public int FollowUpOverdueGraceMinutes { get; init; } = 120;
+    /// <summary>Dials of a keep-place callback (the first and its retries) before it counts as failed.</summary>
+    [Id(14)] public int CallbackAttempts { get; init; } = 3;
+    /// <summary>Seconds between a keep-place callback that was not answered and its next dial.</summary>
+    [Id(15)] public int CallbackRetrySeconds { get; init; } = 300;
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

@@ -7,6 +7,9 @@ namespace HotlineCenter.Telephony.Simulated;
 /// <summary>An on-call notification the simulated network "placed".</summary>
 public sealed record SimulatedOnCallNotification(string CentreId, string ToNumber, string Message, DateTimeOffset At);
 
+/// <summary>A follow-up dial the simulated network placed, and whether the simulated caller picked up.</summary>
+public sealed record SimulatedFollowUpDial(string FollowUpId, string CounselorId, string CallerHash, bool Answered, DateTimeOffset At);
+
 /// <summary>What the simulated network is doing with one counsellor's device.</summary>
 public sealed record SimulatedLeg(string CallId, string CounselorId, string State, DateTimeOffset Since);
 
@@ -19,6 +22,7 @@ public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.Hotline
 {
     private readonly ConcurrentDictionary<string, SimulatedLeg> _legs = new();
     private readonly ConcurrentQueue<SimulatedOnCallNotification> _onCall = new();
+    private readonly ConcurrentQueue<SimulatedFollowUpDial> _followUps = new();
 
     public string Name => "sim";
 
@@ -48,6 +52,22 @@ public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.Hotline
     public Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken)
     {
         _legs[counselorId] = new SimulatedLeg(callId, counselorId, "bridged", time.Now);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the simulated caller answers a follow-up dial (the demo console and tests switch it).</summary>
+    public bool FollowUpCallersAnswer { get; set; } = true;
+
+    /// <summary>Follow-up dials placed, oldest first.</summary>
+    public IReadOnlyCollection<SimulatedFollowUpDial> FollowUpDials => _followUps;
+
+    /// <summary>Records the dial; an answering caller bridges the counsellor into <c>followup-{id}</c>. The counsellor records the outcome on the desk.</summary>
+    public Task DialFollowUpAsync(string followUpId, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
+    {
+        var answered = FollowUpCallersAnswer && caller.EncryptedNumber is not null;
+        _followUps.Enqueue(new SimulatedFollowUpDial(followUpId, counselorId, caller.CallerHash, answered, time.Now));
+        _legs[counselorId] = new SimulatedLeg($"followup-{followUpId}", counselorId, answered ? "bridged" : "no-answer", time.Now);
+        logger.LogInformation("Simulated follow-up {FollowUpId} dialled for counsellor {CounselorId} (answered: {Answered})", followUpId, counselorId, answered);
         return Task.CompletedTask;
     }
 
