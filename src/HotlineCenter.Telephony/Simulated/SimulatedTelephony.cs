@@ -18,11 +18,16 @@ public sealed record SimulatedLeg(string CallId, string CounselorId, string Stat
 /// It keeps the state a carrier would (which device rings, which call is bridged) so the console can
 /// show it, and never blocks a grain.
 /// </summary>
-public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.HotlineTime time, ILogger<SimulatedTelephony> logger) : ITelephonyPort
+/// <param name="grains">Where the simulated caller reports picking up a keep-place callback; null (unit tests) reports nothing.</param>
+public sealed class SimulatedTelephony(
+    HotlineCenter.Abstractions.Common.HotlineTime time,
+    ILogger<SimulatedTelephony> logger,
+    IGrainFactory? grains = null) : ITelephonyPort
 {
     private readonly ConcurrentDictionary<string, SimulatedLeg> _legs = new();
     private readonly ConcurrentQueue<SimulatedOnCallNotification> _onCall = new();
     private readonly ConcurrentQueue<SimulatedFollowUpDial> _followUps = new();
+    private long _callbackDials;
 
     public string Name => "sim";
 
@@ -73,10 +78,31 @@ public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.Hotline
 
     public Task CallBackCallerAsync(string callId, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
     {
-        // The simulated caller always answers: bridge at once.
-        _legs[counselorId] = new SimulatedLeg(callId, counselorId, "bridged", time.Now);
+        var answered = CallbackCallersAnswer;
+        _legs[counselorId] = new SimulatedLeg(callId, counselorId, answered ? "bridged" : "no-answer", time.Now);
+        if (grains is not null)
+        {
+            // Reported after the grain's turn (it is awaiting this dial), as a carrier's status callback would be.
+            var dial = Interlocked.Increment(ref _callbackDials);
+            var kind = answered ? Abstractions.Calls.ProviderEventKind.CallbackAnswered : Abstractions.Calls.ProviderEventKind.CallbackNotAnswered;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await grains.GetGrain<Abstractions.Calls.ICallGrain>(callId).ApplyAsync(new Abstractions.Calls.ProviderEvent(kind, $"{callId}:sim-callback-{dial}", time.Now, null));
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    logger.LogWarning(ex, "Simulated callback result for call {CallId} not delivered", callId);
+                }
+            }, CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
+
+    /// <summary>Whether the simulated caller picks up a keep-place callback (the demo console and tests switch it).</summary>
+    public bool CallbackCallersAnswer { get; set; } = true;
 
     /// <summary>The simulated network has no audio: supervision is accepted and logged.</summary>
     public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)

@@ -87,8 +87,9 @@ public sealed class TwilioTelephonyPort(
             await rest.CreateCallAsync(new CreateCallRequest(number, options.Value.PhoneNumber)
             {
                 Twiml = twiml,
-                StatusCallback = urls.CallerStatus(callId),
-                StatusCallbackEvents = ["completed"],
+                // Answered and the final status: no answer / busy / failed retries the callback, a pick-up counts it answered.
+                StatusCallback = urls.CallbackStatus(callId),
+                StatusCallbackEvents = ["answered", "completed"],
                 Timeout = 30,
             }, ct);
         }, cancellationToken).AsTask();
@@ -237,6 +238,9 @@ public sealed record TwilioUrls(string PublicBaseUrl)
     public string After => $"{Base}/voice/after";
 
     public string CallerStatus(string callId) => $"{Base}/status?call={Uri.EscapeDataString(callId)}";
+
+    /// <summary>The keep-place callback leg's status: under the original call's id, marked as the callback leg.</summary>
+    public string CallbackStatus(string callId) => $"{Base}/status?call={Uri.EscapeDataString(callId)}&leg=callback";
 
     public string CounselorStatus(string callId, string counselorId) =>
         $"{Base}/counselor-status?call={Uri.EscapeDataString(callId)}&counselor={Uri.EscapeDataString(counselorId)}";
