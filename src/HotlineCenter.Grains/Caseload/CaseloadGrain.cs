@@ -29,6 +29,29 @@ public sealed class CaseloadGrain(
 
     private string CentreId => this.GetPrimaryKeyString();
 
+    /// <summary>Follow-ups indexed before they had their own grain get one (and its reminder) the first time the caseload wakes.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var adopted = false;
+        foreach (var legacy in S.FollowUps.Where(f => f.Version == 0 && f.IsOpen).ToList())
+        {
+            try
+            {
+                adopted |= Index((await GrainFactory.GetGrain<IFollowUpGrain>(legacy.CallId).ScheduleAsync(new FollowUpSchedule(CentreId, legacy, Caller: null))).Item);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Retried at the next activation; the list still shows the item meanwhile.
+                logger.LogError(ex, "Follow-up of call {CallId} at centre {CentreId} could not be handed to its grain", legacy.CallId, CentreId);
+            }
+        }
+
+        if (adopted)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     private CaseloadState S => state.State;
 
     public async Task<CaseloadView> OpenCrisisAsync(CrisisItem crisis)

@@ -76,7 +76,8 @@ public sealed class FollowUpGrain(
             S.Item = schedule.Item with
             {
                 MaskedNumber = schedule.Caller?.MaskedNumber ?? schedule.Item.MaskedNumber,
-                Status = FollowUpStatus.Open, FailedAttempts = 0, LastAttemptAt = null, ClosedAt = null,
+                // An item handed over from the caseload's older list keeps its attempts; a new one starts open with none.
+                Status = schedule.Item.IsOpen ? schedule.Item.Status : FollowUpStatus.Open, ClosedAt = null,
                 OverdueAt = schedule.Item.DueAt + FollowUpRules.OverdueGrace(config),
                 CanDial = schedule.Caller?.EncryptedNumber is not null,
                 Version = 1,
