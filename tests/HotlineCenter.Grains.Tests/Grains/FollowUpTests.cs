@@ -179,6 +179,23 @@ public sealed class FollowUpTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Centre_settings_decide_the_grace_and_how_many_failures_escalate()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var centre = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Centres.ICentreGrain>(s.CentreId);
+        await centre.ConfigureAsync((await centre.GetConfigAsync())! with { FollowUpAttemptsBeforeEscalation = 1, FollowUpOverdueGraceMinutes = 30 });
+        var wang = (await s.AvailableCounselorAsync("wang")).GetPrimaryKeyString();
+        var callId = "CA" + s.CentreId + "cfg";
+        var due = fixture.Time.GetUtcNow().AddHours(72);
+
+        var planned = await Caseload(s).PlanFollowUpAsync(Schedule(s, callId, wang, due));
+        var once = await FollowUp(callId).RecordOutcomeAsync(wang, FollowUpOutcome.NotReached, null);
+
+        Assert.Equal(due.AddMinutes(30), planned.OverdueAt);
+        Assert.Equal((FollowUpStatus.Escalated, 1), (once.Item.Status, once.Item.FailedAttempts));
+    }
+
+    [Fact]
     public async Task Bad_follow_up_requests_are_refused_with_a_reason_and_change_nothing()
     {
         var s = await Scenario.CreateAsync(fixture);
