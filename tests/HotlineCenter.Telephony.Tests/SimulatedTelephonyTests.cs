@@ -31,4 +31,21 @@ public sealed class SimulatedTelephonyTests
 
         Assert.Equal("CA2", _network.Legs["c-li"].CallId);
     }
+
+    [Fact]
+    public async Task Follow_up_dial_is_recorded_and_the_simulated_caller_answers_or_not()
+    {
+        var caller = new HotlineCenter.Abstractions.Calls.CallerRef("hash-1", "138****0000", "enc-1");
+
+        await _network.DialFollowUpAsync("CA1", caller, "c-wang", default);
+        _network.FollowUpCallersAnswer = false;
+        await _network.DialFollowUpAsync("CA2", caller, "c-li", default);
+        await _network.DialFollowUpAsync("CA3", caller with { EncryptedNumber = null }, "c-zhao", default);
+
+        Assert.Equal(
+            [("CA1", "c-wang", "hash-1", true), ("CA2", "c-li", "hash-1", false), ("CA3", "c-zhao", "hash-1", false)],
+            _network.FollowUpDials.Select(d => (d.FollowUpId, d.CounselorId, d.CallerHash, d.Answered)));
+        Assert.Equal(("followup-CA1", "bridged"), (_network.Legs["c-wang"].CallId, _network.Legs["c-wang"].State));
+        Assert.Equal(("followup-CA2", "no-answer"), (_network.Legs["c-li"].CallId, _network.Legs["c-li"].State));
+    }
 }

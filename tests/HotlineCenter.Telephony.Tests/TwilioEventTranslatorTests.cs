@@ -67,3 +67,30 @@ public sealed class TwilioEventTranslatorTests
     public void Unreadable_timestamp_is_tolerated() =>
         Assert.Equal(default, TwilioEventTranslator.ParseTimestamp("yesterday-ish"));
 }
+
+public sealed class TwilioCallbackLegTranslatorTests
+{
+    [Theory]
+    [InlineData("in-progress", ProviderEventKind.CallbackAnswered, "CB1:callback-answered")]
+    [InlineData("answered", ProviderEventKind.CallbackAnswered, "CB1:callback-answered")]
+    [InlineData("busy", ProviderEventKind.CallbackNotAnswered, "CB1:callback-not-answered")]
+    [InlineData("no-answer", ProviderEventKind.CallbackNotAnswered, "CB1:callback-not-answered")]
+    [InlineData("failed", ProviderEventKind.CallbackNotAnswered, "CB1:callback-not-answered")]
+    [InlineData("canceled", ProviderEventKind.CallbackNotAnswered, "CB1:callback-not-answered")]
+    [InlineData("completed", ProviderEventKind.CallerHungUp, "CB1:caller-ended")]
+    public void Callback_leg_is_answered_only_on_pick_up_and_unanswered_on_busy_no_answer_or_failure(string status, ProviderEventKind kind, string key)
+    {
+        var ev = TwilioEventTranslator.CallbackLeg("CB1", status, "Tue, 24 Nov 2026 08:00:00 +0000");
+
+        Assert.NotNull(ev);
+        Assert.Equal((kind, key, new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero)), (ev.Kind, ev.EventKey, ev.OccurredAt));
+    }
+
+    [Theory]
+    [InlineData("initiated")]
+    [InlineData("ringing")]
+    [InlineData("queued")]
+    [InlineData(null)]
+    public void Callback_leg_progress_changes_nothing(string? status) =>
+        Assert.Null(TwilioEventTranslator.CallbackLeg("CB1", status, null));
+}

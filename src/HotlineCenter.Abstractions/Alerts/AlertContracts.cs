@@ -26,6 +26,16 @@ public enum AlertKind
     ActionFailed = 8,
     /// <summary>The telephony provider refused or could not be reached to ring a counsellor for a waiting call.</summary>
     RingFailed = 9,
+    /// <summary>A follow-up is due: its counsellor (CounselorId) should call the caller back now.</summary>
+    FollowUpDue = 10,
+    /// <summary>A follow-up is past its grace and still open: the supervisor sees to it.</summary>
+    FollowUpOverdue = 11,
+    /// <summary>A follow-up failed repeatedly (or reached a wrong number): the supervisor reassigns or closes it.</summary>
+    FollowUpEscalated = 12,
+    /// <summary>A follow-up is due and its counsellor is off shift: the supervisor reassigns it.</summary>
+    FollowUpUnassigned = 13,
+    /// <summary>A keep-place callback was not answered after every retry: the caller was not reached.</summary>
+    CallbackFailed = 14,
 }
 
 /// <summary>Where a server-side alert is.</summary>

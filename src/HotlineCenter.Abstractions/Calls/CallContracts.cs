@@ -54,6 +54,12 @@ public enum TimelineKind
     RiskAssessed = 23,
     /// <summary>A crisis case opened for the call (detail: what opened it).</summary>
     CrisisCaseOpened = 24,
+    /// <summary>The caller picked up a keep-place callback: only now does it count as answered.</summary>
+    CallbackAnswered = 25,
+    /// <summary>A keep-place callback dial was not answered (busy, no answer, failed); detail: the retry time.</summary>
+    CallbackNotAnswered = 26,
+    /// <summary>Every dial of a keep-place callback went unanswered: the caller was not reached.</summary>
+    CallbackFailed = 27,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>
@@ -100,6 +106,10 @@ public enum ProviderEventKind
     /// Not the counsellor's miss: they stay Available and the call is re-routed at once.
     /// </summary>
     CounselorRingFailed = 6,
+    /// <summary>The caller picked up a keep-place callback.</summary>
+    CallbackAnswered = 7,
+    /// <summary>A keep-place callback dial ended unanswered (busy, no answer, failed, cancelled).</summary>
+    CallbackNotAnswered = 8,
 }
 
 /// <summary>One provider event; <see cref="EventKey"/> makes re-delivery harmless.</summary>

@@ -10,6 +10,8 @@ public enum FollowUpStatus
     Done = 1,
     /// <summary>Repeated attempts failed: the duty supervisor decides what happens next.</summary>
     Escalated = 2,
+    /// <summary>A supervisor closed it with a reason (e.g. caller reached another service, number unusable).</summary>
+    Closed = 3,
 }
 
 /// <summary>A follow-up call (回访) owed to a caller after a contact, assigned to the counsellor who took it.</summary>
@@ -25,7 +27,20 @@ public sealed record FollowUpItem(
     [property: Id(6)] FollowUpStatus Status,
     [property: Id(7)] int FailedAttempts,
     [property: Id(8)] DateTimeOffset? LastAttemptAt,
-    [property: Id(9)] DateTimeOffset? ClosedAt);
+    [property: Id(9)] DateTimeOffset? ClosedAt,
+    [property: Id(10)] DateTimeOffset? OverdueAt = null,
+    // Grows with every change of the follow-up grain, so the centre's index keeps the newest copy.
+    [property: Id(11)] long Version = 0,
+    [property: Id(12)] FollowUpOutcome? LastOutcome = null,
+    [property: Id(13)] string? ClosedBy = null,
+    [property: Id(14)] string? CloseReason = null,
+    // An encrypted number is kept, so the desk may dial (the number itself never leaves the server).
+    [property: Id(15)] bool CanDial = false,
+    [property: Id(16)] DateTimeOffset? LastDialledAt = null)
+{
+    /// <summary>Still owed to the caller: open, or escalated and waiting for the supervisor.</summary>
+    public bool IsOpen => Status is FollowUpStatus.Open or FollowUpStatus.Escalated;
+}
 
 [GenerateSerializer]
 public enum CrisisSource
@@ -92,4 +107,20 @@ public interface ICaseloadGrain : IGrainWithStringKey
 
     [Alias("get"), ReadOnly]
     Task<CaseloadView> GetAsync();
+
+    /// <summary>Schedules a follow-up through its own grain (durable reminder, caller reference kept there) and indexes it.</summary>
+    [Alias("plan-follow-up")]
+    Task<FollowUpItem> PlanFollowUpAsync(FollowUpSchedule schedule);
+
+    /// <summary>A follow-up grain reports its new state (one-way; the newest version wins).</summary>
+    [Alias("follow-up-changed"), OneWay]
+    Task FollowUpChangedAsync(FollowUpItem item);
+
+    /// <summary>The centre's follow-ups grouped for the wallboard and the handover.</summary>
+    [Alias("follow-up-board"), ReadOnly]
+    Task<FollowUpBoard> GetFollowUpBoardAsync();
+
+    /// <summary>One counsellor's follow-ups, grouped the same way, for the desk.</summary>
+    [Alias("counselor-follow-ups"), ReadOnly]
+    Task<FollowUpBoard> GetCounselorFollowUpsAsync(string counselorId);
 }

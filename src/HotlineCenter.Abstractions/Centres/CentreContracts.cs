@@ -49,6 +49,14 @@ public sealed record CentreConfig
     /// 90 days, or a staff flag), so they are answered sooner than others who chose the same menu option. 0 turns it off.
     /// </summary>
     [Id(12)] public int HighRiskCallerPriorityBoost { get; init; } = 50;
+    /// <summary>Failed follow-up attempts before the follow-up escalates to the supervisor.</summary>
+    [Id(13)] public int FollowUpAttemptsBeforeEscalation { get; init; } = 3;
+    /// <summary>Minutes after its due time an open follow-up is overdue and goes to the supervisor.</summary>
+    [Id(14)] public int FollowUpOverdueGraceMinutes { get; init; } = 120;
+    /// <summary>Dials of a keep-place callback (the first and its retries) before it counts as failed.</summary>
+    [Id(15)] public int CallbackAttempts { get; init; } = 3;
+    /// <summary>Seconds between a keep-place callback that was not answered and its next dial.</summary>
+    [Id(16)] public int CallbackRetrySeconds { get; init; } = 300;
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

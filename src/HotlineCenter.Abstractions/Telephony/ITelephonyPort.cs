@@ -22,6 +22,14 @@ public interface ITelephonyPort
     /// <summary>Dial a caller who asked to be called back and bridge them with the counsellor who took the callback.</summary>
     Task CallBackCallerAsync(string callId, Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Call a caller back for a follow-up (回访) from the desk: the counsellor's device and the caller's number (decrypted
+    /// by the adapter, on the server) join the conference <c>followup-{followUpId}</c>. The default refuses, so adapters
+    /// outside this repository keep compiling and a dial they cannot place is logged, never silent.
+    /// </summary>
+    Task DialFollowUpAsync(string followUpId, Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"Telephony provider '{Name}' cannot dial follow-ups.");
+
     /// <summary>A supervisor's action on a live call (monitor, whisper, barge, hold, add a party, hang up).</summary>
     Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken);
 

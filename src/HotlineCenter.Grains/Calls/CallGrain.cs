@@ -1,3 +1,4 @@
+using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
@@ -8,8 +9,10 @@ using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Grains.Reports;
 using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Grains.Caseload;
 using HotlineCenter.Grains.Routing;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HotlineCenter.Grains.Calls;
 
@@ -22,14 +25,24 @@ public sealed class CallGrain(
     [PersistentState("call", StorageNames.Hotline)] IPersistentState<CallState> state,
     HotlineTime time,
     ITelephonyPort telephony,
-    ILogger<CallGrain> logger) : Grain, ICallGrain
+    IOptions<RoutingOptions> options,
+    ILogger<CallGrain> logger) : Grain, ICallGrain, IRemindable
 {
+    private const string CallbackRetryReminder = "callback-retry";
     private const int TimelineMax = 200;
     private const int AppliedKeysMax = 500;
+
+    private IGrainTimer? _callbackRetryTimer;
 
     private string Id => this.GetPrimaryKeyString();
 
     private CallState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ArmCallbackRetryTimer();
+        return Task.CompletedTask;
+    }
 
     public async Task<CallInstruction> ArriveAsync(CallArrival arrival)
     {
@@ -174,6 +187,22 @@ public sealed class CallGrain(
                 else
                 {
                     Record(TimelineKind.ProviderEvent, counselorId: counselorId, detail: providerEvent.Kind.ToString());
+                }
+
+                break;
+            case ProviderEventKind.CallbackAnswered:
+                if (S.Status == CallStatus.Connected && S.CallbackDials > 0 && !S.CallbackAnswered)
+                {
+                    S.CallbackAnswered = true;
+                    Record(TimelineKind.CallbackAnswered, S.QueueKey, S.CounselorId, $"dial {S.CallbackDials}");
+                    Count(CallOutcome.Answered, S.WaitSeconds ?? 0);
+                }
+
+                break;
+            case ProviderEventKind.CallbackNotAnswered:
+                if (S.Status == CallStatus.Connected && S.CallbackDials > 0 && !S.CallbackAnswered)
+                {
+                    await CallbackNotAnsweredAsync();
                 }
 
                 break;
@@ -435,7 +464,12 @@ public sealed class CallGrain(
         S.CounselorId = counselorId;
         S.ConnectedAt = now;
         S.WaitSeconds ??= S.QueuedAt is { } q ? (now - q).TotalSeconds : null;
-        Record(callback ? TimelineKind.CallbackDialled : TimelineKind.Connected, S.QueueKey, counselorId);
+        if (callback)
+        {
+            S.CallbackDials++;
+        }
+
+        Record(callback ? TimelineKind.CallbackDialled : TimelineKind.Connected, S.QueueKey, counselorId, callback ? $"dial {S.CallbackDials}" : null);
         await SaveAsync();
         if (S.Timeline.Any(t => t.Kind == TimelineKind.CrisisCaseOpened))
         {
@@ -443,13 +477,14 @@ public sealed class CallGrain(
             _ = GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(Id)).CounselorAssignedAsync(counselorId);
         }
 
-        Count(CallOutcome.Answered, S.WaitSeconds ?? 0);
         if (callback)
         {
+            // A callback counts as answered when the caller picks up (CallbackAnswered), not when the counsellor does.
             await SafeTelephonyAsync(ct => telephony.CallBackCallerAsync(Id, S.Caller!, counselorId, ct));
         }
         else
         {
+            Count(CallOutcome.Answered, S.WaitSeconds ?? 0);
             await SafeTelephonyAsync(ct => telephony.ConnectCounselorAsync(Id, counselorId, ct));
         }
 
@@ -502,6 +537,87 @@ public sealed class CallGrain(
 
         Record(TimelineKind.OverflowUnavailable, queueKey, detail: reason);
         await SaveAsync();
+    }
+
+    /// <summary>
+    /// The caller did not pick up the keep-place callback: the counsellor is released, and the call waits out the centre's
+    /// spacing outside the queue, then goes back in at its old place for the next dial; after the last dial it is recorded
+    /// as abandoned (呼损) with a failed-callback alert to the supervisor.
+    /// </summary>
+    private async Task CallbackNotAnsweredAsync()
+    {
+        var counselorId = S.CounselorId!;
+        var config = await GetCentreConfigAsync(S.CentreId!);
+        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id);
+        var now = time.Now;
+        if (S.CallbackDials < FollowUpRules.CallbackAttempts(config))
+        {
+            S.Status = CallStatus.CallbackPending;
+            S.CounselorId = null;
+            S.CallbackRetryAt = now + FollowUpRules.CallbackRetry(config);
+            Record(TimelineKind.CallbackNotAnswered, S.QueueKey, counselorId, $"dial {S.CallbackDials}; retry at {S.CallbackRetryAt:O}");
+            await this.RegisterOrUpdateReminder(CallbackRetryReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+            ArmCallbackRetryTimer();
+            logger.LogInformation("Call {CallId}: callback dial {Dial} not answered; retried later", Id, S.CallbackDials);
+            return;
+        }
+
+        S.Status = CallStatus.Abandoned;
+        S.EndedAt = now;
+        S.CounselorId = null;
+        Record(TimelineKind.CallbackNotAnswered, S.QueueKey, counselorId, $"dial {S.CallbackDials}");
+        Record(TimelineKind.CallbackFailed, S.QueueKey, detail: $"{S.CallbackDials} dials");
+        Count(CallOutcome.Abandoned, S.WaitSeconds ?? 0);
+        _ = GrainFactory.GetGrain<ICentreAlertsGrain>(S.CentreId!).RaiseAsync(new AlertRaise($"callback-failed-{Id}", AlertKind.CallbackFailed, Critical: true, CallId: Id));
+        logger.LogWarning("Call {CallId}: keep-place callback failed after {Dials} dials", Id, S.CallbackDials);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (S.CallbackRetryAt is null)
+        {
+            if (await this.GetReminder(CallbackRetryReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            return;
+        }
+
+        ArmCallbackRetryTimer();
+        await RetryCallbackIfDueAsync();
+    }
+
+    private void ArmCallbackRetryTimer()
+    {
+        if (S.CallbackRetryAt is not null && _callbackRetryTimer is null)
+        {
+            _callbackRetryTimer = this.RegisterGrainTimer(RetryCallbackIfDueAsync, new GrainTimerCreationOptions(options.Value.TickInterval, options.Value.TickInterval) { KeepAlive = true });
+        }
+    }
+
+    /// <summary>Back into the queue with its original wait, as a callback, once the spacing has passed on the domain clock.</summary>
+    private async Task RetryCallbackIfDueAsync()
+    {
+        if (S.CallbackRetryAt is not { } at || time.Now < at)
+        {
+            return;
+        }
+
+        if (S.Status == CallStatus.CallbackPending && S.QueueKey is { } queueKey)
+        {
+            await GrainFactory.GetGrain<IQueueGrain>(queueKey).EnqueueAsync(ToQueued());
+            Record(TimelineKind.Queued, queueKey, detail: $"callback retry {S.CallbackDials + 1}");
+        }
+
+        S.CallbackRetryAt = null;
+        await SaveAsync();
+        _callbackRetryTimer?.Dispose();
+        _callbackRetryTimer = null;
+        if (await this.GetReminder(CallbackRetryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     /// <summary>The counsellor's leg dropped while the caller is still there: back to the front of the queue.</summary>

@@ -28,4 +28,9 @@ public sealed class CallState
     [Id(18)] public List<RecordingInfo> Recordings { get; set; } = [];
     [Id(19)] public string? CounselorLegId { get; set; }
     [Id(20)] public string? TakenOverBy { get; set; }
+    /// <summary>Keep-place callback dials placed so far.</summary>
+    [Id(21)] public int CallbackDials { get; set; }
+    /// <summary>When an unanswered keep-place callback goes back into its queue for the next dial.</summary>
+    [Id(22)] public DateTimeOffset? CallbackRetryAt { get; set; }
+    [Id(23)] public bool CallbackAnswered { get; set; }
 }

@@ -12,7 +12,11 @@ public sealed class CaseloadState
     [Id(2)] public List<HandoverNote> Notes { get; set; } = [];
 }
 
-/// <summary>A centre's crises, follow-ups and handover notes. Closed items are kept a while for the handover, then dropped here (records keep them).</summary>
+/// <summary>
+/// A centre's crises, follow-up index and handover notes. Closed items are kept a while for the handover, then dropped here
+/// (records keep them). Each follow-up is owned by its <see cref="FollowUpGrain"/>, which this grain awaits; it reports
+/// back one-way (<see cref="FollowUpChangedAsync"/>), so the await edge only ever runs caseload → follow-up.
+/// </summary>
 public sealed class CaseloadGrain(
     [PersistentState("caseload", StorageNames.Hotline)] IPersistentState<CaseloadState> state,
     HotlineTime time,
@@ -24,6 +28,29 @@ public sealed class CaseloadGrain(
     private static readonly TimeSpan NotesKept = TimeSpan.FromDays(3);
 
     private string CentreId => this.GetPrimaryKeyString();
+
+    /// <summary>Follow-ups indexed before they had their own grain get one (and its reminder) the first time the caseload wakes.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var adopted = false;
+        foreach (var legacy in S.FollowUps.Where(f => f.Version == 0 && f.IsOpen).ToList())
+        {
+            try
+            {
+                adopted |= Index((await GrainFactory.GetGrain<IFollowUpGrain>(legacy.CallId).ScheduleAsync(new FollowUpSchedule(CentreId, legacy, Caller: null))).Item);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Retried at the next activation; the list still shows the item meanwhile.
+                logger.LogError(ex, "Follow-up of call {CallId} at centre {CentreId} could not be handed to its grain", legacy.CallId, CentreId);
+            }
+        }
+
+        if (adopted)
+        {
+            await state.WriteStateAsync();
+        }
+    }
 
     private CaseloadState S => state.State;
 
@@ -71,55 +98,79 @@ public sealed class CaseloadGrain(
 
     public async Task<CaseloadView> ScheduleFollowUpAsync(FollowUpItem followUp)
     {
-        Keys.RequireCallId(followUp.CallId);
-        Keys.RequireId(followUp.CounselorId, "counsellor");
-        var existing = S.FollowUps.FindIndex(f => f.CallId == followUp.CallId);
-        if (existing >= 0)
-        {
-            var current = S.FollowUps[existing];
-            if (current.Status != FollowUpStatus.Open || current.DueAt <= followUp.DueAt)
-            {
-                return View();
-            }
+        // Kept for callers without a caller reference: such a follow-up is held and alerted, but cannot be dialled.
+        await PlanFollowUpAsync(new FollowUpSchedule(CentreId, followUp, Caller: null));
+        return View();
+    }
 
-            S.FollowUps[existing] = current with { DueAt = followUp.DueAt, Risk = followUp.Risk };
-        }
-        else
+    public async Task<FollowUpItem> PlanFollowUpAsync(FollowUpSchedule schedule)
+    {
+        Keys.RequireCallId(schedule.Item.CallId);
+        Keys.RequireId(schedule.Item.CounselorId, "counsellor");
+        if (schedule.CentreId != CentreId)
         {
-            S.FollowUps.Add(followUp with { Status = FollowUpStatus.Open, FailedAttempts = 0, LastAttemptAt = null, ClosedAt = null });
+            throw new HotlineRuleException("follow-up.wrong-centre", "A follow-up is indexed by its own centre.");
         }
 
-        return await SaveAsync();
+        var detail = await GrainFactory.GetGrain<IFollowUpGrain>(schedule.Item.CallId).ScheduleAsync(schedule);
+        if (Index(detail.Item))
+        {
+            await SaveAsync();
+        }
+
+        return detail.Item;
+    }
+
+    public async Task FollowUpChangedAsync(FollowUpItem item)
+    {
+        if (Keys.IsValidCallId(item.CallId) && Index(item))
+        {
+            await SaveAsync();
+        }
     }
 
     public async Task<CaseloadView> RecordFollowUpAttemptAsync(string callId, string by, bool reached)
     {
-        var index = S.FollowUps.FindIndex(f => f.CallId == callId && f.Status != FollowUpStatus.Done);
+        var index = S.FollowUps.FindIndex(f => f.CallId == callId && f.IsOpen);
         if (index < 0)
         {
             throw new HotlineRuleException("follow-up.not-open", "No open follow-up for that call.");
         }
 
-        var item = S.FollowUps[index];
-        var now = time.Now;
-        if (reached)
+        var grain = GrainFactory.GetGrain<IFollowUpGrain>(callId);
+        if (S.FollowUps[index].Version == 0)
         {
-            item = item with { Status = FollowUpStatus.Done, LastAttemptAt = now, ClosedAt = now };
-        }
-        else
-        {
-            var failed = item.FailedAttempts + 1;
-            item = item with
-            {
-                FailedAttempts = failed,
-                LastAttemptAt = now,
-                Status = failed >= FollowUpRules.AttemptsBeforeEscalation ? FollowUpStatus.Escalated : item.Status,
-            };
+            // Scheduled before follow-ups had their own grain: hand it over first (idempotent).
+            await grain.ScheduleAsync(new FollowUpSchedule(CentreId, S.FollowUps[index], Caller: null));
         }
 
-        S.FollowUps[index] = item;
-        logger.LogInformation("Follow-up of call {CallId} attempted by {StaffId}: {Status}", callId, by, item.Status);
+        var detail = await grain.RecordOutcomeAsync(by, reached ? FollowUpOutcome.Reached : FollowUpOutcome.NotReached, note: null);
+        Index(detail.Item);
         return await SaveAsync();
+    }
+
+    public Task<FollowUpBoard> GetFollowUpBoardAsync() => Task.FromResult(FollowUpRules.Board(CentreId, S.FollowUps, time.Now));
+
+    public Task<FollowUpBoard> GetCounselorFollowUpsAsync(string counselorId) =>
+        Task.FromResult(FollowUpRules.Board(CentreId, S.FollowUps.Where(f => f.CounselorId == counselorId), time.Now));
+
+    /// <summary>Keeps the newest copy of a follow-up; false when the index already had it.</summary>
+    private bool Index(FollowUpItem item)
+    {
+        var existing = S.FollowUps.FindIndex(f => f.CallId == item.CallId);
+        if (existing < 0)
+        {
+            S.FollowUps.Add(item);
+            return true;
+        }
+
+        if (S.FollowUps[existing].Version >= item.Version)
+        {
+            return false;
+        }
+
+        S.FollowUps[existing] = item;
+        return true;
     }
 
     public async Task<CaseloadView> AddHandoverNoteAsync(string author, string text)
@@ -152,7 +203,7 @@ public sealed class CaseloadGrain(
         return new CaseloadView(
             CentreId,
             [.. S.Crises.Where(c => c.ClosedAt is null).OrderBy(c => c.OpenedAt)],
-            [.. S.FollowUps.Where(f => f.Status != FollowUpStatus.Done).OrderBy(f => f.DueAt)],
+            [.. S.FollowUps.Where(f => f.IsOpen).OrderBy(f => f.DueAt)],
             [.. S.Notes.Where(n => n.At >= now - NotesKept).OrderByDescending(n => n.At)],
             [.. S.Crises.Where(c => c.ClosedAt is not null).OrderByDescending(c => c.ClosedAt)]);
     }

@@ -112,6 +112,15 @@ public static class CentreConfigValidator
         Range(errors, "centre:", "defaultPriority", c.DefaultPriority, 0, 1000);
         Range(errors, "centre:", "highRiskCallerPriorityBoost", c.HighRiskCallerPriorityBoost, 0, 1000);
         Range(errors, "centre:", "maxMenuAttempts", c.MaxMenuAttempts, 1, 5);
+
+        // 0 reads as the default, so a configuration stored before these settings existed stays valid.
+        Range(errors, "centre:", "followUpAttemptsBeforeEscalation", c.FollowUpAttemptsBeforeEscalation, 0, 10);
+        Range(errors, "centre:", "followUpOverdueGraceMinutes", c.FollowUpOverdueGraceMinutes, 0, 1440);
+        Range(errors, "centre:", "callbackAttempts", c.CallbackAttempts, 0, 10);
+        if (c.CallbackRetrySeconds != 0)
+        {
+            Range(errors, "centre:", "callbackRetrySeconds", c.CallbackRetrySeconds, 60, 3600);
+        }
         var options = c.IvrOptions.IsDefault ? [] : c.IvrOptions;
         if (!options.Any(o => o.IsCrisis))
         {

@@ -152,7 +152,7 @@ public sealed class ContactRecordGrain(
                 await OpenCaseAsync(call, centre, record, null, counselorId);
             }
 
-            await ShareSubmittedAsync(snapshot, callerKey, record, counselorId);
+            await ShareSubmittedAsync(call, snapshot, callerKey, record, counselorId);
         }
 
         state.State.Record = record;
@@ -172,7 +172,7 @@ public sealed class ContactRecordGrain(
     /// What the centre learns from a submitted record: the caller's history, a crisis case, a follow-up.
     /// All idempotent per call, and done before the record is saved as submitted, so a failure here is retried by the next submit.
     /// </summary>
-    private async Task ShareSubmittedAsync(CallSnapshot call, string? callerKey, ContactRecord record, string counselorId)
+    private async Task ShareSubmittedAsync(ICallGrain callGrain, CallSnapshot call, string? callerKey, ContactRecord record, string counselorId)
     {
         var at = call.ConnectedAt ?? time.Now;
         if (callerKey is not null)
@@ -195,8 +195,10 @@ public sealed class ContactRecordGrain(
 
         if (FollowUpRules.DueAt(record.Risk, time.Now) is { } due)
         {
-            await caseload.ScheduleFollowUpAsync(new FollowUpItem(
-                CallId, counselorId, call.MaskedNumber, record.Risk, time.Now, due, FollowUpStatus.Open, 0, null, null));
+            // The follow-up grain keeps the caller reference (encrypted number) so the desk can dial it; screens get the masked number only.
+            var caller = await callGrain.GetCallerRefForAsync(counselorId);
+            await caseload.PlanFollowUpAsync(new FollowUpSchedule(centreId, new FollowUpItem(
+                CallId, counselorId, call.MaskedNumber, record.Risk, time.Now, due, FollowUpStatus.Open, 0, null, null), caller));
             if (state.State.CaseOpened || call.IsCrisis)
             {
                 _ = GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(CallId)).FollowUpScheduledAsync(counselorId, due);

@@ -7,6 +7,9 @@ namespace HotlineCenter.Telephony.Simulated;
 /// <summary>An on-call notification the simulated network "placed".</summary>
 public sealed record SimulatedOnCallNotification(string CentreId, string ToNumber, string Message, DateTimeOffset At);
 
+/// <summary>A follow-up dial the simulated network placed, and whether the simulated caller picked up.</summary>
+public sealed record SimulatedFollowUpDial(string FollowUpId, string CounselorId, string CallerHash, bool Answered, DateTimeOffset At);
+
 /// <summary>What the simulated network is doing with one counsellor's device.</summary>
 public sealed record SimulatedLeg(string CallId, string CounselorId, string State, DateTimeOffset Since);
 
@@ -15,10 +18,16 @@ public sealed record SimulatedLeg(string CallId, string CounselorId, string Stat
 /// It keeps the state a carrier would (which device rings, which call is bridged) so the console can
 /// show it, and never blocks a grain.
 /// </summary>
-public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.HotlineTime time, ILogger<SimulatedTelephony> logger) : ITelephonyPort
+/// <param name="grains">Where the simulated caller reports picking up a keep-place callback; null (unit tests) reports nothing.</param>
+public sealed class SimulatedTelephony(
+    HotlineCenter.Abstractions.Common.HotlineTime time,
+    ILogger<SimulatedTelephony> logger,
+    IGrainFactory? grains = null) : ITelephonyPort
 {
     private readonly ConcurrentDictionary<string, SimulatedLeg> _legs = new();
     private readonly ConcurrentQueue<SimulatedOnCallNotification> _onCall = new();
+    private readonly ConcurrentQueue<SimulatedFollowUpDial> _followUps = new();
+    private long _callbackDials;
 
     public string Name => "sim";
 
@@ -51,12 +60,49 @@ public sealed class SimulatedTelephony(HotlineCenter.Abstractions.Common.Hotline
         return Task.CompletedTask;
     }
 
-    public Task CallBackCallerAsync(string callId, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
+    /// <summary>Whether the simulated caller answers a follow-up dial (the demo console and tests switch it).</summary>
+    public bool FollowUpCallersAnswer { get; set; } = true;
+
+    /// <summary>Follow-up dials placed, oldest first.</summary>
+    public IReadOnlyCollection<SimulatedFollowUpDial> FollowUpDials => _followUps;
+
+    /// <summary>Records the dial; an answering caller bridges the counsellor into <c>followup-{id}</c>. The counsellor records the outcome on the desk.</summary>
+    public Task DialFollowUpAsync(string followUpId, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
     {
-        // The simulated caller always answers: bridge at once.
-        _legs[counselorId] = new SimulatedLeg(callId, counselorId, "bridged", time.Now);
+        var answered = FollowUpCallersAnswer && caller.EncryptedNumber is not null;
+        _followUps.Enqueue(new SimulatedFollowUpDial(followUpId, counselorId, caller.CallerHash, answered, time.Now));
+        _legs[counselorId] = new SimulatedLeg($"followup-{followUpId}", counselorId, answered ? "bridged" : "no-answer", time.Now);
+        logger.LogInformation("Simulated follow-up {FollowUpId} dialled for counsellor {CounselorId} (answered: {Answered})", followUpId, counselorId, answered);
         return Task.CompletedTask;
     }
+
+    public Task CallBackCallerAsync(string callId, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
+    {
+        var answered = CallbackCallersAnswer;
+        _legs[counselorId] = new SimulatedLeg(callId, counselorId, answered ? "bridged" : "no-answer", time.Now);
+        if (grains is not null)
+        {
+            // Reported after the grain's turn (it is awaiting this dial), as a carrier's status callback would be.
+            var dial = Interlocked.Increment(ref _callbackDials);
+            var kind = answered ? Abstractions.Calls.ProviderEventKind.CallbackAnswered : Abstractions.Calls.ProviderEventKind.CallbackNotAnswered;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await grains.GetGrain<Abstractions.Calls.ICallGrain>(callId).ApplyAsync(new Abstractions.Calls.ProviderEvent(kind, $"{callId}:sim-callback-{dial}", time.Now, null));
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    logger.LogWarning(ex, "Simulated callback result for call {CallId} not delivered", callId);
+                }
+            }, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the simulated caller picks up a keep-place callback (the demo console and tests switch it).</summary>
+    public bool CallbackCallersAnswer { get; set; } = true;
 
     /// <summary>The simulated network has no audio: supervision is accepted and logged.</summary>
     public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)

@@ -23,6 +23,22 @@ public static class TwilioEventTranslator
         return new ProviderEvent(ProviderEventKind.CallerHungUp, $"{callSid}:caller-ended", ParseTimestamp(timestamp), null);
     }
 
+    /// <summary>
+    /// The leg dialled for a keep-place callback: picked up is answered; busy, no answer, failed or cancelled is not
+    /// answered (the call retries); completed after a pick-up is the caller hanging up.
+    /// </summary>
+    public static ProviderEvent? CallbackLeg(string legSid, string? callStatus, string? timestamp)
+    {
+        var at = ParseTimestamp(timestamp);
+        return callStatus switch
+        {
+            "in-progress" or "answered" => new ProviderEvent(ProviderEventKind.CallbackAnswered, $"{legSid}:callback-answered", at, null),
+            "busy" or "failed" or "no-answer" or "canceled" => new ProviderEvent(ProviderEventKind.CallbackNotAnswered, $"{legSid}:callback-not-answered", at, null),
+            "completed" => new ProviderEvent(ProviderEventKind.CallerHungUp, $"{legSid}:caller-ended", at, null),
+            _ => null,
+        };
+    }
+
     /// <summary>A counsellor's leg rung into the caller's conference.</summary>
     public static ProviderEvent? CounselorLeg(string legSid, string counselorId, string? callStatus, string? timestamp)
     {

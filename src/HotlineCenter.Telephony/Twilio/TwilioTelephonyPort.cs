@@ -88,10 +88,48 @@ public sealed class TwilioTelephonyPort(
             await rest.CreateCallAsync(new CreateCallRequest(number, options.Value.PhoneNumber)
             {
                 Twiml = twiml,
-                StatusCallback = urls.CallerStatus(callId),
-                StatusCallbackEvents = ["completed"],
+                // Answered and the final status: no answer / busy / failed retries the callback, a pick-up counts it answered.
+                StatusCallback = urls.CallbackStatus(callId),
+                StatusCallbackEvents = ["answered", "completed"],
                 Timeout = 30,
             }, ct);
+        }, cancellationToken).AsTask();
+
+    public static string FollowUpConference(string followUpId) => $"followup-{followUpId}";
+
+    /// <summary>
+    /// Two legs into <c>followup-{id}</c>: the counsellor's device first, then the caller's number, decrypted here for this
+    /// REST request only. No status callbacks: the outcome (reached, not reached, wrong number) is recorded by the
+    /// counsellor on the desk, so Twilio is never told a webhook the app does not serve.
+    /// </summary>
+    public Task DialFollowUpAsync(string followUpId, CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
+        commands.PostAsync($"follow-up {followUpId}", async ct =>
+        {
+            var number = identity.RevealForDialling(caller);
+            if (number is null)
+            {
+                logger.LogError("Follow-up {FollowUpId}: the number cannot be decrypted", followUpId);
+                return;
+            }
+
+            var profile = (await grains.GetGrain<ICounselorGrain>(counselorId).GetAsync()).Profile;
+            var device = profile?.Device is { Kind: DeviceKind.Phone, PhoneNumber: { } phone } ? phone : $"client:{counselorId}";
+            var conference = FollowUpConference(followUpId);
+            try
+            {
+                await rest.AddParticipantAsync(conference, new AddParticipantRequest(options.Value.PhoneNumber, device)
+                {
+                    Label = CounselorLabel(counselorId), StartConferenceOnEnter = true, EndConferenceOnExit = true, Beep = false, Timeout = 30,
+                }, ct);
+                await rest.AddParticipantAsync(conference, new AddParticipantRequest(options.Value.PhoneNumber, number)
+                {
+                    Label = "caller", StartConferenceOnEnter = true, EndConferenceOnExit = true, Beep = false, Timeout = 30,
+                }, ct);
+            }
+            catch (TwilioApiException ex)
+            {
+                logger.LogWarning("Follow-up {FollowUpId} by counsellor {CounselorId} could not be dialled: Twilio {Code}", followUpId, counselorId, ex.Code);
+            }
         }, cancellationToken).AsTask();
 
     /// <summary>Supervision is awaited (not queued) so the supervisor sees at once whether it worked.</summary>
@@ -201,6 +239,9 @@ public sealed record TwilioUrls(string PublicBaseUrl)
     public string After => $"{Base}/voice/after";
 
     public string CallerStatus(string callId) => $"{Base}/status?call={Uri.EscapeDataString(callId)}";
+
+    /// <summary>The keep-place callback leg's status: under the original call's id, marked as the callback leg.</summary>
+    public string CallbackStatus(string callId) => $"{Base}/status?call={Uri.EscapeDataString(callId)}&leg=callback";
 
     public string CounselorStatus(string callId, string counselorId) =>
         $"{Base}/counselor-status?call={Uri.EscapeDataString(callId)}&counselor={Uri.EscapeDataString(counselorId)}";

@@ -223,7 +223,11 @@ public sealed class TwilioVoice(
     {
         // A callback leg reports under the original call's id (?call=).
         var callId = form.TryGetValue("call", out var original) && Keys.IsValidCallId(original) ? original.ToString() : callSid;
-        if (TwilioEventTranslator.CallerLeg(callSid, form["CallStatus"], form["Timestamp"]) is { } ev)
+        var callbackLeg = form.TryGetValue("leg", out var leg) && leg.ToString() == "callback";
+        var translated = callbackLeg
+            ? TwilioEventTranslator.CallbackLeg(callSid, form["CallStatus"], form["Timestamp"])
+            : TwilioEventTranslator.CallerLeg(callSid, form["CallStatus"], form["Timestamp"]);
+        if (translated is { } ev)
         {
             await Call(callId).ApplyAsync(ev);
             CallbackOffered.TryRemove(callId, out _);

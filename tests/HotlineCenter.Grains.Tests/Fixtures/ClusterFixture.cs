@@ -93,6 +93,15 @@ public sealed class RecordingTelephony : ITelephonyPort
     public Task CallBackCallerAsync(string callId, HotlineCenter.Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
         Add("call-back", callId, counselorId);
 
+    /// <summary>Follow-up dials: the follow-up id, the caller reference handed to the port, the counsellor.</summary>
+    public ConcurrentQueue<(string FollowUpId, HotlineCenter.Abstractions.Calls.CallerRef Caller, string CounselorId)> FollowUpDials { get; } = new();
+
+    public Task DialFollowUpAsync(string followUpId, HotlineCenter.Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
+    {
+        FollowUpDials.Enqueue((followUpId, caller, counselorId));
+        return Add("follow-up", followUpId, counselorId);
+    }
+
     /// <summary>On-call notifications by centre: the number and the spoken message.</summary>
     public ConcurrentQueue<(string CentreId, string To, string Message)> OnCall { get; } = new();
 

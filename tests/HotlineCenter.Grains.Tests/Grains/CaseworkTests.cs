@@ -85,10 +85,10 @@ public sealed class CaseworkTests(ClusterFixture fixture)
         await Record(call).SubmitAsync(HighRisk with { Risk = RiskLevel.Moderate }, wang.GetPrimaryKeyString());
         var id = call.GetPrimaryKeyString();
 
-        var afterTwo = await Caseload(s).RecordFollowUpAttemptAsync(id, "wang", reached: false);
-        afterTwo = await Caseload(s).RecordFollowUpAttemptAsync(id, "wang", reached: false);
-        var afterThree = await Caseload(s).RecordFollowUpAttemptAsync(id, "wang", reached: false);
-        var reached = await Caseload(s).RecordFollowUpAttemptAsync(id, "wang", reached: true);
+        var afterTwo = await Caseload(s).RecordFollowUpAttemptAsync(id, wang.GetPrimaryKeyString(), reached: false);
+        afterTwo = await Caseload(s).RecordFollowUpAttemptAsync(id, wang.GetPrimaryKeyString(), reached: false);
+        var afterThree = await Caseload(s).RecordFollowUpAttemptAsync(id, wang.GetPrimaryKeyString(), reached: false);
+        var reached = await Caseload(s).RecordFollowUpAttemptAsync(id, wang.GetPrimaryKeyString(), reached: true);
 
         Assert.Equal(FollowUpStatus.Open, Assert.Single(afterTwo.OpenFollowUps).Status);
         Assert.Equal(FollowUpStatus.Escalated, Assert.Single(afterThree.OpenFollowUps).Status);
