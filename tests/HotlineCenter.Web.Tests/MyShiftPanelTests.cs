@@ -68,7 +68,7 @@ public sealed class MyShiftPanelTests : ConsoleTestContext
     }
 
     [Fact]
-    public void Reached_and_not_reached_raise_the_attempt_for_that_follow_up()
+    public void Reached_not_reached_and_wrong_number_raise_the_outcome_for_that_follow_up()
     {
         var attempts = new List<FollowUpAttempt>();
         var panel = RenderPanel(Shift, attempts);
@@ -76,8 +76,24 @@ public sealed class MyShiftPanelTests : ConsoleTestContext
         var rows = panel.FindAll("[data-testid=my-follow-up]");
         rows[1].QuerySelector("[data-testid=follow-up-not-reached]")!.Click();
         panel.FindAll("[data-testid=my-follow-up]")[0].QuerySelector("[data-testid=follow-up-reached]")!.Click();
+        panel.FindAll("[data-testid=my-follow-up]")[1].QuerySelector("[data-testid=follow-up-wrong-number]")!.Click();
 
-        Assert.Equal([new FollowUpAttempt("CA-7002", false), new FollowUpAttempt("CA-7001", true)], attempts);
+        Assert.Equal([new FollowUpAttempt("CA-7002", FollowUpOutcome.NotReached), new FollowUpAttempt("CA-7001", FollowUpOutcome.Reached), new FollowUpAttempt("CA-7002", FollowUpOutcome.WrongNumber)], attempts);
+    }
+
+    [Fact]
+    public void A_follow_up_with_a_number_to_dial_offers_the_call_back_button_and_raises_its_id_never_a_number()
+    {
+        var dialled = new List<string>();
+        var panel = Render<MyShiftPanel>(p => p
+            .Add(x => x.Shift, Shift with { FollowUps = [FollowUp("CA-7001", due: Now.AddMinutes(-5)) with { CanDial = true }, FollowUp("CA-7002", due: Now.AddHours(20))] })
+            .Add(x => x.OnDial, id => dialled.Add(id)));
+
+        var rows = panel.FindAll("[data-testid=my-follow-up]");
+        rows[0].QuerySelector("[data-testid=follow-up-dial]")!.Click();
+
+        Assert.Null(panel.FindAll("[data-testid=my-follow-up]")[1].QuerySelector("[data-testid=follow-up-dial]"));
+        Assert.Equal(["CA-7001"], dialled);
     }
 
     [Fact]

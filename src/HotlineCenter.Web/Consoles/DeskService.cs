@@ -95,20 +95,16 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
             var record = await GetRecordAsync(h.CallId);
             return new MyShiftCall(h.CallId, h.AcceptedAt, call.EndedAt, call.MaskedNumber, call.IsCrisis, record.Status, record.Record.Risk);
         }));
-        var caseload = await Caseload(centreId).GetAsync();
-        return new MyShift([.. calls], [.. caseload.OpenFollowUps.Where(f => f.CounselorId == counselorId)]);
+        var mine = await Caseload(centreId).GetCounselorFollowUpsAsync(counselorId);
+        return new MyShift([.. calls], [.. mine.Overdue, .. mine.DueNow, .. mine.Escalated, .. mine.Upcoming]);
     }
 
-    public async Task<CaseloadView> RecordFollowUpAttemptAsync(string counselorId, string centreId, string callId, bool reached)
-    {
-        var caseload = Caseload(centreId);
-        if (!(await caseload.GetAsync()).OpenFollowUps.Any(f => f.CallId == callId && f.CounselorId == counselorId))
-        {
-            throw new HotlineRuleException("follow-up.not-yours", "That follow-up is not assigned to you.");
-        }
+    /// <summary>Dials the caller of a follow-up and the counsellor into one conference; the follow-up grain refuses anyone else's.</summary>
+    public Task<FollowUpDetail> DialFollowUpAsync(string counselorId, string callId) => grains.GetGrain<IFollowUpGrain>(callId).DialAsync(counselorId);
 
-        return await caseload.RecordFollowUpAttemptAsync(callId, counselorId, reached);
-    }
+    /// <summary>How the follow-up call went; the grain refuses anyone but its counsellor and escalates repeated failures.</summary>
+    public Task<FollowUpDetail> RecordFollowUpAttemptAsync(string counselorId, string callId, FollowUpOutcome outcome) =>
+        grains.GetGrain<IFollowUpGrain>(callId).RecordOutcomeAsync(counselorId, outcome, null);
 
     private async Task<ICallerGrain> CallerOfAsync(string staffId, string callId) =>
         grains.GetGrain<ICallerGrain>(await Call(callId).GetCallerKeyForAsync(staffId)
@@ -132,4 +128,4 @@ public sealed record MyShift(ImmutableArray<MyShiftCall> Calls, ImmutableArray<F
 public sealed record CallerFlagRequest(CallerFlagKind Kind, string Note, int? Days);
 
 /// <summary>A follow-up call attempt the counsellor reports.</summary>
-public sealed record FollowUpAttempt(string CallId, bool Reached);
+public sealed record FollowUpAttempt(string CallId, FollowUpOutcome Outcome);
