@@ -88,6 +88,22 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
         return names;
     }
 
+    /// <summary>The centre's counsellors by display name, for reassigning their work.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> GetCounselorNamesAsync(string centreId)
+    {
+        var ids = await Centre(centreId).GetRosterAsync();
+        var snapshots = await Task.WhenAll(ids.Select(id => grains.GetGrain<ICounselorGrain>(id).GetAsync()));
+        return snapshots.ToDictionary(c => c.CounselorId, c => c.Profile?.DisplayName ?? c.CounselorId);
+    }
+
+    /// <summary>Hands an escalated or overdue follow-up to another counsellor of the centre (the follow-up grain checks who).</summary>
+    public Task ReassignFollowUpAsync(string callId, string supervisorId, string toCounselorId) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Caseload.IFollowUpGrain>(callId).ReassignAsync(supervisorId, toCounselorId);
+
+    /// <summary>Closes a follow-up that will not be made, with the reason (kept on it).</summary>
+    public Task CloseFollowUpAsync(string callId, string supervisorId, string reason) =>
+        grains.GetGrain<HotlineCenter.Abstractions.Caseload.IFollowUpGrain>(callId).CloseAsync(supervisorId, reason);
+
     public Task<DayStats> GetTodayAsync(string centreId) => grains.GetGrain<IStatsGrain>(StatsCounter.Key(centreId, time.Now)).GetAsync();
 
     public Task<RosterView> GetRosterAsync(string centreId) => Roster(centreId).GetAsync();
