@@ -15,8 +15,19 @@ public static class WaitAnnouncement
     {
         var ahead = Math.Max(0, waiting.Position - 1);
         var seconds = waiting.EstimatedWaitSeconds ?? (60 * Math.Max(1, waiting.Position));
-        return seconds < 60
+        try
+        {
+            return Format(prompts, ahead, seconds);
+        }
+        catch (FormatException)
+        {
+            // A prompt stored before prompts were validated: the caller hears the default wording, never the fallback.
+            return Format(new CentrePrompts(), ahead, seconds);
+        }
+    }
+
+    private static string Format(CentrePrompts prompts, int ahead, int seconds) =>
+        seconds < 60
             ? string.Format(CultureInfo.InvariantCulture, prompts.PositionAnnouncementUnderAMinute, ahead)
             : string.Format(CultureInfo.InvariantCulture, prompts.PositionAnnouncement, ahead, (seconds + 59) / 60);
-    }
 }

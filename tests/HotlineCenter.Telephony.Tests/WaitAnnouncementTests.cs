@@ -17,4 +17,12 @@ public sealed class WaitAnnouncementTests
 
         Assert.Equal(expected, WaitAnnouncement.Text(new CentrePrompts(), waiting));
     }
+
+    [Fact]
+    public void A_stored_prompt_with_a_stray_brace_is_heard_in_the_default_wording_not_as_a_failure()
+    {
+        var waiting = new WaitingCallView("CA1", 3, false, 10, DateTimeOffset.UnixEpoch, null, false, EstimatedWaitSeconds: 300);
+
+        Assert.Equal("您前面还有2位来电者，预计等待约5分钟。", WaitAnnouncement.Text(new CentrePrompts { PositionAnnouncement = "前面还有{0}位{" }, waiting));
+    }
 }

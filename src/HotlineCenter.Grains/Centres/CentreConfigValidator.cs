@@ -164,6 +164,15 @@ public static class CentreConfigValidator
             }
         }
 
+        // The position announcements are format strings: a stray brace would make every waiting caller hear the fallback.
+        foreach (var (name, text, args) in new[] { ("positionAnnouncement", p.PositionAnnouncement, 2), ("positionAnnouncementUnderAMinute", p.PositionAnnouncementUnderAMinute, 1) })
+        {
+            if (!string.IsNullOrEmpty(text) && !FormatsWith(text, args))
+            {
+                errors.Add($"prompt {name} may use only {(args == 2 ? "{0} (callers ahead) and {1} (minutes)" : "{0} (callers ahead)")} and no other braces");
+            }
+        }
+
         foreach (var (name, url) in new[] { ("holdMusicUrl", p.HoldMusicUrl), ("selfHelpAudioUrl", p.SelfHelpAudioUrl), ("greetingAudioUrl", p.GreetingAudioUrl) })
         {
             if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out var u) || u.Scheme != Uri.UriSchemeHttps))
@@ -218,4 +227,17 @@ public static class CentreConfigValidator
         && (number.StartsWith("client:", StringComparison.Ordinal)
             ? Keys.IsValidId(number["client:".Length..])
             : number.TrimStart('+').Length is >= 3 and <= 16 && number.TrimStart('+').All(char.IsAsciiDigit) && number.LastIndexOf('+') <= 0);
+
+    private static bool FormatsWith(string format, int args)
+    {
+        try
+        {
+            _ = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, [.. Enumerable.Range(1, args).Cast<object>()]);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 }
