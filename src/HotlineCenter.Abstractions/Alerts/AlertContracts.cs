@@ -36,6 +36,8 @@ public enum AlertKind
     FollowUpUnassigned = 13,
     /// <summary>A keep-place callback was not answered after every retry: the caller was not reached.</summary>
     CallbackFailed = 14,
+    /// <summary>A call's contact record is still not submitted long after the call ended (CounselorId, CallId).</summary>
+    RecordNotSubmitted = 15,
 }
 
 /// <summary>Where a server-side alert is.</summary>

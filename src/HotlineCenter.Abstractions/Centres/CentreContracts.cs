@@ -57,6 +57,8 @@ public sealed record CentreConfig
     [Id(15)] public int CallbackAttempts { get; init; } = 3;
     /// <summary>Seconds between a keep-place callback that was not answered and its next dial.</summary>
     [Id(16)] public int CallbackRetrySeconds { get; init; } = 300;
+    /// <summary>Minutes after a call ends by which its contact record should be submitted; past it the supervisor is alerted.</summary>
+    [Id(17)] public int RecordSubmitWithinMinutes { get; init; } = 30;
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

@@ -68,4 +68,11 @@ public interface IContactRecordGrain : IGrainWithStringKey
 
     [Alias("get"), ReadOnly]
     Task<ContactRecordView> GetAsync();
+
+    /// <summary>
+    /// The call ended for its counsellor: until the record is submitted the server watches it, and past the centre's
+    /// <c>RecordSubmitWithinMinutes</c> the supervisor is alerted (one-way from the counsellor grain).
+    /// </summary>
+    [Alias("watch"), OneWay]
+    Task WatchAsync(string counselorId, string centreId, DateTimeOffset endedAt);
 }

@@ -115,6 +115,7 @@ public static class CentreConfigValidator
 
         // 0 reads as the default, so a configuration stored before these settings existed stays valid.
         Range(errors, "centre:", "followUpAttemptsBeforeEscalation", c.FollowUpAttemptsBeforeEscalation, 0, 10);
+        Range(errors, "centre:", "recordSubmitWithinMinutes", c.RecordSubmitWithinMinutes, 0, 1440);
         Range(errors, "centre:", "followUpOverdueGraceMinutes", c.FollowUpOverdueGraceMinutes, 0, 1440);
         Range(errors, "centre:", "callbackAttempts", c.CallbackAttempts, 0, 10);
         if (c.CallbackRetrySeconds != 0)

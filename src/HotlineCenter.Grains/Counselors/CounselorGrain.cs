@@ -249,6 +249,13 @@ public sealed class CounselorGrain(
         }
 
         Move(PresenceState.WrapUp, $"ended {callId}");
+
+        // The record must outlive wrap-up: the server watches it from now until it is submitted.
+        if (S.Profile?.CentreId is { } centreId)
+        {
+            _ = GrainFactory.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>(callId).WatchAsync(Id, centreId, time.Now);
+        }
+
         var seconds = S.Reservation.WrapUpSeconds;
         S.WrapUpUntil = time.Now.AddSeconds(seconds);
         if (seconds == 0)

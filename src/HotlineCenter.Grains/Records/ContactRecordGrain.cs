@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Options;
+using HotlineCenter.Grains.Routing;
+using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
@@ -87,15 +91,92 @@ public sealed class ContactRecordState
     [Id(3)] public DateTimeOffset? SavedAt { get; set; }
     /// <summary>A crisis case was opened from this record; later assessments update it.</summary>
     [Id(4)] public bool CaseOpened { get; set; }
+    /// <summary>When the record is due (the call ended plus the centre's minutes); null when nobody waits for it.</summary>
+    [Id(5)] public DateTimeOffset? SubmitDueAt { get; set; }
+    [Id(6)] public string? WatchCentreId { get; set; }
+    [Id(7)] public string? WatchCounselorId { get; set; }
+    [Id(8)] public bool OverdueAlertRaised { get; set; }
 }
 
 /// <summary>One call's contact record. A submitted record is final here; corrections are a later feature.</summary>
 public sealed class ContactRecordGrain(
     [PersistentState("contact-record", StorageNames.Hotline)] IPersistentState<ContactRecordState> state,
     HotlineTime time,
-    ILogger<ContactRecordGrain> logger) : Grain, IContactRecordGrain
+    IOptions<RoutingOptions> options,
+    ILogger<ContactRecordGrain> logger) : Grain, IContactRecordGrain, IRemindable
 {
+    private const string SubmitReminder = "record-submit-due";
+    private IGrainTimer? _timer;
+
     private string CallId => this.GetPrimaryKeyString();
+
+    private string OverdueAlertId => $"record-not-submitted:{CallId}";
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.SubmitDueAt is not null && state.State.Status != RecordStatus.Submitted && !state.State.OverdueAlertRaised)
+        {
+            StartTimer();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task WatchAsync(string counselorId, string centreId, DateTimeOffset endedAt)
+    {
+        if (state.State.Status == RecordStatus.Submitted || state.State.SubmitDueAt is not null || !Keys.IsValidId(centreId))
+        {
+            return;
+        }
+
+        var config = await GrainFactory.GetGrain<ICentreGrain>(centreId).GetConfigAsync();
+        var minutes = config is { RecordSubmitWithinMinutes: > 0 } c ? c.RecordSubmitWithinMinutes : 30;
+        state.State.SubmitDueAt = endedAt.AddMinutes(minutes);
+        state.State.WatchCentreId = centreId;
+        state.State.WatchCounselorId = counselorId;
+        await state.WriteStateAsync();
+
+        // The reminder brings the record back after a restart; the timer compares the due time on the domain clock.
+        await this.RegisterOrUpdateReminder(SubmitReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+        StartTimer();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckOverdueAsync();
+
+    private void StartTimer() =>
+        _timer ??= this.RegisterGrainTimer(CheckOverdueAsync, new GrainTimerCreationOptions(options.Value.TickInterval, options.Value.TickInterval) { KeepAlive = true });
+
+    private async Task CheckOverdueAsync()
+    {
+        if (state.State.Status == RecordStatus.Submitted || state.State.SubmitDueAt is not { } due || state.State.OverdueAlertRaised)
+        {
+            await StopWatchingAsync();
+            return;
+        }
+
+        if (time.Now < due)
+        {
+            return;
+        }
+
+        state.State.OverdueAlertRaised = true;
+        await state.WriteStateAsync();
+        _ = GrainFactory.GetGrain<ICentreAlertsGrain>(state.State.WatchCentreId!).RaiseAsync(
+            new AlertRaise(OverdueAlertId, AlertKind.RecordNotSubmitted, Critical: RiskDerivation.ToRiskLevel(state.State.Record.Assessment?.Effective ?? CrisisLevel.None) >= RiskLevel.High || state.State.Record.Risk >= RiskLevel.High,
+                CallId, state.State.WatchCounselorId));
+        logger.LogWarning("Contact record of call {CallId} not submitted by {CounselorId} in time: supervisor alerted", CallId, state.State.WatchCounselorId);
+        await StopWatchingAsync();
+    }
+
+    private async Task StopWatchingAsync()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        if (await this.GetReminder(SubmitReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
 
     public Task<ContactRecordView> SaveDraftAsync(ContactRecord record, string counselorId) => StoreAsync(record, counselorId, submitting: false);
 
@@ -160,6 +241,16 @@ public sealed class ContactRecordGrain(
         state.State.Status = submitting ? RecordStatus.Submitted : RecordStatus.Draft;
         state.State.SavedAt = time.Now;
         await state.WriteStateAsync();
+        if (submitting && state.State.SubmitDueAt is not null)
+        {
+            if (state.State.OverdueAlertRaised)
+            {
+                _ = GrainFactory.GetGrain<ICentreAlertsGrain>(state.State.WatchCentreId!).ResolveAsync(OverdueAlertId);
+            }
+
+            await StopWatchingAsync();
+        }
+
         if (submitting)
         {
             logger.LogInformation("Contact record of call {CallId} submitted by {CounselorId} (risk {Risk})", CallId, counselorId, record.Risk);

@@ -99,6 +99,27 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
         return new MyShift([.. calls], [.. mine.Overdue, .. mine.DueNow, .. mine.Escalated, .. mine.Upcoming]);
     }
 
+    /// <summary>
+    /// Records the counsellor has not submitted for calls they took in the last week, beyond the call in hand: they
+    /// stay on the desk across wrap-up expiry, sign-out and restarts until they are submitted.
+    /// </summary>
+    public async Task<ImmutableArray<MyShiftCall>> GetRecordsToFinishAsync(string counselorId, string? currentCallId)
+    {
+        var handled = await Counselor(counselorId).GetHandledCallsAsync(time.Now.AddDays(-7));
+        var calls = await Task.WhenAll(handled.Where(h => h.CallId != currentCallId).Select(async h =>
+        {
+            var record = await GetRecordAsync(h.CallId);
+            if (record.Status == RecordStatus.Submitted)
+            {
+                return null;
+            }
+
+            var call = await Call(h.CallId).GetAsync();
+            return new MyShiftCall(h.CallId, h.AcceptedAt, call.EndedAt, call.MaskedNumber, call.IsCrisis, record.Status, record.Record.Risk);
+        }));
+        return [.. calls.OfType<MyShiftCall>().OrderBy(c => c.AcceptedAt)];
+    }
+
     /// <summary>Dials the caller of a follow-up and the counsellor into one conference; the follow-up grain refuses anyone else's.</summary>
     public Task<FollowUpDetail> DialFollowUpAsync(string counselorId, string callId) => grains.GetGrain<IFollowUpGrain>(callId).DialAsync(counselorId);
 

@@ -40,6 +40,8 @@ public sealed class FakeContactRecordGrain(string callId, TimeProvider time) : I
     /// <summary>When set, reads answer with what was stored when they were asked, once the gate opens (a slow read).</summary>
     public TaskCompletionSource? HoldReads { get; set; }
 
+    public Task WatchAsync(string counselorId, string centreId, DateTimeOffset endedAt) => Task.CompletedTask;
+
     public async Task<ContactRecordView> GetAsync()
     {
         var view = View();
