@@ -590,7 +590,7 @@ public sealed class QueueGrain(
             {
                 _preferring.Remove(counselorId);
             }
-            else if (!S.Waiting.Exists(w => w.OfferedTo == counselorId) && !IsHeldHere(counselorId))
+            else if (!S.Waiting.Exists(w => w.OfferedTo == counselorId) && !IsHeldHere(counselorId) && !HasCallFor(counselorId))
             {
                 _preferring.Remove(counselorId);
                 _ = GrainFactory.GetGrain<ICounselorGrain>(counselorId).PreferencePassedAsync(Key);
@@ -626,16 +626,39 @@ public sealed class QueueGrain(
         return true;
     }
 
-    /// <summary>A free counsellor this queue keeps for one of its crisis calls until their retry pause is over.</summary>
-    private bool IsHeldHere(string counselorId)
+    /// <summary>
+    /// This queue still has a call it would offer this counsellor (a reservation that failed this round, e.g. on a
+    /// stale availability, is retried by the next tick): they are not passed on to a less urgent queue meanwhile.
+    /// </summary>
+    private bool HasCallFor(string counselorId)
     {
         if (S.Config is not { } config || !_available.TryGetValue(counselorId, out var counselor))
         {
             return false;
         }
 
+        var open = S.Waiting.Where(w => w.OfferedTo is null && w.OverflowRequestedAt is null).Select(ToRoutable);
+        return RoutingPolicy.BestCallFor(open, counselor, config, time.Now) is not null;
+    }
+
+    /// <summary>A free counsellor this queue keeps for one of its crisis calls until their retry pause is over.</summary>
+    private bool IsHeldHere(string counselorId)
+    {
+        if (S.Config is not { } config)
+        {
+            return false;
+        }
+
         var now = time.Now;
-        return S.Waiting.Exists(w => w.OfferedTo is null && w.OverflowRequestedAt is null && RoutingPolicy.IsHeldFor(ToRoutable(w), counselor, config, now));
+        if (_available.TryGetValue(counselorId, out var counselor))
+        {
+            return S.Waiting.Exists(w => w.OfferedTo is null && w.OverflowRequestedAt is null && RoutingPolicy.IsHeldFor(ToRoutable(w), counselor, config, now));
+        }
+
+        // Her renewed availability may not have arrived yet (the failed ring is still being undone, one-way): a crisis
+        // call whose pause for her is running keeps her here rather than passing her on to a less urgent call.
+        return S.Waiting.Exists(w => w.IsCrisis && w.OfferedTo is null && w.OverflowRequestedAt is null
+            && RoutingPolicy.WasTried(ToRoutable(w), counselorId) && !RoutingPolicy.MayRetry(ToRoutable(w), counselorId, now));
     }
 
     private QueueConfig RequireConfig() =>
