@@ -306,7 +306,7 @@ public sealed class CallGrain(
 
         await OpenCrisisCaseAsync(CaseTrigger.CrisisButton, counselorId, counselorId, save: true);
 
-        // The caseload's crisis list is what today's screens read; it stays fed until they read the crisis index.
+        // The caseload's older crisis list is still fed (its grain tests read it); screens read the crisis index.
         await GrainFactory.GetGrain<ICaseloadGrain>(S.CentreId!).OpenCrisisAsync(new CrisisItem(
             Id, counselorId, S.Caller?.MaskedNumber, Abstractions.Records.RiskLevel.NotAssessed, CrisisSource.Declared, time.Now));
         return Snapshot();
@@ -324,6 +324,13 @@ public sealed class CallGrain(
         if (kind is not (TimelineKind.RiskAssessed or TimelineKind.CrisisCaseOpened) || string.IsNullOrWhiteSpace(detail) || detail.Length > 200)
         {
             throw new HotlineRuleException("call.invalid-note", "Only risk assessments and crisis case openings, with a detail of 1–200 characters, are noted here.");
+        }
+
+        // A case opened by the assessment makes this a crisis call, as the crisis button does: the wallboard, the
+        // statistics and the counsellor's case panel follow the call's flag.
+        if (kind == TimelineKind.CrisisCaseOpened)
+        {
+            S.IsCrisis = true;
         }
 
         Record(kind, S.QueueKey, staffId, detail);

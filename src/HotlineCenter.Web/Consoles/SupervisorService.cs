@@ -156,9 +156,6 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
 
     public Task<CaseloadView> GetCaseloadAsync(string centreId) => Caseload(centreId).GetAsync();
 
-    public Task<CaseloadView> CloseCrisisAsync(string centreId, string callId, string by, string resolution) =>
-        Caseload(centreId).CloseCrisisAsync(callId, by, resolution);
-
     public Task<CaseloadView> AddHandoverNoteAsync(string centreId, string by, string text) => Caseload(centreId).AddHandoverNoteAsync(by, text);
 
     private ICounselorGrain Counselor(string counselorId) => grains.GetGrain<ICounselorGrain>(counselorId);

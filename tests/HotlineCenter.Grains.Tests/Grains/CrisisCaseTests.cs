@@ -35,7 +35,8 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         var opened = await Case(call).GetForCounselorAsync(wangId);
         await record.SubmitAsync(Complete(ImminentHere), wangId);
         var afterSubmit = await Case(call).GetAsync();
-        var timeline = (await call.GetAsync()).Timeline;
+        var after = await call.GetAsync();
+        var timeline = after.Timeline;
         var index = await fixture.Grains.GetGrain<ICrisisIndexGrain>(s.CentreId).GetAsync();
         var stranger = await Assert.ThrowsAsync<HotlineRuleException>(() => Case(call).GetForCounselorAsync("someone-else"));
 
@@ -48,6 +49,7 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         Assert.Contains(timeline, t => t.Kind == TimelineKind.RiskAssessed && t.Detail!.StartsWith("derived Imminent (imminent.attempt-in-progress)", StringComparison.Ordinal));
         Assert.Equal(opened.CaseId, Assert.Single(index.Open).CaseId);
         Assert.Equal("crisis.not-yours", stranger.Code);
+        Assert.True(after.IsCrisis);
     }
 
     [Fact]
