@@ -59,6 +59,15 @@ public sealed record CentreConfig
     [Id(16)] public int CallbackRetrySeconds { get; init; } = 300;
     /// <summary>Minutes after a call ends by which its contact record should be submitted; past it the supervisor is alerted.</summary>
     [Id(17)] public int RecordSubmitWithinMinutes { get; init; } = 30;
+    /// <summary>Minutes a counsellor spends in Decompression after a crisis call (offered no calls); 0 turns it off.</summary>
+    [Id(40)] public int DecompressionMinutes { get; init; } = DefaultDecompressionMinutes;
+
+    public const int DefaultDecompressionMinutes = 10;
+    /// <summary>
+    /// Crisis calls a counsellor takes per shift (signed-in spell) before the router prefers others for crisis calls;
+    /// past it they still get one when nobody else is free. 0 turns it off.
+    /// </summary>
+    [Id(41)] public int HighRiskCallsPerShift { get; init; }
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

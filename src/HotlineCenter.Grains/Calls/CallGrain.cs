@@ -408,7 +408,7 @@ public sealed class CallGrain(
         S.TakenOverBy = supervisorId;
         Record(TimelineKind.TakenOver, S.QueueKey, counselorId, detail: supervisorId);
         await SaveAsync();
-        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id);
+        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id, await EndFactsAsync());
         await SafeTelephonyAsync(ct => telephony.StopRingingAsync(Id, counselorId, ct));
         logger.LogWarning("Call {CallId} taken over from counsellor {CounselorId} by supervisor {SupervisorId}", Id, counselorId, supervisorId);
         return Snapshot();
@@ -678,7 +678,7 @@ public sealed class CallGrain(
         Count(CallOutcome.Handled, S.ConnectedAt is { } connected ? Math.Max(0, (S.EndedAt.Value - connected).TotalSeconds) : 0);
 
         // Saved by the caller of this method; if that save is lost the provider re-sends the event.
-        await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id);
+        await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id, await EndFactsAsync());
         logger.LogInformation("Call {CallId} ended by {EndedBy}", Id, by);
     }
 
@@ -719,6 +719,28 @@ public sealed class CallGrain(
         {
             logger.LogWarning(ex, "Call {CallId}: the caller's history could not be read; queued without a high-risk boost", Id);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// What the counsellor leaving a conversation needs to know: a crisis call sends them into the centre's decompression.
+    /// A configuration that cannot be read falls back to the default decompression rather than none.
+    /// </summary>
+    private async Task<CallEndFacts?> EndFactsAsync()
+    {
+        if (!S.IsCrisis)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new CallEndFacts(true, (await GetCentreConfigAsync(S.CentreId!)).DecompressionMinutes);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: centre configuration unreadable at the end; default decompression", Id);
+            return new CallEndFacts(true, CentreConfig.DefaultDecompressionMinutes);
         }
     }
 

@@ -118,6 +118,8 @@ public static class CentreConfigValidator
         Range(errors, "centre:", "recordSubmitWithinMinutes", c.RecordSubmitWithinMinutes, 0, 1440);
         Range(errors, "centre:", "followUpOverdueGraceMinutes", c.FollowUpOverdueGraceMinutes, 0, 1440);
         Range(errors, "centre:", "callbackAttempts", c.CallbackAttempts, 0, 10);
+        Range(errors, "centre:", "decompressionMinutes", c.DecompressionMinutes, 0, 60);
+        Range(errors, "centre:", "highRiskCallsPerShift", c.HighRiskCallsPerShift, 0, 50);
         if (c.CallbackRetrySeconds != 0)
         {
             Range(errors, "centre:", "callbackRetrySeconds", c.CallbackRetrySeconds, 60, 3600);

@@ -52,6 +52,20 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
         return Counselor(counselorId).CompleteWrapUpAsync();
     }
 
+    /// <summary>The supervisor ends a counsellor's decompression after a crisis call early (the counsellor cannot).</summary>
+    public Task<CounselorSnapshot> EndDecompressionAsync(string counselorId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} ends the decompression of counsellor {CounselorId}", supervisorId, counselorId);
+        return Counselor(counselorId).EndDecompressionAsync(supervisorId, "wallboard");
+    }
+
+    /// <summary>A counsellor's debriefs for their supervisor, newest first.</summary>
+    public Task<ImmutableArray<Debrief>> GetDebriefsAsync(string counselorId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} reads the debriefs of counsellor {CounselorId}", supervisorId, counselorId);
+        return Counselor(counselorId).GetDebriefsAsync();
+    }
+
     /// <summary>A supervisor's action on a connected call, through the telephony provider (a refusal is a <see cref="TelephonyRefusedException"/>).</summary>
     public async Task SuperviseAsync(string callId, SupervisionAction action, string supervisorId)
     {
@@ -155,6 +169,9 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     }
 
     public Task<CaseloadView> GetCaseloadAsync(string centreId) => Caseload(centreId).GetAsync();
+
+    /// <summary>The centre's follow-ups grouped by what they need now (due, overdue, escalated, upcoming, done).</summary>
+    public Task<FollowUpBoard> GetFollowUpBoardAsync(string centreId) => Caseload(centreId).GetFollowUpBoardAsync();
 
     public Task<CaseloadView> AddHandoverNoteAsync(string centreId, string by, string text) => Caseload(centreId).AddHandoverNoteAsync(by, text);
 
