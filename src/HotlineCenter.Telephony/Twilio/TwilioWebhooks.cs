@@ -92,6 +92,13 @@ public sealed class TwilioVoice(
         {
             return Results.Problem(statusCode: 400, title: "Bad webhook", detail: ex.Message);
         }
+        catch (HotlineRuleException ex)
+        {
+            // A webhook the call cannot take in its state (a menu answer for a call never seen, a late retry): the
+            // person on the line still gets through to the backup line; a refusal, not a failure of ours.
+            logger.LogWarning("Voice webhook {Path} for call {CallId} refused ({Code}); sending the caller to the backup line", request.Path, callSid, ex.Code);
+            return Results.Text(FallbackTwiml(), TwimlResponse.ContentType);
+        }
         catch (TwilioApiException ex)
         {
             logger.LogError("Voice webhook {Path} for call {CallId} failed (Twilio {Code} / HTTP {Status}); sending the caller to the backup line", request.Path, callSid, ex.Code, ex.HttpStatus);
@@ -297,7 +304,7 @@ public sealed class TwilioVoice(
 
     private async Task<TwimlResponse> RenderAsync(CallInstruction instruction, string callSid, int attempt, bool first)
     {
-        var config = await grains.GetGrain<ICentreGrain>(instruction.CentreId).GetConfigAsync();
+        var config = instruction.CentreId is { Length: > 0 } centreId ? await grains.GetGrain<ICentreGrain>(centreId).GetConfigAsync() : null;
         var p = config?.Prompts ?? new CentrePrompts();
         var twiml = new TwimlResponse();
         switch (instruction.Kind)
