@@ -60,6 +60,10 @@ public enum TimelineKind
     CallbackNotAnswered = 26,
     /// <summary>Every dial of a keep-place callback went unanswered: the caller was not reached.</summary>
     CallbackFailed = 27,
+    /// <summary>The caller is blocked and chose no danger option: they heard the blocked message and the call ended.</summary>
+    CallerBlocked = 40,
+    /// <summary>A supervisor blocked this call's caller (detail: until when).</summary>
+    CallerBlockSet = 41,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>
@@ -146,6 +150,8 @@ public enum InstructionKind
     RepeatMenu = 3,
     /// <summary>Tell the caller their place is kept and they will be called back, then hang up.</summary>
     CallbackConfirmed = 4,
+    /// <summary>A blocked caller chose no danger option: say the centre's blocked message, then hang up.</summary>
+    Blocked = 20,
 }
 
 /// <summary>A provider-neutral instruction; the adapter renders it (TwiML, SIP, simulator).</summary>

@@ -84,4 +84,11 @@ public interface ICallGrain : IGrainWithStringKey
     /// <summary>A supervisor (already listening in) takes the call over; the counsellor goes to wrap-up.</summary>
     [Alias("take-over")]
     Task<CallSnapshot> TakeOverAsync(string supervisorId);
+
+    /// <summary>
+    /// A supervisor blocks this call's caller for <paramref name="days"/> with a reason (never by a typed number);
+    /// refused for a withheld number. Returns the entry the centre's block list shows.
+    /// </summary>
+    [Alias("block-caller")]
+    Task<Callers.BlockedCaller> BlockCallerAsync(string supervisorId, string reason, int days);
 }

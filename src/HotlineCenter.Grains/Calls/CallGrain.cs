@@ -9,6 +9,7 @@ using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Grains.Reports;
 using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Grains.Callers;
 using HotlineCenter.Grains.Caseload;
 using HotlineCenter.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -100,6 +101,18 @@ public sealed class CallGrain(
             Record(TimelineKind.IvrChoice, detail: decision.Detail);
             await SaveAsync();
             return CurrentInstruction() with { Kind = InstructionKind.RepeatMenu };
+        }
+
+        if (!decision.IsCrisis && await IsBlockedCallerAsync())
+        {
+            // A blocked caller hears the centre's message and the call ends; "I am in danger" would have got through.
+            S.Status = CallStatus.Ended;
+            S.EndedAt = time.Now;
+            Record(TimelineKind.IvrChoice, detail: decision.Detail);
+            Record(TimelineKind.CallerBlocked);
+            await SaveAsync();
+            logger.LogInformation("Call {CallId}: blocked caller, non-danger choice; blocked message played", Id);
+            return new CallInstruction(InstructionKind.Blocked, S.CentreId!, null, null);
         }
 
         var highRisk = config.HighRiskCallerPriorityBoost > 0 && await IsKnownHighRiskCallerAsync();
@@ -390,6 +403,31 @@ public sealed class CallGrain(
         await GrainFactory.GetGrain<IQueueGrain>(from).RemoveAsync(Id, QueueExit.Moved);
         logger.LogInformation("Call {CallId} moved from {QueueKey} to {TargetQueueKey} by {SupervisorId}", Id, from, targetQueueKey, supervisorId);
         return Snapshot();
+    }
+
+    public async Task<BlockedCaller> BlockCallerAsync(string supervisorId, string reason, int days)
+    {
+        Keys.RequireId(supervisorId, "supervisor");
+        if (S.Status == CallStatus.New || S.CentreId is null)
+        {
+            throw new HotlineRuleException("call.unknown", $"Call {Id} has not arrived.");
+        }
+
+        var hash = S.Caller?.CallerHash;
+        var withheld = hash is null || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller;
+        if (BlockRules.Problem(reason, days, withheld) is { } problem)
+        {
+            throw new HotlineRuleException(problem, "The block cannot be set: " + problem);
+        }
+
+        var block = new CallerBlock(reason.Trim(), supervisorId, time.Now, time.Now.AddDays(days), Id);
+        var entry = new BlockedCaller(Id, S.Caller!.MaskedNumber, block);
+        await GrainFactory.GetGrain<ICallerGrain>(hash!).BlockAsync(block);
+        await GrainFactory.GetGrain<IBlockListGrain>(S.CentreId).AddAsync(hash!, entry);
+        Record(TimelineKind.CallerBlockSet, S.QueueKey, detail: $"{supervisorId} until {block.Until:O}");
+        await SaveAsync();
+        logger.LogInformation("Call {CallId}: caller blocked by supervisor {SupervisorId} for {Days} days", Id, supervisorId, days);
+        return entry;
     }
 
     public async Task<CallSnapshot> TakeOverAsync(string supervisorId)
@@ -697,6 +735,28 @@ public sealed class CallGrain(
         {
             _ = GrainFactory.GetGrain<IStatsGrain>(StatsCounter.Key(centreId, arrived))
                 .RecordAsync(new StatsEvent($"{Id}:{outcome}", outcome, seconds, S.IsCrisis));
+        }
+    }
+
+    /// <summary>
+    /// Whether a supervisor's block is in force for this caller. A failed read never keeps a caller from help: it
+    /// counts as "not blocked".
+    /// </summary>
+    private async Task<bool> IsBlockedCallerAsync()
+    {
+        if (S.Caller?.CallerHash is not { } hash || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller)
+        {
+            return false;
+        }
+
+        try
+        {
+            return BlockRules.InForce(await GrainFactory.GetGrain<ICallerGrain>(hash).GetBlockAsync(), time.Now);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: the caller's block could not be read; answered as usual", Id);
+            return false;
         }
     }
 

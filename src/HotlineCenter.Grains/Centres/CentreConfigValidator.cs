@@ -158,7 +158,7 @@ public static class CentreConfigValidator
             ("greeting", p.Greeting), ("recordingNotice", p.RecordingNotice), ("menu", p.Menu), ("invalidChoice", p.InvalidChoice),
             ("pleaseHold", p.PleaseHold), ("callbackOffer", p.CallbackOffer), ("callbackConfirmed", p.CallbackConfirmed),
             ("positionAnnouncement", p.PositionAnnouncement), ("positionAnnouncementUnderAMinute", p.PositionAnnouncementUnderAMinute),
-            ("voice", p.Voice), ("language", p.Language),
+            ("voice", p.Voice), ("language", p.Language), ("blockedMessage", p.BlockedMessage),
         })
         {
             if (string.IsNullOrWhiteSpace(text) || text.Length > 1000)

@@ -347,6 +347,8 @@ public sealed class TwilioVoice(
                 }), action: Urls.After);
             case InstructionKind.CallbackConfirmed:
                 return twiml.Say(p.CallbackConfirmed, p.Voice, p.Language).Hangup();
+            case InstructionKind.Blocked:
+                return twiml.Say(p.BlockedMessage, p.Voice, p.Language).Hangup();
             default:
                 return twiml.Hangup();
         }

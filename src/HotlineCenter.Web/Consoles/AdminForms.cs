@@ -102,6 +102,7 @@ public sealed class CentreForm
     public string CallbackOffer { get; set; } = string.Empty;
     public string CallbackConfirmed { get; set; } = string.Empty;
     public string PositionAnnouncement { get; set; } = string.Empty;
+    public string BlockedMessage { get; set; } = string.Empty;
     public string? GreetingAudioUrl { get; set; }
     public string? HoldMusicUrl { get; set; }
     public string? SelfHelpAudioUrl { get; set; }
@@ -123,7 +124,7 @@ public sealed class CentreForm
         RecordCalls = c.RecordCalls, CallbackOfferAfterSeconds = c.CallbackOfferAfterSeconds, AnnounceIntervalSeconds = c.AnnounceIntervalSeconds,
         Greeting = c.Prompts.Greeting, RecordingNotice = c.Prompts.RecordingNotice, Menu = c.Prompts.Menu, InvalidChoice = c.Prompts.InvalidChoice,
         PleaseHold = c.Prompts.PleaseHold, CallbackOffer = c.Prompts.CallbackOffer, CallbackConfirmed = c.Prompts.CallbackConfirmed,
-        PositionAnnouncement = c.Prompts.PositionAnnouncement, GreetingAudioUrl = c.Prompts.GreetingAudioUrl, HoldMusicUrl = c.Prompts.HoldMusicUrl,
+        PositionAnnouncement = c.Prompts.PositionAnnouncement, BlockedMessage = c.Prompts.BlockedMessage, GreetingAudioUrl = c.Prompts.GreetingAudioUrl, HoldMusicUrl = c.Prompts.HoldMusicUrl,
         SelfHelpAudioUrl = c.Prompts.SelfHelpAudioUrl,
         DecompressionMinutes = c.DecompressionMinutes, HighRiskCallsPerShift = c.HighRiskCallsPerShift, RecordSubmitWithinMinutes = c.RecordSubmitWithinMinutes,
         FollowUpAttemptsBeforeEscalation = c.FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = c.FollowUpOverdueGraceMinutes,
@@ -144,7 +145,7 @@ public sealed class CentreForm
         Prompts = Original.Prompts with
         {
             Greeting = Greeting, RecordingNotice = RecordingNotice, Menu = Menu, InvalidChoice = InvalidChoice, PleaseHold = PleaseHold,
-            CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement,
+            CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement, BlockedMessage = BlockedMessage,
             GreetingAudioUrl = QueueForm.Blank(GreetingAudioUrl), HoldMusicUrl = QueueForm.Blank(HoldMusicUrl), SelfHelpAudioUrl = QueueForm.Blank(SelfHelpAudioUrl),
         },
         Queues = [.. Queues.Select(q => q.ToConfig())],
