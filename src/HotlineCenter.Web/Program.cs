@@ -9,6 +9,7 @@ builder.AddHotlineLogging();
 builder.AddHotlineSilo();
 builder.AddHotlineTelephony();
 builder.AddHotlineHealthChecks();
+builder.AddHotlineMetrics();
 builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
 builder.AddHotlineAuth();
@@ -21,6 +22,7 @@ var app = builder.Build();
 
 app.UseHotlinePipeline();
 app.MapHotlineHealthChecks();
+app.MapHotlineMetrics();
 app.MapCultureEndpoints();
 app.MapAccountEndpoints();
 app.MapTelephonyWebhooks();

@@ -70,6 +70,7 @@ public sealed class CallGrain(
         }
 
         logger.LogInformation("Call {CallId} arrived at centre {CentreId} via {Provider}", Id, arrival.CentreId, arrival.Provider);
+        HotlineMetrics.CallsArrived.Add(1, new System.Diagnostics.TagList { { "centre", arrival.CentreId }, { "provider", arrival.Provider } });
         return CurrentInstruction();
     }
 
