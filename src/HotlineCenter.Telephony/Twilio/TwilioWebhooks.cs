@@ -396,7 +396,8 @@ public sealed class TwilioVoice(
     {
         try
         {
-            return await rest.GetCallStatusAsync(callId, CancellationToken.None);
+            // Inside a webhook Twilio waits at most 15 s for: a short budget, whatever the rate limit.
+            return await rest.Within(TimeSpan.FromSeconds(3)).GetCallStatusAsync(callId, CancellationToken.None);
         }
         catch (TwilioApiException ex)
         {
