@@ -182,7 +182,9 @@ public sealed record CallSnapshot(
     [property: Id(12)] double? WaitSeconds,
     [property: Id(13)] ImmutableArray<TimelineEntry> Timeline,
     [property: Id(14)] ImmutableArray<RecordingInfo> Recordings = default,
-    [property: Id(15)] string? CounselorLegId = null);
+    [property: Id(15)] string? CounselorLegId = null,
+    // The provider's id of the call's conference (Twilio's CF… ConferenceSid), once known: participants are changed through it.
+    [property: Id(16)] string? ConferenceSid = null);
 
 /// <summary>A recording of the call kept by the provider (audio is reached only through the app).</summary>
 [GenerateSerializer, Immutable]

@@ -453,6 +453,56 @@ public sealed class CallGrain(
         return Snapshot();
     }
 
+    public async Task NoteConferenceAsync(string conferenceSid)
+    {
+        if (!IsConferenceSid(conferenceSid))
+        {
+            throw new HotlineRuleException("call.invalid-conference", "A conference id is CF followed by 32 hex characters.");
+        }
+
+        if (S.ConferenceSid == conferenceSid)
+        {
+            return;
+        }
+
+        // A different one is newer: the caller's conference ends when they hang up for a callback, and the callback opens another.
+        S.ConferenceSid = conferenceSid;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ConferenceEndedAsync(string conferenceSid)
+    {
+        if (S.ConferenceSid is null || S.ConferenceSid != conferenceSid)
+        {
+            return;
+        }
+
+        S.ConferenceSid = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<bool> ClaimCallbackOfferAsync()
+    {
+        if (S.CallbackOffered || S.Status != CallStatus.Queued || S.Caller?.EncryptedNumber is null || S.QueuedAt is not { } queuedAt || S.CentreId is null)
+        {
+            return false;
+        }
+
+        var config = await GetCentreConfigAsync(S.CentreId);
+        if (config.CallbackOfferAfterSeconds <= 0 || time.Now - queuedAt < TimeSpan.FromSeconds(config.CallbackOfferAfterSeconds))
+        {
+            return false;
+        }
+
+        S.CallbackOffered = true;
+        await state.WriteStateAsync();
+        logger.LogInformation("Call {CallId}: keep-place callback offered after {WaitSeconds:F0} s", Id, (time.Now - queuedAt).TotalSeconds);
+        return true;
+    }
+
+    private static bool IsConferenceSid(string? value) =>
+        value is { Length: 34 } && value.StartsWith("CF", StringComparison.Ordinal) && value[2..].All(char.IsAsciiHexDigit);
+
     public async Task OnOfferedAsync(string queueKey, string counselorId)
     {
         if (S.QueueKey != queueKey || S.Status is not (CallStatus.Queued or CallStatus.CallbackPending))
@@ -868,5 +918,5 @@ public sealed class CallGrain(
 
     private CallSnapshot Snapshot() => new(
         Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,
-        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId);
+        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId, S.ConferenceSid);
 }
