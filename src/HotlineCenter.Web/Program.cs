@@ -11,6 +11,7 @@ builder.AddHotlineTelephony();
 builder.AddHotlineHealthChecks();
 builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
+builder.AddHotlineSecurity();
 builder.AddHotlineAuth();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();

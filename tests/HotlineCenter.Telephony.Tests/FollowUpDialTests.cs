@@ -22,7 +22,7 @@ public sealed class FollowUpDialTests
         var options = new TwilioOptions { AccountSid = sid, AuthToken = token, PhoneNumber = "+862912356", PublicBaseUrl = "https://h.example", ApiBaseUrl = api.BaseUrl.ToString() };
         var rest = new TwilioRestClient(http, new TwilioCredentials(sid, token, api.BaseUrl), NullLogger<TwilioRestClient>.Instance) { BaseBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.Zero };
         var commands = new TwilioCommandQueue(NullLogger<TwilioCommandQueue>.Instance);
-        var identity = new CallerIdentityProtector(Options.Create(new CallerIdentityOptions { CallerHashKey = "test-caller-hash-key-of-at-least-32-characters" }));
+        var identity = new CallerIdentityProtector(Options.Create(TestKeys.Options()));
         var port = new TwilioTelephonyPort(commands, rest, CounselorDirectory.Create(), identity, Options.Create(options), NullLogger<TwilioTelephonyPort>.Instance);
         var seen = 0;
         var both = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -60,7 +60,7 @@ public sealed class TwilioRingFailureTests
         var options = new TwilioOptions { AccountSid = Sid, AuthToken = Token, PhoneNumber = "+862912356", PublicBaseUrl = "https://h.example", ApiBaseUrl = baseUrl.ToString() };
         var rest = new TwilioRestClient(http, new TwilioCredentials(Sid, Token, baseUrl), NullLogger<TwilioRestClient>.Instance) { BaseBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.Zero };
         var commands = new TwilioCommandQueue(NullLogger<TwilioCommandQueue>.Instance);
-        var identity = new CallerIdentityProtector(Options.Create(new CallerIdentityOptions { CallerHashKey = "test-caller-hash-key-of-at-least-32-characters" }));
+        var identity = new CallerIdentityProtector(Options.Create(TestKeys.Options()));
         return (new TwilioTelephonyPort(commands, rest, (IGrainFactory)(object)grains, identity, Options.Create(options), NullLogger<TwilioTelephonyPort>.Instance), commands);
     }
 

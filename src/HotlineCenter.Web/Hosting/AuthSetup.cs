@@ -41,7 +41,7 @@ public static class AuthSetup
                 o.Cookie.Name = "hotline.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = SecuritySetup.RequiresHttps(builder.Configuration, builder.Environment) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = idle;
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";

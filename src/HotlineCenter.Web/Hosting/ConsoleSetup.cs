@@ -74,6 +74,8 @@ public static class ConsoleSetup
             app.UseForwardedHeaders();
         }
 
+        app.UseHotlineSecurity();
+
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
 
         // Browsers get a page in the console's style and language; APIs, webhooks and the hub keep problem details.

@@ -38,7 +38,12 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
         builder.UseSetting("Hotline:CallerHashKey", "test-key-0123456789-0123456789-0123456789");
+        builder.UseSetting("Hotline:NumberKeys:k1", "test-number-key-k1-0123456789-0123456789");
+        builder.UseSetting("Hotline:CurrentNumberKeyId", "k1");
         builder.UseSetting("Demo:Seed", seedDemo ? "true" : "false");
+
+        // Plain http on loopback like ops/run.sh; the Secure-cookie and https behaviour has its own tests without it.
+        builder.UseSetting("Security:InsecureHttpOnLoopback", "true");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:NotForRealCallers", "true");
 
