@@ -30,11 +30,7 @@ public static class AuthSetup
             throw new InvalidOperationException("Auth:IdleTimeout must be between 00:01:00 and 12:00:00.");
         }
 
-        builder.Services.AddDataProtection()
-            .SetApplicationName("hotlinecenter")
-            .PersistKeysToStackExchangeRedis(
-                () => ConnectionMultiplexer.Connect(builder.Configuration.GetConnectionString("Redis")!).GetDatabase(),
-                "hotline:data-protection-keys");
+        builder.AddHotlineDataProtection();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
