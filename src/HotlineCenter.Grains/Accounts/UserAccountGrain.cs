@@ -49,6 +49,7 @@ public sealed class UserAccountGrain(
             throw new HotlineRuleException("account.invalid", "A counsellor account must name its counsellor id.");
         }
 
+        await BindCounselorAsync(account.CentreId, account.CounselorId);
         state.State = new UserAccountState
         {
             DisplayName = account.DisplayName,
@@ -74,6 +75,12 @@ public sealed class UserAccountGrain(
         if (problems.Count > 0)
         {
             throw new HotlineRuleException("account.invalid", string.Join("; ", problems));
+        }
+
+        var counselorId = update.Roles.Contains(StaffRole.Counselor) ? update.CounselorId : null;
+        if (counselorId != state.State.CounselorId)
+        {
+            await BindCounselorAsync(state.State.CentreId, counselorId);
         }
 
         state.State.DisplayName = update.DisplayName.Trim();
@@ -152,6 +159,23 @@ public sealed class UserAccountGrain(
         await state.WriteStateAsync();
         logger.LogInformation("Sessions of account {Username} revoked (version {Version})", Username, state.State.SessionVersion);
         return View();
+    }
+
+    /// <summary>
+    /// A counsellor id belongs to one account, of the counsellor's own centre: otherwise two people would answer as one
+    /// counsellor, or another centre's administrator could take over a counsellor's desk. Account → counsellor and
+    /// account → directory are one-way awaits (neither awaits an account).
+    /// </summary>
+    private async Task BindCounselorAsync(string centreId, string? counselorId)
+    {
+        if (counselorId is not null
+            && await GrainFactory.GetGrain<Abstractions.Counselors.ICounselorGrain>(counselorId).GetAsync() is { Profile: { } profile }
+            && profile.CentreId != centreId)
+        {
+            throw new HotlineRuleException("account.counselor-other-centre", $"Counsellor '{counselorId}' belongs to another centre.");
+        }
+
+        await GrainFactory.GetGrain<IUserDirectoryGrain>(IUserDirectoryGrain.CounselorBindingsKey).BindCounselorAsync(Username, counselorId);
     }
 
     private UserAccountView View() => new(

@@ -15,6 +15,9 @@ public static class AuthSetup
     /// <summary>Supervisors and administrators: the live centre view and the demo controls.</summary>
     public const string SupervisorPolicy = "supervisor";
 
+    /// <summary>Call content — listening in, recordings, adding parties: supervisors only, never the administrator (the IT role).</summary>
+    public const string SupervisionPolicy = "supervision";
+
     /// <summary>The rate limit on sign-in attempts per client address (<c>Auth:SignInAttemptsPerMinute</c>, default 20).</summary>
     public const string SignInLimit = "sign-in";
 
@@ -72,7 +75,9 @@ public static class AuthSetup
         });
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAccountStateProvider>();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)));
+            .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)))
+            .AddPolicy(SupervisionPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor)));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ReasonedForbidHandler>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddHostedService<AdminBootstrapper>();
@@ -159,6 +164,29 @@ public static class AuthSetup
         url is { Length: > 0 and <= 2048 } u && u[0] == '/'
         && !u.StartsWith("//", StringComparison.Ordinal) && !u.StartsWith("/\\", StringComparison.Ordinal)
         && !u.Any(char.IsControl);
+
+    /// <summary>An API refused for the caller's role says which roles it needs (403 problem details), instead of a bare 403.</summary>
+    private sealed class ReasonedForbidHandler : Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler
+    {
+        private readonly Microsoft.AspNetCore.Authorization.Policy.AuthorizationMiddlewareResultHandler _default = new();
+
+        public async Task HandleAsync(RequestDelegate next, HttpContext context, Microsoft.AspNetCore.Authorization.AuthorizationPolicy policy, Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult authorizeResult)
+        {
+            if (authorizeResult.Forbidden && context.Request.Path.StartsWithSegments("/api") && !context.Response.HasStarted)
+            {
+                var roles = authorizeResult.AuthorizationFailure?.FailedRequirements
+                    .OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>()
+                    .SelectMany(r => r.AllowedRoles).Distinct().ToList() ?? [];
+                await Results.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "role.not-allowed",
+                    detail: roles.Count > 0 ? $"This needs the role {string.Join(" or ", roles)}." : "Your role may not do this.").ExecuteAsync(context);
+                return;
+            }
+
+            await _default.HandleAsync(next, context, policy, authorizeResult);
+        }
+    }
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

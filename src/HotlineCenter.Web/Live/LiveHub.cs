@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Web.Accounts;
 using HotlineCenter.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -27,6 +28,11 @@ public sealed class LiveHub(IGrainFactory grains) : Hub
         if (!Keys.IsValidId(centreId))
         {
             throw new HubException("centreId is invalid.");
+        }
+
+        if (!Context.User!.MayActIn(centreId))
+        {
+            throw new HubException($"{HotlineCenter.Web.Accounts.StaffAccess.OtherCentre}: this centre's feed is for its own staff only.");
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(centreId));
