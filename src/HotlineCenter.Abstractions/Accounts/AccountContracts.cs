@@ -56,13 +56,19 @@ public interface IUserAccountGrain : IGrainWithStringKey
     [Alias("get"), ReadOnly]
     Task<UserAccountView?> GetAsync();
 
-    /// <summary>The stored hash and state, or null when there is no such account.</summary>
+    /// <summary>
+    /// The stored hash and state, or null when there is no such account; <see cref="UserAccountView.LockedUntil"/> is
+    /// the lock of <paramref name="source"/> (the client address) only.
+    /// </summary>
     [Alias("sign-in-check"), ReadOnly]
-    Task<SignInCheck?> GetSignInCheckAsync();
+    Task<SignInCheck?> GetSignInCheckAsync(string source);
 
-    /// <summary>Counts a failed attempt (locking the account after too many) or clears the count on success.</summary>
+    /// <summary>
+    /// Counts a failed attempt from <paramref name="source"/> (locking the account for that address only after too
+    /// many, so strangers elsewhere cannot lock its owner out) or clears that address's count on success.
+    /// </summary>
     [Alias("record-sign-in")]
-    Task<UserAccountView> RecordSignInAsync(bool succeeded);
+    Task<UserAccountView> RecordSignInAsync(bool succeeded, string source);
 
     /// <summary>Replaces the password hash (e.g. after a rehash to a newer format).</summary>
     [Alias("set-password-hash")]

@@ -61,15 +61,34 @@ public static class AuthSetup
             throw new InvalidOperationException("Auth:SignInAttemptsPerMinute must be between 1 and 10000.");
         }
 
+        // The API (/api, every endpoint under it): per signed-in user, or per address before sign-in (Auth:ApiRequestsPerMinute, default 600).
+        var apiPerMinute = builder.Configuration.GetValue("Auth:ApiRequestsPerMinute", 600);
+        if (apiPerMinute is < 1 or > 1_000_000)
+        {
+            throw new InvalidOperationException("Auth:ApiRequestsPerMinute must be between 1 and 1000000.");
+        }
+
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.Request.Path.StartsWithSegments("/api")
+                    ? System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                        http.User.Identity?.IsAuthenticated == true ? "user:" + http.User.StaffId() : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                        _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = apiPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    : System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter(string.Empty));
             o.AddPolicy(SignInLimit, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = async (context, token) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
+                if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "rate-limited", detail: "Too many API requests; wait a minute.").ExecuteAsync(context.HttpContext);
+                    return;
+                }
+
                 await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address; wait a minute.", token);
             };
         });
@@ -124,7 +143,7 @@ public static class AuthSetup
                 return Results.Problem(statusCode: 400, title: "Bad request", detail: "returnUrl holds control characters or is over 2 KiB.");
             }
 
-            var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password);
+            var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password, http.Connection.RemoteIpAddress?.ToString());
             var back = SafeLocal(form.ReturnUrl);
             if (outcome != SignInOutcome.Succeeded)
             {

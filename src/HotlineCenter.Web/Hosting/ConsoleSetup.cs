@@ -85,8 +85,10 @@ public static class ConsoleSetup
         // Routing after the status pages, so a re-executed request is routed again to the status page.
         app.UseRouting();
         app.UseRequestLocalization();
-        app.UseRateLimiter();
         app.UseAuthentication();
+
+        // After authentication: the API's limit is per signed-in user (the sign-in limit is per address).
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

@@ -53,6 +53,7 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
 
         // The suite signs in hundreds of times from one address; the limit itself has its own test.
         builder.UseSetting("Auth:SignInAttemptsPerMinute", "10000");
+        builder.UseSetting("Auth:ApiRequestsPerMinute", "1000000");
         builder.UseSetting("Demo:Password", SignIn.DemoPassword);
         builder.UseSetting("Routing:TickInterval", "00:00:00.020");
         builder.UseSetting("Routing:FeedInterval", "00:00:00.050");
