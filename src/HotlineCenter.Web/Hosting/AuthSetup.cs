@@ -92,6 +92,7 @@ public static class AuthSetup
                 await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address; wait a minute.", token);
             };
         });
+        builder.Services.AddScoped<ConsoleActivity>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAccountStateProvider>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)))

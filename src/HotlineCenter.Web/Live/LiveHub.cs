@@ -54,7 +54,9 @@ public static class LiveHubSetup
 {
     public static WebApplicationBuilder AddHotlineLiveHub(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR()
+        builder.Services.AddSingleton<LiveHubSessions>();
+        builder.Services.AddHostedService<LiveHubSessionSweep>();
+        builder.Services.AddSignalR(o => o.AddFilter<LiveHubSessions>())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .AddStackExchangeRedis(builder.Configuration.GetConnectionString("Redis")!, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("hotline-signalr"));
         builder.Services.AddSingleton<ILiveBroadcaster, SignalRLiveBroadcaster>();
