@@ -12,6 +12,7 @@ builder.AddHotlineHealthChecks();
 builder.AddHotlineMetrics();
 builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
+builder.AddHotlineSecurity();
 builder.AddHotlineAuth();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();
