@@ -6,6 +6,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/ops/lib.sh"
 command -v docker-compose >/dev/null 2>&1 || ensure_packages docker-compose
 HOTLINE_CALLER_HASH_KEY="${HOTLINE_CALLER_HASH_KEY:-check-only-0123456789-0123456789}" \
+HOTLINE_AUDIT_KEY="${HOTLINE_AUDIT_KEY:-check-only-audit-0123456789-0123456789}" \
 HOTLINE_ADMIN_PASSWORD="${HOTLINE_ADMIN_PASSWORD:-check-only-password}" \
   docker-compose -f "$root/docker-compose.yml" config -q
 echo "docker-compose.yml is valid"

@@ -3,6 +3,12 @@ using HotlineCenter.Web.Demo;
 using HotlineCenter.Web.Hosting;
 using HotlineCenter.Web.Live;
 
+if (HotlineCenter.Web.Audit.AuditVerifyCommand.IsInvoked(args))
+{
+    Environment.ExitCode = await HotlineCenter.Web.Audit.AuditVerifyCommand.RunAsync(args[1..]);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHotlineLogging();
@@ -12,6 +18,7 @@ builder.AddHotlineHealthChecks();
 builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
 builder.AddHotlineAuth();
+builder.AddHotlineAuditTrail();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();
 builder.AddHotlineConsole();
@@ -27,6 +34,7 @@ app.MapTelephonyWebhooks();
 app.MapDemoApi();
 app.MapSupervisionApi();
 app.MapTelephonyApi();
+app.MapAuditApi();
 app.MapHotlineLiveHub();
 app.MapHotlineConsole();
 

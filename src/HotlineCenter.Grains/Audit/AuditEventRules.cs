@@ -25,23 +25,29 @@ public static class AuditEventRules
             problems.Add("unknown kind, outcome or role");
         }
 
-        if (e.Target is { } target && (target.Length > MaxTarget || !target.All(IsIdChar)))
+        if (e.Target is { } target && !IsTarget(target))
         {
             problems.Add($"the target must be an id of at most {MaxTarget} characters (letters, digits, - _ / : . = ,)");
         }
 
-        if (e.Address is { } address && (address.Length > MaxAddress || !address.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or ':' or '%')))
+        if (e.Address is { } address && !IsAddress(address))
         {
             problems.Add($"the address must be an IP address of at most {MaxAddress} characters");
         }
 
-        if (e.Detail is { } detail && (detail.Length > MaxDetail || !detail.All(c => c is >= ' ' and <= '~')))
+        if (e.Detail is { } detail && !IsDetail(detail))
         {
             problems.Add($"the detail must be a code of at most {MaxDetail} printable ASCII characters");
         }
 
         return problems;
     }
+
+    public static bool IsTarget(string target) => target.Length <= MaxTarget && target.All(IsIdChar);
+
+    public static bool IsAddress(string address) => address.Length <= MaxAddress && address.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or ':' or '%');
+
+    public static bool IsDetail(string detail) => detail.Length <= MaxDetail && detail.All(c => c is >= ' ' and <= '~');
 
     private static bool IsIdChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or ':' or '.' or '=' or ',';
 }

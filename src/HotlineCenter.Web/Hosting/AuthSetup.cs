@@ -98,6 +98,7 @@ public static class AuthSetup
         if (fresh is null)
         {
             c.RejectPrincipal();
+            await c.HttpContext.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().RecordForAsync(c.Principal, HotlineCenter.Abstractions.Audit.AuditKind.SignOut, c.Principal.StaffId(), detail: "session-ended");
             await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return;
         }
@@ -124,6 +125,7 @@ public static class AuthSetup
             }
 
             var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password);
+            await http.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().SignInAsync(form.Username, outcome, principal);
             var back = SafeLocal(form.ReturnUrl);
             if (outcome != SignInOutcome.Succeeded)
             {
@@ -139,10 +141,13 @@ public static class AuthSetup
                 back = "/desk";
             }
 
+            back = back == "/" && principal!.IsInRole(nameof(StaffRole.Auditor)) && !principal.IsInRole(nameof(StaffRole.Supervisor)) && !principal.IsInRole(nameof(StaffRole.Admin)) ? "/audit" : back;
+
             return Results.LocalRedirect(back);
         }).RequireRateLimiting(SignInLimit);
         app.MapPost("/account/logout", async (HttpContext http) =>
         {
+            await http.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().RecordAsync(HotlineCenter.Abstractions.Audit.AuditKind.SignOut, http.User.StaffId());
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/login");
         }).RequireAuthorization();

@@ -22,6 +22,9 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
 
     public string ServiceId { get; } = serviceId;
 
+    /// <summary>The key the test hosts sign audit checkpoints and seals with.</summary>
+    public const string AuditCheckpointKey = "test-audit-checkpoint-key-0123456789-0123456789";
+
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public static string NewServiceId() => "t" + Guid.NewGuid().ToString("N")[..12];
@@ -38,6 +41,7 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
         builder.UseSetting("Hotline:CallerHashKey", "test-key-0123456789-0123456789-0123456789");
+        builder.UseSetting("Audit:CheckpointKey", AuditCheckpointKey);
         builder.UseSetting("Demo:Seed", seedDemo ? "true" : "false");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:NotForRealCallers", "true");
