@@ -15,7 +15,7 @@ public sealed class AuditOptions
 
     /// <summary>
     /// Entries per segment. Each append rewrites its segment's stored value, so the size bounds both the largest value
-    /// and the bytes written per entry (about 250 bytes an entry: ~60 KB on average at 500).
+    /// and the bytes written per entry (about 200 bytes an entry: ~50 KB on average at 500).
     /// </summary>
     public int SegmentSize { get; set; } = 500;
 
