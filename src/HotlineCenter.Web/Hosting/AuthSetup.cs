@@ -97,8 +97,8 @@ public static class AuthSetup
         var fresh = await c.HttpContext.RequestServices.GetRequiredService<AccountService>().RefreshAsync(c.Principal);
         if (fresh is null)
         {
-            c.RejectPrincipal();
             await c.HttpContext.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().RecordForAsync(c.Principal, HotlineCenter.Abstractions.Audit.AuditKind.SignOut, c.Principal.StaffId(), detail: "session-ended");
+            c.RejectPrincipal();
             await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return;
         }
