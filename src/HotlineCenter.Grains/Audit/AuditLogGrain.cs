@@ -41,6 +41,7 @@ public sealed class AuditLogGrain(
     private AuditEntry? _first;
     private AuditEntry? _last;
     private int _count;
+    private bool _reminderRegistered;
 
     private string ChainId => this.GetPrimaryKeyString();
 
@@ -52,7 +53,10 @@ public sealed class AuditLogGrain(
     {
         Keys.RequireId(ChainId, "audit chain");
         await RebuildHeadAsync();
-        await this.RegisterOrUpdateReminder(PurgeReminder, Options.PurgeInterval, Options.PurgeInterval);
+        if (_next > 1)
+        {
+            await EnsurePurgeReminderAsync();
+        }
     }
 
     public Task<AuditReceipt> AppendAsync(AuditEvent entry)
@@ -109,6 +113,7 @@ public sealed class AuditLogGrain(
         var entry = AuditChain.Link(ChainId, _next, time.Now, @event, _lastHash);
         await Segment(S.CurrentSegment).AppendAsync(entry);
         Track(entry);
+        await EnsurePurgeReminderAsync();
         if (_count >= Options.SegmentSize)
         {
             try
@@ -167,6 +172,16 @@ public sealed class AuditLogGrain(
         S.CurrentSegment++;
         (_first, _last, _count) = (null, null, 0);
         await state.WriteStateAsync();
+    }
+
+    /// <summary>A chain gets its purge reminder with its first entry: reading a chain that does not exist (a mistyped id) leaves nothing behind.</summary>
+    private async Task EnsurePurgeReminderAsync()
+    {
+        if (!_reminderRegistered)
+        {
+            await this.RegisterOrUpdateReminder(PurgeReminder, Options.PurgeInterval, Options.PurgeInterval);
+            _reminderRegistered = true;
+        }
     }
 
     private void Track(AuditEntry entry)

@@ -17,6 +17,8 @@ public static class AuditVerifyCommand
 {
     public const string Verb = "audit-verify";
 
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(20);
+
     public static bool IsInvoked(string[] args) => args.Length > 0 && args[0] == Verb;
 
     public static async Task<int> RunAsync(string[] args, IConfiguration? configuration = null, TextWriter? output = null)
@@ -53,6 +55,19 @@ public static class AuditVerifyCommand
             return 1;
         }
 
+        // Orleans keeps retrying a Redis that is not there; say so at once instead.
+        var probe = ConfigurationOptions.Parse(redis);
+        (probe.AbortOnConnectFail, probe.ConnectTimeout, probe.ConnectRetry) = (true, 3000, 1);
+        try
+        {
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(probe);
+        }
+        catch (RedisConnectionException)
+        {
+            await output.WriteLineAsync($"Redis at {Endpoints(probe)} does not answer: is the system running (ops/run.sh)?");
+            return 1;
+        }
+
         var silo = configuration.GetSection("Orleans").Get<SiloSettings>() ?? new SiloSettings();
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -70,11 +85,18 @@ public static class AuditVerifyCommand
         using var host = builder.Build();
         try
         {
-            await host.StartAsync();
+            // The client would wait for a gateway for ever; a running system answers within seconds.
+            using var connecting = new CancellationTokenSource(ConnectTimeout);
+            await host.StartAsync(connecting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await output.WriteLineAsync($"No silo of cluster {silo.ClusterId}/{silo.ServiceId} answered within {ConnectTimeout.TotalSeconds:0} s on Redis {Endpoints(probe)}: is the system running (ops/run.sh), with these Orleans:ClusterId and Orleans:ServiceId?");
+            return 1;
         }
         catch (Exception ex)
         {
-            await output.WriteLineAsync($"Could not join cluster {silo.ClusterId}/{silo.ServiceId} on {redis}: {Reason(ex)}");
+            await output.WriteLineAsync($"Could not join cluster {silo.ClusterId}/{silo.ServiceId} on Redis {Endpoints(probe)}: {Reason(ex)}");
             return 1;
         }
 
@@ -118,6 +140,9 @@ public static class AuditVerifyCommand
             + $", head {result.LastSequence} {result.LastHash}",
         _ => $"audit chain {result.ChainId}: BROKEN at sequence {result.FirstBrokenSequence} ({result.Problem}); {result.EntriesChecked} entries checked before it",
     };
+
+    // Never the connection string itself: it may carry the Redis password.
+    private static string Endpoints(ConfigurationOptions options) => string.Join(",", options.EndPoints.Select(e => e.ToString()));
 
     private static string Reason(Exception ex) => ex is Microsoft.Extensions.Options.OptionsValidationException options ? string.Join(" ", options.Failures) : ex.GetBaseException().Message;
 }

@@ -206,6 +206,18 @@ public sealed class AuditTrailTests(AuditClusterFixture fixture)
         Assert.Equal((false, "checkpoint-invalid"), (unknown.Intact, unknown.Problem));
     }
 
+    [Fact]
+    public async Task Verifying_a_chain_that_does_not_exist_finds_it_empty_and_leaves_no_reminder_or_value_behind()
+    {
+        var chain = NewChain();
+
+        var verification = await VerifyAsync(chain);
+
+        Assert.Equal((true, 0L, 0L), (verification.Intact, verification.EntriesChecked, verification.LastSequence));
+        Assert.Null(await ReminderRowAsync(chain));
+        Assert.False(await fixture.Db.KeyExistsAsync(LogKey(chain)));
+    }
+
     private async Task AppendAsync(string chain, int count)
     {
         for (var i = 0; i < count; i++)
