@@ -60,9 +60,10 @@ public static class TelephonyServiceCollectionExtensions
 
         services.Configure<TwilioOptions>(configuration.GetSection("Twilio"));
         services.TryAddSingleton(TimeProvider.System);
-        // One long-lived client whose connections are recycled, so DNS changes at Twilio are picked up.
+        // One long-lived client whose connections are recycled, so DNS changes at Twilio are picked up. A connection that
+        // cannot be made fails after the connect timeout, leaving the rest of a command's budget for its retries.
         services.AddSingleton(sp => new TwilioRestClient(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(3) }),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TwilioOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TwilioRestClient>>()));
         services.AddSingleton<TwilioCommandQueue>();

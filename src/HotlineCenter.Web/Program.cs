@@ -15,6 +15,7 @@ builder.AddHotlineLogging();
 builder.AddHotlineSilo();
 builder.AddHotlineTelephony();
 builder.AddHotlineHealthChecks();
+builder.AddHotlineMetrics();
 builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
 builder.AddHotlineAuth();
@@ -28,6 +29,7 @@ var app = builder.Build();
 
 app.UseHotlinePipeline();
 app.MapHotlineHealthChecks();
+app.MapHotlineMetrics();
 app.MapCultureEndpoints();
 app.MapAccountEndpoints();
 app.MapTelephonyWebhooks();

@@ -59,6 +59,15 @@ public sealed record CentreConfig
     [Id(16)] public int CallbackRetrySeconds { get; init; } = 300;
     /// <summary>Minutes after a call ends by which its contact record should be submitted; past it the supervisor is alerted.</summary>
     [Id(17)] public int RecordSubmitWithinMinutes { get; init; } = 30;
+    /// <summary>Minutes a counsellor spends in Decompression after a crisis call (offered no calls); 0 turns it off.</summary>
+    [Id(40)] public int DecompressionMinutes { get; init; } = DefaultDecompressionMinutes;
+
+    public const int DefaultDecompressionMinutes = 10;
+    /// <summary>
+    /// Crisis calls a counsellor takes per shift (signed-in spell) before the router prefers others for crisis calls;
+    /// past it they still get one when nobody else is free. 0 turns it off.
+    /// </summary>
+    [Id(41)] public int HighRiskCallsPerShift { get; init; }
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>
@@ -82,6 +91,8 @@ public sealed record CentrePrompts
     [Id(12)] public string PositionAnnouncement { get; init; } = "您前面还有{0}位来电者，预计等待约{1}分钟。";
     /// <summary>Said instead when the estimated wait is under a minute: "您前面还有{0}位来电者，预计等待不到一分钟。"</summary>
     [Id(13)] public string PositionAnnouncementUnderAMinute { get; init; } = "您前面还有{0}位来电者，预计等待不到一分钟。";
+    /// <summary>What a blocked caller hears after a non-danger choice, before the call ends; it points to 110/120 and the danger option.</summary>
+    [Id(30)] public string BlockedMessage { get; init; } = "您好，本热线暂时无法接听您的来电。如果您现在有危险，请重新拨打并按1，或拨打110、120。";
 }
 
 /// <summary>A call as the live screens list it (no timeline, masked number only).</summary>

@@ -9,6 +9,7 @@ using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Grains.Reports;
 using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Grains.Callers;
 using HotlineCenter.Grains.Caseload;
 using HotlineCenter.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -69,6 +70,7 @@ public sealed class CallGrain(
         }
 
         logger.LogInformation("Call {CallId} arrived at centre {CentreId} via {Provider}", Id, arrival.CentreId, arrival.Provider);
+        HotlineMetrics.CallsArrived.Add(1, new System.Diagnostics.TagList { { "centre", arrival.CentreId }, { "provider", arrival.Provider } });
         return CurrentInstruction();
     }
 
@@ -100,6 +102,18 @@ public sealed class CallGrain(
             Record(TimelineKind.IvrChoice, detail: decision.Detail);
             await SaveAsync();
             return CurrentInstruction() with { Kind = InstructionKind.RepeatMenu };
+        }
+
+        if (!decision.IsCrisis && await IsBlockedCallerAsync())
+        {
+            // A blocked caller hears the centre's message and the call ends; "I am in danger" would have got through.
+            S.Status = CallStatus.Ended;
+            S.EndedAt = time.Now;
+            Record(TimelineKind.IvrChoice, detail: decision.Detail);
+            Record(TimelineKind.CallerBlocked);
+            await SaveAsync();
+            logger.LogInformation("Call {CallId}: blocked caller, non-danger choice; blocked message played", Id);
+            return new CallInstruction(InstructionKind.Blocked, S.CentreId!, null, null);
         }
 
         var highRisk = config.HighRiskCallerPriorityBoost > 0 && await IsKnownHighRiskCallerAsync();
@@ -392,6 +406,31 @@ public sealed class CallGrain(
         return Snapshot();
     }
 
+    public async Task<BlockedCaller> BlockCallerAsync(string supervisorId, string reason, int days)
+    {
+        Keys.RequireId(supervisorId, "supervisor");
+        if (S.Status == CallStatus.New || S.CentreId is null)
+        {
+            throw new HotlineRuleException("call.unknown", $"Call {Id} has not arrived.");
+        }
+
+        var hash = S.Caller?.CallerHash;
+        var withheld = hash is null || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller;
+        if (BlockRules.Problem(reason, days, withheld) is { } problem)
+        {
+            throw new HotlineRuleException(problem, "The block cannot be set: " + problem);
+        }
+
+        var block = new CallerBlock(reason.Trim(), supervisorId, time.Now, time.Now.AddDays(days), Id);
+        var entry = new BlockedCaller(Id, S.Caller!.MaskedNumber, block);
+        await GrainFactory.GetGrain<ICallerGrain>(hash!).BlockAsync(block);
+        await GrainFactory.GetGrain<IBlockListGrain>(S.CentreId).AddAsync(hash!, entry);
+        Record(TimelineKind.CallerBlockSet, S.QueueKey, detail: $"{supervisorId} until {block.Until:O}");
+        await SaveAsync();
+        logger.LogInformation("Call {CallId}: caller blocked by supervisor {SupervisorId} for {Days} days", Id, supervisorId, days);
+        return entry;
+    }
+
     public async Task<CallSnapshot> TakeOverAsync(string supervisorId)
     {
         Keys.RequireId(supervisorId, "supervisor");
@@ -408,11 +447,61 @@ public sealed class CallGrain(
         S.TakenOverBy = supervisorId;
         Record(TimelineKind.TakenOver, S.QueueKey, counselorId, detail: supervisorId);
         await SaveAsync();
-        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id);
+        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id, await EndFactsAsync());
         await SafeTelephonyAsync(ct => telephony.StopRingingAsync(Id, counselorId, ct));
         logger.LogWarning("Call {CallId} taken over from counsellor {CounselorId} by supervisor {SupervisorId}", Id, counselorId, supervisorId);
         return Snapshot();
     }
+
+    public async Task NoteConferenceAsync(string conferenceSid)
+    {
+        if (!IsConferenceSid(conferenceSid))
+        {
+            throw new HotlineRuleException("call.invalid-conference", "A conference id is CF followed by 32 hex characters.");
+        }
+
+        if (S.ConferenceSid == conferenceSid)
+        {
+            return;
+        }
+
+        // A different one is newer: the caller's conference ends when they hang up for a callback, and the callback opens another.
+        S.ConferenceSid = conferenceSid;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ConferenceEndedAsync(string conferenceSid)
+    {
+        if (S.ConferenceSid is null || S.ConferenceSid != conferenceSid)
+        {
+            return;
+        }
+
+        S.ConferenceSid = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<bool> ClaimCallbackOfferAsync()
+    {
+        if (S.CallbackOffered || S.Status != CallStatus.Queued || S.Caller?.EncryptedNumber is null || S.QueuedAt is not { } queuedAt || S.CentreId is null)
+        {
+            return false;
+        }
+
+        var config = await GetCentreConfigAsync(S.CentreId);
+        if (config.CallbackOfferAfterSeconds <= 0 || time.Now - queuedAt < TimeSpan.FromSeconds(config.CallbackOfferAfterSeconds))
+        {
+            return false;
+        }
+
+        S.CallbackOffered = true;
+        await state.WriteStateAsync();
+        logger.LogInformation("Call {CallId}: keep-place callback offered after {WaitSeconds:F0} s", Id, (time.Now - queuedAt).TotalSeconds);
+        return true;
+    }
+
+    private static bool IsConferenceSid(string? value) =>
+        value is { Length: 34 } && value.StartsWith("CF", StringComparison.Ordinal) && value[2..].All(char.IsAsciiHexDigit);
 
     public async Task OnOfferedAsync(string queueKey, string counselorId)
     {
@@ -678,7 +767,7 @@ public sealed class CallGrain(
         Count(CallOutcome.Handled, S.ConnectedAt is { } connected ? Math.Max(0, (S.EndedAt.Value - connected).TotalSeconds) : 0);
 
         // Saved by the caller of this method; if that save is lost the provider re-sends the event.
-        await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id);
+        await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id, await EndFactsAsync());
         logger.LogInformation("Call {CallId} ended by {EndedBy}", Id, by);
     }
 
@@ -701,6 +790,28 @@ public sealed class CallGrain(
     }
 
     /// <summary>
+    /// Whether a supervisor's block is in force for this caller. A failed read never keeps a caller from help: it
+    /// counts as "not blocked".
+    /// </summary>
+    private async Task<bool> IsBlockedCallerAsync()
+    {
+        if (S.Caller?.CallerHash is not { } hash || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller)
+        {
+            return false;
+        }
+
+        try
+        {
+            return BlockRules.InForce(await GrainFactory.GetGrain<ICallerGrain>(hash).GetBlockAsync(), time.Now);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: the caller's block could not be read; answered as usual", Id);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Whether the caller is known to the centre as high risk. Call → caller is a safe await: the caller grain awaits
     /// nobody. A failed read must never keep a caller out of the queue, so it counts as "not known".
     /// </summary>
@@ -719,6 +830,28 @@ public sealed class CallGrain(
         {
             logger.LogWarning(ex, "Call {CallId}: the caller's history could not be read; queued without a high-risk boost", Id);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// What the counsellor leaving a conversation needs to know: a crisis call sends them into the centre's decompression.
+    /// A configuration that cannot be read falls back to the default decompression rather than none.
+    /// </summary>
+    private async Task<CallEndFacts?> EndFactsAsync()
+    {
+        if (!S.IsCrisis)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new CallEndFacts(true, (await GetCentreConfigAsync(S.CentreId!)).DecompressionMinutes);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: centre configuration unreadable at the end; default decompression", Id);
+            return new CallEndFacts(true, CentreConfig.DefaultDecompressionMinutes);
         }
     }
 
@@ -785,5 +918,5 @@ public sealed class CallGrain(
 
     private CallSnapshot Snapshot() => new(
         Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,
-        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId);
+        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId, S.ConferenceSid);
 }

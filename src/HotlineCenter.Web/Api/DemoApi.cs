@@ -54,8 +54,18 @@ public static class DemoApi
             return Results.Created($"/api/calls/{callId}", new { callId });
         });
 
-        api.MapPost("/demo/calls/{callId}/hangup", async (string callId, DemoCalls calls) =>
-            Keys.IsValidCallId(callId) ? Results.Ok(await calls.CallerHangsUpAsync(callId)) : Bad("callId is invalid."));
+        api.MapPost("/demo/calls/{callId}/hangup", async (string callId, DemoCalls calls, DeskService desk) =>
+        {
+            if (!Keys.IsValidCallId(callId))
+            {
+                return Bad("callId is invalid.");
+            }
+
+            // A call nobody placed is not created by hanging it up.
+            return (await desk.GetCallAsync(callId)).Status == CallStatus.New
+                ? Results.Problem(statusCode: 404, title: "Unknown call")
+                : Results.Ok(await calls.CallerHangsUpAsync(callId));
+        });
 
         api.MapGet("/calls/{callId}", async (string callId, DeskService desk) =>
         {

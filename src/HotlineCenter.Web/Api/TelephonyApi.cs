@@ -9,9 +9,9 @@ using HotlineCenter.Web.Hosting;
 namespace HotlineCenter.Web.Api;
 
 /// <summary>
-/// Endpoints the browser needs from the telephony provider: the softphone's access token (for the signed-in
-/// counsellor only, where the provider rings in the browser) and recordings, streamed through the app so that
-/// audio is never linked to directly.
+/// Endpoints the browser needs from the telephony provider: the softphone's access tokens (the desk's for the signed-in
+/// counsellor, the wallboard's for the signed-in supervisor, where the provider rings in the browser) and recordings,
+/// streamed through the app so that audio is never linked to directly.
 /// </summary>
 public static class TelephonyApi
 {
@@ -33,6 +33,24 @@ public static class TelephonyApi
             logger.LogInformation("Softphone token issued to counsellor {CounselorId}", counselorId);
             return Results.Ok(new { token = tokens.Issue(counselorId), identity = counselorId, expiresInSeconds = (int)tokens.Lifetime.TotalSeconds });
         }).RequireAuthorization(p => p.RequireRole(nameof(StaffRole.Counselor))).DisableAntiforgery();
+
+        // The wallboard's softphone: monitor, whisper, barge and take-over ring client:<supervisor staff id>.
+        app.MapPost("/api/softphone/supervisor-token", (ClaimsPrincipal user, ISoftphoneTokens tokens, ILogger<ISoftphoneTokens> logger) =>
+        {
+            var supervisorId = user.StaffId();
+            if (!Keys.IsValidId(supervisorId))
+            {
+                return Results.Problem(statusCode: 403, title: "No staff id", detail: "The sign-in carries no valid staff id to ring.");
+            }
+
+            if (!tokens.RingsSupervisorInBrowser(supervisorId))
+            {
+                return Results.Problem(statusCode: 409, title: "Rung on a phone", detail: "This supervisor is rung on their configured phone, not in the browser.");
+            }
+
+            logger.LogInformation("Softphone token issued to supervisor {SupervisorId}", supervisorId);
+            return Results.Ok(new { token = tokens.Issue(supervisorId), identity = supervisorId, expiresInSeconds = (int)tokens.Lifetime.TotalSeconds });
+        }).RequireAuthorization(AuthSetup.SupervisorPolicy).DisableAntiforgery();
 
         app.MapGet("/api/calls/{callId}/recordings/{recordingSid}", async (string callId, string recordingSid, ClaimsPrincipal user, IGrainFactory grains, IRecordingSource recordings, ILogger<IRecordingSource> logger, HttpContext http) =>
         {

@@ -102,10 +102,18 @@ public sealed class CentreForm
     public string CallbackOffer { get; set; } = string.Empty;
     public string CallbackConfirmed { get; set; } = string.Empty;
     public string PositionAnnouncement { get; set; } = string.Empty;
+    public string BlockedMessage { get; set; } = string.Empty;
     public string? GreetingAudioUrl { get; set; }
     public string? HoldMusicUrl { get; set; }
     public string? SelfHelpAudioUrl { get; set; }
     public int HighRiskCallerPriorityBoost { get; set; } = 50;
+    public int DecompressionMinutes { get; set; } = CentreConfig.DefaultDecompressionMinutes;
+    public int HighRiskCallsPerShift { get; set; }
+    public int RecordSubmitWithinMinutes { get; set; }
+    public int FollowUpAttemptsBeforeEscalation { get; set; }
+    public int FollowUpOverdueGraceMinutes { get; set; }
+    public int CallbackAttempts { get; set; }
+    public int CallbackRetrySeconds { get; set; }
     public List<QueueForm> Queues { get; set; } = [];
     public List<IvrForm> Ivr { get; set; } = [];
     public List<DirectoryForm> Directory { get; set; } = [];
@@ -116,8 +124,11 @@ public sealed class CentreForm
         RecordCalls = c.RecordCalls, CallbackOfferAfterSeconds = c.CallbackOfferAfterSeconds, AnnounceIntervalSeconds = c.AnnounceIntervalSeconds,
         Greeting = c.Prompts.Greeting, RecordingNotice = c.Prompts.RecordingNotice, Menu = c.Prompts.Menu, InvalidChoice = c.Prompts.InvalidChoice,
         PleaseHold = c.Prompts.PleaseHold, CallbackOffer = c.Prompts.CallbackOffer, CallbackConfirmed = c.Prompts.CallbackConfirmed,
-        PositionAnnouncement = c.Prompts.PositionAnnouncement, GreetingAudioUrl = c.Prompts.GreetingAudioUrl, HoldMusicUrl = c.Prompts.HoldMusicUrl,
+        PositionAnnouncement = c.Prompts.PositionAnnouncement, BlockedMessage = c.Prompts.BlockedMessage, GreetingAudioUrl = c.Prompts.GreetingAudioUrl, HoldMusicUrl = c.Prompts.HoldMusicUrl,
         SelfHelpAudioUrl = c.Prompts.SelfHelpAudioUrl,
+        DecompressionMinutes = c.DecompressionMinutes, HighRiskCallsPerShift = c.HighRiskCallsPerShift, RecordSubmitWithinMinutes = c.RecordSubmitWithinMinutes,
+        FollowUpAttemptsBeforeEscalation = c.FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = c.FollowUpOverdueGraceMinutes,
+        CallbackAttempts = c.CallbackAttempts, CallbackRetrySeconds = c.CallbackRetrySeconds,
         Queues = [.. c.Queues.Select(QueueForm.From)],
         Ivr = [.. c.IvrOptions.Select(IvrForm.From)],
         Directory = [.. (c.Directory.IsDefault ? [] : c.Directory).Select(DirectoryForm.From)],
@@ -126,12 +137,15 @@ public sealed class CentreForm
     public CentreConfig ToConfig() => Original with
     {
         HighRiskCallerPriorityBoost = HighRiskCallerPriorityBoost,
+        DecompressionMinutes = DecompressionMinutes, HighRiskCallsPerShift = HighRiskCallsPerShift, RecordSubmitWithinMinutes = RecordSubmitWithinMinutes,
+        FollowUpAttemptsBeforeEscalation = FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = FollowUpOverdueGraceMinutes,
+        CallbackAttempts = CallbackAttempts, CallbackRetrySeconds = CallbackRetrySeconds,
         DisplayName = DisplayName.Trim(), DefaultQueueId = DefaultQueueId, DefaultPriority = DefaultPriority, MaxMenuAttempts = MaxMenuAttempts,
         RecordCalls = RecordCalls, CallbackOfferAfterSeconds = CallbackOfferAfterSeconds, AnnounceIntervalSeconds = AnnounceIntervalSeconds,
         Prompts = Original.Prompts with
         {
             Greeting = Greeting, RecordingNotice = RecordingNotice, Menu = Menu, InvalidChoice = InvalidChoice, PleaseHold = PleaseHold,
-            CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement,
+            CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement, BlockedMessage = BlockedMessage,
             GreetingAudioUrl = QueueForm.Blank(GreetingAudioUrl), HoldMusicUrl = QueueForm.Blank(HoldMusicUrl), SelfHelpAudioUrl = QueueForm.Blank(SelfHelpAudioUrl),
         },
         Queues = [.. Queues.Select(q => q.ToConfig())],

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Reports;
+using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Common;
@@ -50,6 +51,42 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     {
         logger.LogInformation("Supervisor {SupervisorId} finishes wrap-up of counsellor {CounselorId}", supervisorId, counselorId);
         return Counselor(counselorId).CompleteWrapUpAsync();
+    }
+
+    /// <summary>Blocks the caller of one of the centre's calls (by the call, never by a typed number).</summary>
+    public async Task<BlockedCaller> BlockCallerAsync(string centreId, string callId, string supervisorId, string reason, int days)
+    {
+        var call = grains.GetGrain<ICallGrain>(callId);
+        if ((await call.GetAsync()).CentreId != centreId)
+        {
+            throw new HotlineRuleException("call.other-centre", $"Call {callId} is not a call of centre {centreId}.");
+        }
+
+        return await call.BlockCallerAsync(supervisorId, reason, days);
+    }
+
+    /// <summary>The centre's callers blocked now, newest first.</summary>
+    public Task<ImmutableArray<BlockedCaller>> GetBlockedCallersAsync(string centreId) => grains.GetGrain<IBlockListGrain>(centreId).GetAsync();
+
+    /// <summary>Lifts the block set from one of the centre's calls.</summary>
+    public Task<ImmutableArray<BlockedCaller>> UnblockCallerAsync(string centreId, string callId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} lifts the block set from call {CallId}", supervisorId, callId);
+        return grains.GetGrain<IBlockListGrain>(centreId).UnblockAsync(callId, supervisorId);
+    }
+
+    /// <summary>The supervisor ends a counsellor's decompression after a crisis call early (the counsellor cannot).</summary>
+    public Task<CounselorSnapshot> EndDecompressionAsync(string counselorId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} ends the decompression of counsellor {CounselorId}", supervisorId, counselorId);
+        return Counselor(counselorId).EndDecompressionAsync(supervisorId, "wallboard");
+    }
+
+    /// <summary>A counsellor's debriefs for their supervisor, newest first.</summary>
+    public Task<ImmutableArray<Debrief>> GetDebriefsAsync(string counselorId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} reads the debriefs of counsellor {CounselorId}", supervisorId, counselorId);
+        return Counselor(counselorId).GetDebriefsAsync();
     }
 
     /// <summary>A supervisor's action on a connected call, through the telephony provider (a refusal is a <see cref="TelephonyRefusedException"/>).</summary>
@@ -155,6 +192,9 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     }
 
     public Task<CaseloadView> GetCaseloadAsync(string centreId) => Caseload(centreId).GetAsync();
+
+    /// <summary>The centre's follow-ups grouped by what they need now (due, overdue, escalated, upcoming, done).</summary>
+    public Task<FollowUpBoard> GetFollowUpBoardAsync(string centreId) => Caseload(centreId).GetFollowUpBoardAsync();
 
     public Task<CaseloadView> AddHandoverNoteAsync(string centreId, string by, string text) => Caseload(centreId).AddHandoverNoteAsync(by, text);
 

@@ -40,8 +40,11 @@ public sealed class LiveHub(IGrainFactory grains) : Hub
 /// <summary>Sends a centre's snapshot to its hub group; with the Redis backplane every node's clients get it once.</summary>
 public sealed class SignalRLiveBroadcaster(IHubContext<LiveHub> hub) : ILiveBroadcaster
 {
-    public Task PublishAsync(CentreLiveSnapshot snapshot, CancellationToken cancellationToken) =>
-        hub.Clients.Group(LiveHub.Group(snapshot.CentreId)).SendAsync(LiveHub.ChangedMessage, snapshot, cancellationToken);
+    public Task PublishAsync(CentreLiveSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        HotlineMetrics.LivePushes.Add(1, new System.Diagnostics.TagList { { "centre", snapshot.CentreId }, { "to", "hub-group" } });
+        return hub.Clients.Group(LiveHub.Group(snapshot.CentreId)).SendAsync(LiveHub.ChangedMessage, snapshot, cancellationToken);
+    }
 }
 
 public static class LiveHubSetup
