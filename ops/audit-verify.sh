@@ -33,7 +33,17 @@ fi
 args=()
 for chain in "${chains[@]}"; do args+=(--centre "$chain"); done
 
+redis="${ConnectionStrings__Redis:-}"
+if [ -z "$redis" ]; then
+  # ops/run.sh's Redis takes the app's ACL user "hotline" with the password it keeps in .data/.
+  if [ ! -s "$data/redis-password" ]; then
+    echo "No Redis password in $data/redis-password: set ConnectionStrings__Redis, or run ops/run.sh first." >&2
+    exit 1
+  fi
+  redis="127.0.0.1:$redis_port,user=hotline,password=$(cat "$data/redis-password")"
+fi
+
 cd "$published"
-ConnectionStrings__Redis="${ConnectionStrings__Redis:-127.0.0.1:$redis_port}" \
+ConnectionStrings__Redis="$redis" \
 Audit__CheckpointKey="$key" \
   exec dotnet HotlineCenter.Web.dll audit-verify "${args[@]}"

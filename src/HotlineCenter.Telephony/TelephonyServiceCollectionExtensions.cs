@@ -27,8 +27,8 @@ public static class TelephonyServiceCollectionExtensions
 
         services.AddOptions<CallerIdentityOptions>()
             .Bind(configuration.GetSection("Hotline"))
-            .Validate(o => o.CallerHashKey.Length >= 32, "Hotline:CallerHashKey must be set to a secret of at least 32 characters.")
             .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CallerIdentityOptions>, CallerIdentityOptionsValidator>();
         services.AddSingleton<CallerIdentityProtector>();
         services.TryAddSingleton(HotlineCenter.Abstractions.Common.HotlineTime.System);
         services.AddSingleton<SimulatedTelephony>();

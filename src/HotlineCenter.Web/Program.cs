@@ -18,6 +18,7 @@ builder.AddHotlineHealthChecks();
 builder.AddHotlineMetrics();
 builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
+builder.AddHotlineSecurity();
 builder.AddHotlineAuth();
 builder.AddHotlineAuditTrail();
 builder.AddHotlineLiveFeed();

@@ -28,7 +28,7 @@ public sealed class TwilioPortRig : IAsyncDisposable
     private TwilioPortRig(FakeTwilioApi api)
     {
         Api = api;
-        Identity = new CallerIdentityProtector(Options.Create(new CallerIdentityOptions { CallerHashKey = "test-caller-hash-key-of-at-least-32-characters" }));
+        Identity = new CallerIdentityProtector(Options.Create(TestKeys.Options()));
     }
 
     public FakeTwilioApi Api { get; }

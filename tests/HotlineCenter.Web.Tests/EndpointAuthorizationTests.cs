@@ -55,8 +55,9 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         ["/denied"] = "*",   // any signed-in user: the "not for your role" page
         ["/account/logout"] = "*",
         ["/api/softphone/token"] = "Counselor",
-        ["/api/calls/{callId}/recordings/{recordingSid}"] = Sup,
-        ["/api/calls/{callId}/supervise"] = Sup,
+        // Call content is the supervisor's only: the administrator (the IT role) configures, it does not listen in.
+        ["/api/calls/{callId}/recordings/{recordingSid}"] = "Supervisor",
+        ["/api/calls/{callId}/supervise"] = "Supervisor",
         ["/api/demo/calls"] = Sup,
         ["/api/demo/calls/{callId}/hangup"] = Sup,
         ["/api/calls/{callId}"] = Sup,

@@ -24,7 +24,8 @@ public sealed class RecordsToFinishBrowserTests : BrowserTest
 
     protected override Task<HotlineHost> StartHostAsync()
     {
-        var host = new HotlineHost(HotlineHost.NewServiceId(), _clock);
+        // The fake clock jumps 33 minutes with nobody touching the wallboard: longer than the idle timeout, which would sign it out.
+        var host = new HotlineHost(HotlineHost.NewServiceId(), _clock, settings: new Dictionary<string, string> { ["Auth:IdleTimeout"] = "12:00:00" });
         host.UseKestrel(0);
         host.StartServer();
         return Task.FromResult(host);

@@ -62,7 +62,7 @@ public sealed class TwilioFlowTests : IAsyncLifetime
         var call = await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync();
         Assert.Equal(CallStatus.Ended, call.Status);
         Assert.Single(call.Timeline, t => t.Kind == TimelineKind.Ended);
-        Assert.Equal("+86138****8000", call.MaskedNumber);
+        Assert.Equal("*******8000", call.MaskedNumber);
         Assert.Equal(PresenceState.WrapUp, (await wang.GetAsync()).State);
     }
 

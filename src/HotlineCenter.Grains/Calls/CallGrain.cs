@@ -64,7 +64,7 @@ public sealed class CallGrain(
         MarkApplied(arrival.EventKey);
         Record(TimelineKind.Arrived, detail: arrival.Provider);
         await SaveAsync();
-        if (Keys.IsValidId(arrival.Caller.CallerHash))
+        if (Keys.IsCallerProfileKey(arrival.Caller.CallerHash))
         {
             _ = GrainFactory.GetGrain<ICallerGrain>(arrival.Caller.CallerHash).CallArrivedAsync(Id, now);
         }
@@ -300,7 +300,7 @@ public sealed class CallGrain(
             throw new HotlineRuleException("call.not-yours", "Only the staff member on this call sees its caller.");
         }
 
-        return Task.FromResult(S.Caller?.CallerHash is { } hash && Keys.IsValidId(hash) ? hash : null);
+        return Task.FromResult(S.Caller?.CallerHash is { } hash && Keys.IsCallerProfileKey(hash) ? hash : null);
     }
 
     public async Task<CallSnapshot> DeclareCrisisAsync(string counselorId)
@@ -817,7 +817,7 @@ public sealed class CallGrain(
     /// </summary>
     private async Task<bool> IsKnownHighRiskCallerAsync()
     {
-        if (S.Caller?.CallerHash is not { } hash || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller)
+        if (S.Caller?.CallerHash is not { } hash || !Keys.IsCallerProfileKey(hash))
         {
             return false;
         }

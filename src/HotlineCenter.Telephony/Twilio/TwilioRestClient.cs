@@ -1,3 +1,4 @@
+using HotlineCenter.Abstractions.Common;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -403,6 +404,10 @@ public sealed class TwilioRestClient
         for (var attempt = 1; ; attempt++)
         {
             var tried = await TryAsync(method, uri, operation, form, attempt, deadline, cancellationToken);
+            HotlineMetrics.TelephonyRequests.Add(1, new System.Diagnostics.TagList
+            {
+                { "provider", "twilio" }, { "operation", $"{method.Method} {operation}" }, { "outcome", tried.Failure?.Outcome.ToString() ?? "Ok" },
+            });
             if (tried.Failure is not { } failure)
             {
                 return tried.Body;

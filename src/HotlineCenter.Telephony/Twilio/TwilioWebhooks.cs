@@ -149,9 +149,8 @@ public sealed class TwilioVoice(
         var to = form["To"].ToString();
         var centreId = options.Value.CentreByNumber.GetValueOrDefault(to) ?? options.Value.DefaultCentreId;
         var from = form["From"].ToString();
-        var caller = from.Length > 3 && from.StartsWith('+') && from[1..].All(char.IsAsciiDigit)
-            ? identity.Protect(from)
-            : new CallerRef(Keys.AnonymousCaller, "匿名来电", null);
+        // Withheld (anonymous, Restricted, +266696687, …) or no E.164 number: no caller profile at all.
+        var caller = from.StartsWith('+') ? identity.ProtectCaller(from) : CallerIdentityProtector.Withheld;
         var instruction = await Call(callSid).ArriveAsync(new CallArrival(centreId, "twilio", caller, $"{callSid}:incoming"));
         return await RenderAsync(instruction, callSid, attempt: 1, first: true);
     }

@@ -60,6 +60,12 @@ public static class TelephonyApi
             }
 
             var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+            if (call.Status != CallStatus.New && !user.MayActIn(call.CentreId))
+            {
+                logger.LogWarning("Recording {RecordingSid} of call {CallId} refused to {Username}: another centre's call", recordingSid, callId, user.FindFirstValue(ClaimTypes.NameIdentifier));
+                return StaffAccess.OtherCentreProblem("call");
+            }
+
             if (call.Recordings.IsDefaultOrEmpty || !call.Recordings.Any(r => r.RecordingSid == recordingSid && r.Status == "completed"))
             {
                 return Results.Problem(statusCode: 404, title: "Unknown recording", detail: "This call has no completed recording with that id.");
@@ -76,7 +82,7 @@ public static class TelephonyApi
             {
                 return Results.Problem(statusCode: ex.Status == 404 ? 404 : 502, title: "Recording unavailable", detail: $"The telephony provider answered HTTP {ex.Status} for this recording.");
             }
-        }).RequireAuthorization(AuthSetup.SupervisorPolicy);
+        }).RequireAuthorization(AuthSetup.SupervisionPolicy);
         return app;
     }
 }

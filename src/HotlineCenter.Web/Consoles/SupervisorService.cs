@@ -15,8 +15,27 @@ using HotlineCenter.Grains.Rosters;
 namespace HotlineCenter.Web.Consoles;
 
 /// <summary>The façade supervisor screens use: staffing, moving and taking over calls, the caseload and handover.</summary>
-public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, ILogger<SupervisorService> logger, HotlineCenter.Web.Audit.IAuditTrail audit)
+public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, ILogger<SupervisorService> logger, HotlineCenter.Web.Audit.IAuditTrail audit,
+    Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider? signedIn = null)
 {
+    /// <summary>
+    /// The circuit's user must be allowed this call: its centre is theirs (or they span centres), and call content
+    /// (listen in, take over) needs the supervisor role. Without a circuit (no user known) nothing is allowed.
+    /// </summary>
+    private async Task RequireAllowedAsync(CallSnapshot call, bool content)
+    {
+        var user = signedIn is null ? null : (await signedIn.GetAuthenticationStateAsync()).User;
+        if (user?.Identity?.IsAuthenticated != true || !HotlineCenter.Web.Accounts.StaffAccess.MayActIn(user, call.CentreId))
+        {
+            throw HotlineCenter.Web.Accounts.StaffAccess.OtherCentreRefusal("call");
+        }
+
+        if (content && !HotlineCenter.Web.Accounts.StaffAccess.MaySupervise(user))
+        {
+            throw HotlineCenter.Web.Accounts.StaffAccess.NotASupervisorRefusal();
+        }
+    }
+
     public Task<CentreConfig?> GetCentreConfigAsync(string centreId) => Centre(centreId).GetConfigAsync();
 
     /// <summary>Acknowledges one of the centre's server-side alerts (the first acknowledgement stands; a crisis alert stops widening).</summary>
@@ -93,6 +112,7 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     public async Task SuperviseAsync(string callId, SupervisionAction action, string supervisorId)
     {
         var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        await RequireAllowedAsync(call, content: true);
         if (call.Status != CallStatus.Connected)
         {
             throw new HotlineRuleException("call.not-connected", $"Call is {call.Status}; supervision needs a connected call.");
@@ -149,13 +169,17 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
 
     public Task<RosterView> SetOnDutyAsync(string centreId, string supervisorId, bool onDuty) => Roster(centreId).SetOnDutyAsync(supervisorId, onDuty);
 
-    public Task<CallSnapshot> MoveCallAsync(string callId, string targetQueueKey, string supervisorId) =>
-        grains.GetGrain<ICallGrain>(callId).MoveToQueueAsync(targetQueueKey, supervisorId);
+    public async Task<CallSnapshot> MoveCallAsync(string callId, string targetQueueKey, string supervisorId)
+    {
+        await RequireAllowedAsync(await grains.GetGrain<ICallGrain>(callId).GetAsync(), content: false);
+        return await grains.GetGrain<ICallGrain>(callId).MoveToQueueAsync(targetQueueKey, supervisorId);
+    }
 
     /// <summary>A supervisor sends a waiting call to a free counsellor of their choice (it rings them at once).</summary>
     public async Task OfferToCounselorAsync(string callId, string counselorId, string supervisorId)
     {
         var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        await RequireAllowedAsync(call, content: false);
         if (call.Status is not (CallStatus.Queued or CallStatus.CallbackPending) || call.QueueKey is null)
         {
             throw new HotlineRuleException("call.not-waiting", $"Call is {call.Status}; only a waiting call can be sent to a counsellor.");
@@ -173,6 +197,7 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     {
         var call = grains.GetGrain<ICallGrain>(callId);
         var snapshot = await call.GetAsync();
+        await RequireAllowedAsync(snapshot, content: true);
         if (snapshot.Status != CallStatus.Connected)
         {
             throw new HotlineRuleException("call.not-connected", $"Call is {snapshot.Status}; only a connected call can be taken over.");

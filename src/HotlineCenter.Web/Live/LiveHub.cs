@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Web.Accounts;
 using HotlineCenter.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -29,6 +30,11 @@ public sealed class LiveHub(IGrainFactory grains) : Hub
             throw new HubException("centreId is invalid.");
         }
 
+        if (!Context.User!.MayActIn(centreId))
+        {
+            throw new HubException($"{HotlineCenter.Web.Accounts.StaffAccess.OtherCentre}: this centre's feed is for its own staff only.");
+        }
+
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(centreId));
         return await grains.GetGrain<ICentreFeedGrain>(centreId).GetAsync();
     }
@@ -51,7 +57,9 @@ public static class LiveHubSetup
 {
     public static WebApplicationBuilder AddHotlineLiveHub(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR()
+        builder.Services.AddSingleton<LiveHubSessions>();
+        builder.Services.AddHostedService<LiveHubSessionSweep>();
+        builder.Services.AddSignalR(o => o.AddFilter<LiveHubSessions>())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .AddStackExchangeRedis(builder.Configuration.GetConnectionString("Redis")!, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("hotline-signalr"));
         builder.Services.AddSingleton<ILiveBroadcaster, SignalRLiveBroadcaster>();

@@ -42,7 +42,8 @@ public sealed record FuzzCase(string Kind, HttpMethod Method, string PathAndQuer
 }
 
 /// <summary>An endpoint the host maps, as its route pattern and methods.</summary>
-public sealed record FuzzEndpoint(string Pattern, IReadOnlyList<string> Methods)
+/// <param name="TakesBody">The endpoint binds a request body (JSON or form), so a broken one must be refused.</param>
+public sealed record FuzzEndpoint(string Pattern, IReadOnlyList<string> Methods, bool TakesBody = false)
 {
     public bool IsWebhook => Pattern.StartsWith(TwilioWebhooks.Prefix, StringComparison.Ordinal);
 
@@ -180,7 +181,7 @@ public sealed class FuzzCaseGenerator(int seed, IReadOnlyList<FuzzEndpoint> endp
                 return Json("api-wrong-role", method, path, "{}", credentials.CounselorCookie, skipWhen: !RequiresSupervisor(endpoint));
             case 2:
                 return Json("api-wrong-method", Pick(WrongMethods.Where(m => m.Method != method.Method && m != HttpMethod.Head).ToArray()), path, "{}", credentials.SupervisorCookie);
-            case 3 when method != HttpMethod.Get:
+            case 3 when method != HttpMethod.Get && endpoint.TakesBody:
                 return Json("api-broken-json", method, path, Pick(["{", "{\"digits\":", "[1,2", "\"unterminated", "{\"a\":" + new string('[', 5000), "\u0000"]), credentials.SupervisorCookie);
             default:
                 return Json("api-anonymous", method, path, method == HttpMethod.Get ? null : "{\"digits\":\"1\"}", cookie: null);

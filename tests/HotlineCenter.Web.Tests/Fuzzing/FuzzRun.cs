@@ -49,7 +49,8 @@ public static class FuzzRun
         return [.. services.GetServices<EndpointDataSource>()
             .SelectMany(s => s.Endpoints)
             .OfType<RouteEndpoint>()
-            .Select(e => new FuzzEndpoint("/" + (e.RoutePattern.RawText ?? string.Empty).TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []))
+            .Select(e => new FuzzEndpoint("/" + (e.RoutePattern.RawText ?? string.Empty).TrimStart('/'), e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [],
+                e.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not null))
             .Where(e => reachable.Any(r => e.Pattern.StartsWith(r, StringComparison.Ordinal)))
             .DistinctBy(e => (e.Pattern, string.Join(",", e.Methods)))];
     }
