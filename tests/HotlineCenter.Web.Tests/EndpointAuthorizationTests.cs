@@ -15,6 +15,7 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
     private static readonly HashSet<string> PublicByDesign = new(StringComparer.Ordinal)
     {
         "/health/live", "/health/ready",   // probes for the proxy and orchestrator
+        "/metrics",                        // Prometheus scrape: answered only to Metrics:AllowedNetworks (MetricsTests)
         "/culture",                         // language cookie only
         "/login", "/account/login",         // signing in
         "/error", "/status/{Code:int}",     // the error and status pages (no data)

@@ -400,7 +400,18 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         var (sid, _) = await _t.ConnectedCallAsync("c-wang");
         var cf = _t.ConferenceSid(sid);
         var desk = _t.Host.Services.GetRequiredService<HotlineCenter.Web.Consoles.DeskService>();
-        var supervisors = _t.Host.Services.GetRequiredService<HotlineCenter.Web.Consoles.SupervisorService>();
+        // The supervisor's service acts for the circuit's signed-in user: a scope standing in for s-zhou's circuit.
+        using var circuit = _t.Host.Services.CreateScope();
+        var signedIn = (Microsoft.AspNetCore.Components.Authorization.IHostEnvironmentAuthenticationStateProvider)circuit.ServiceProvider
+            .GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>();
+        signedIn.SetAuthenticationState(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(new System.Security.Claims.ClaimsPrincipal(
+            new System.Security.Claims.ClaimsIdentity(
+            [
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "s-zhou"),
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, nameof(HotlineCenter.Abstractions.Accounts.StaffRole.Supervisor)),
+                new System.Security.Claims.Claim(HotlineCenter.Web.Accounts.AccountService.CentreIdClaim, "xa-12356"),
+            ], "test")))));
+        var supervisors = circuit.ServiceProvider.GetRequiredService<HotlineCenter.Web.Consoles.SupervisorService>();
 
         await desk.CallControlAsync("c-wang", sid, SupervisionAction.Mute);
         Assert.True(_t.Api.Conference(cf)!.Participants.Single(p => p.Label == "counselor-c-wang").Muted);
