@@ -10,6 +10,7 @@ HOTLINE_NUMBER_KEY="${HOTLINE_NUMBER_KEY:-check-only-number-key-0123456789-01234
 HOTLINE_REDIS_PASSWORD="${HOTLINE_REDIS_PASSWORD:-check-only-redis-password-0123456789}" \
 HOTLINE_DP_KEK="${HOTLINE_DP_KEK:-Y2hlY2stb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI=}" \
 HOTLINE_TLS_DIR="${HOTLINE_TLS_DIR:-/etc/ssl/hotline}" \
+HOTLINE_AUDIT_KEY="${HOTLINE_AUDIT_KEY:-check-only-audit-0123456789-0123456789}" \
 HOTLINE_ADMIN_PASSWORD="${HOTLINE_ADMIN_PASSWORD:-check-only-password}" \
   docker-compose -f "$root/docker-compose.yml" config -q
 echo "docker-compose.yml is valid"

@@ -60,6 +60,7 @@ redis_password="$(secret redis-password 33)"
 redis_admin_password="$(secret redis-admin-password 33)"
 caller_hash_key="$(secret caller-hash.key 48)"
 number_key="$(secret number-k1.key 48)"
+audit_key="$(secret audit-checkpoint.key 48)"
 if [ ! -s "$data/dp-kek" ]; then
   (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$data/dp-kek")
 fi
@@ -118,6 +119,7 @@ start_node() {
     Orleans__AdvertisedHost=127.0.0.1 Orleans__ListenAddress=127.0.0.1 \
     Hotline__CallerHashKey="$caller_hash_key" Hotline__NumberKeys__k1="$number_key" Hotline__CurrentNumberKeyId=k1 \
     DataProtection__KeyEncryptionKey="$dp_kek" \
+    Audit__CheckpointKey="$audit_key" \
     Security__InsecureHttpOnLoopback=true \
     ForwardedHeaders__KnownProxies=127.0.0.1 \
     Demo__Seed=$([ "$i" -eq 1 ] && echo true || echo false) Demo__Enabled=true Demo__NotForRealCallers=true Demo__Password="$demo_password" \

@@ -88,6 +88,11 @@ if [ ! -s "$data/caller-hash.key" ]; then
 fi
 number_key="$(secret number-k1.key 48)"
 
+# The key that signs the audit trail's checkpoints and sealed segments: made once, kept with the data, never committed.
+if [ ! -s "$data/audit-checkpoint.key" ]; then
+  (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$data/audit-checkpoint.key")
+fi
+
 # The demo accounts' password: made once for this machine, never the one a README could publish.
 if [ ! -s "$data/demo-password" ]; then
   (umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=\n' > "$data/demo-password")
@@ -104,6 +109,7 @@ Hotline__CallerHashKey="$(cat "$data/caller-hash.key")" \
 Hotline__NumberKeys__k1="$number_key" Hotline__CurrentNumberKeyId=k1 \
 DataProtection__KeyEncryptionKey="$(cat "$data/dp-kek")" \
 Security__InsecureHttpOnLoopback=true \
+Audit__CheckpointKey="$(cat "$data/audit-checkpoint.key")" \
 Demo__Seed=true Demo__Enabled=true Demo__NotForRealCallers=true Demo__Password="$demo_password" \
 Serilog__File__Path="$data/logs/hotline-.json" \
 ASPNETCORE_URLS="http://127.0.0.1:$port" \
@@ -125,10 +131,11 @@ cat <<MSG
   Demo sign-ins (password for all: $demo_password — kept in $data/demo-password):
     s-zhou   值班督导 supervisor — the wallboard (/) with the demo call controls, the crisis board (/crisis), the handover (/handover)
     admin    administrator — centre, queues, prompts, counsellors, users, roster, escalation rules, green channel (/admin)
-    auditor  auditor
+    auditor  审计员 auditor — the audit trail: search, verify the chain, export CSV (/audit)
     c-wang c-li c-zhang c-liu c-chen c-yang c-zhao c-huang   counsellors — their desk (/desk)
 
-  Redis data: $data/redis (append-only, fsync always, password in $data/redis-password). Ctrl-C stops everything.
+  Redis data: $data/redis (append-only, fsync always, password in $data/redis-password). Verify the audit trail:
+  ops/audit-verify.sh. Ctrl-C stops everything.
 
 MSG
 wait "$web"

@@ -3,6 +3,12 @@ using HotlineCenter.Web.Demo;
 using HotlineCenter.Web.Hosting;
 using HotlineCenter.Web.Live;
 
+if (HotlineCenter.Web.Audit.AuditVerifyCommand.IsInvoked(args))
+{
+    Environment.ExitCode = await HotlineCenter.Web.Audit.AuditVerifyCommand.RunAsync(args[1..]);
+    return;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHotlineLogging();
@@ -14,6 +20,7 @@ builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
 builder.AddHotlineSecurity();
 builder.AddHotlineAuth();
+builder.AddHotlineAuditTrail();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();
 builder.AddHotlineConsole();
@@ -30,6 +37,7 @@ app.MapTelephonyWebhooks();
 app.MapDemoApi();
 app.MapSupervisionApi();
 app.MapTelephonyApi();
+app.MapAuditApi();
 app.MapHotlineLiveHub();
 app.MapHotlineConsole();
 

@@ -62,6 +62,7 @@ public sealed class AccountRevalidationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
         Assert.StartsWith("/login", old.Headers.Location!.AbsolutePath);
+        Assert.Single(await AuditEntries.OfAsync(_host.Grains, "xa-12356"), e => e.Kind == HotlineCenter.Abstractions.Audit.AuditKind.SignOut && e.Actor == "c-reset" && e.Detail == "session-ended");
         Assert.Equal(HttpStatusCode.OK, (await fresh.GetAsync("/desk")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
     }

@@ -18,7 +18,7 @@ public sealed class CrisisBoardComponentTests : ConsoleTestContext
 
     public CrisisBoardComponentTests()
     {
-        Services.AddSingleton(new CrisisService(new FakeGrainFactory(), NullLogger<CrisisService>.Instance));
+        Services.AddSingleton(new CrisisService(new FakeGrainFactory(), NullLogger<CrisisService>.Instance, new RecordingAuditTrail()));
     }
 
     private static CrisisCaseView IvrCase(params CrisisAction[] actions) => new()

@@ -51,6 +51,8 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         ["/crisis/{CaseId}/sheet/{ActionId}"] = Sup,
         ["/admin"] = "Admin",
         ["/desk"] = "Counselor",
+        ["/audit"] = "Auditor",
+        ["/api/audit/{chainId}/entries.csv"] = "Auditor",
         ["/denied"] = "*",   // any signed-in user: the "not for your role" page
         ["/account/logout"] = "*",
         ["/api/softphone/token"] = "Counselor",
@@ -106,7 +108,7 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         await SignIn.AsAsync(client, username);
         var account = (await fixture.Host.Grains.GetGrain<HotlineCenter.Abstractions.Accounts.IUserAccountGrain>(username).GetAsync())!;
 
-        foreach (var page in new[] { "/", "/handover", "/crisis", "/admin", "/desk" })
+        foreach (var page in new[] { "/", "/handover", "/crisis", "/admin", "/desk", "/audit" })
         {
             var allowed = ExpectedRoles[page].Split(',').Any(r => account.Roles.Any(a => a.ToString() == r));
             var response = await client.GetAsync(page);

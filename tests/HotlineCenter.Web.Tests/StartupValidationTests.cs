@@ -46,6 +46,21 @@ public sealed class StartupValidationTests
     }
 }
 
+public sealed class AuditStartupTests
+{
+    [Theory]
+    [InlineData("Audit:RetentionDays", "182", "Audit:RetentionDays is 182, but audit logs must be kept at least six months: set 183 or more")]
+    [InlineData("Audit:CheckpointKey", "too-short", "Audit:CheckpointKey must be set to a secret of at least 32 characters")]
+    public async Task Audit_settings_that_would_weaken_the_trail_refuse_to_start_and_say_why(string setting, string value, string message)
+    {
+        await using var host = new HotlineHost(HotlineHost.NewServiceId(), seedDemo: false, settings: new Dictionary<string, string> { [setting] = value });
+
+        var ex = Assert.ThrowsAny<Exception>(() => host.Server);
+
+        Assert.Contains(message, ex.ToString());
+    }
+}
+
 public sealed class AdminBootstrapTests
 {
     [Fact]

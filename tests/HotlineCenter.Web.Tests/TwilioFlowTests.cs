@@ -459,6 +459,7 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         Assert.Equal("audio/mpeg", audio.Content.Headers.ContentType!.MediaType);
         Assert.Equal("ID3-fake-audio", await audio.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await _supervisor.GetAsync($"/api/calls/{sid}/recordings/RE{new string('b', 32)}")).StatusCode);
+        Assert.Contains(await AuditEntries.OfAsync(_t.Grains, "xa-12356"), e => (e.Kind, e.Actor, e.Target, e.Detail) == (HotlineCenter.Abstractions.Audit.AuditKind.RecordingRead, "s-zhou", sid, $"recording={recordingSid}"));
 
         using var counsellor = _t.Host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         await SignIn.AsAsync(counsellor, "c-zhao");

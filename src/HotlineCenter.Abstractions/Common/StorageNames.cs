@@ -5,4 +5,7 @@ public static class StorageNames
 {
     /// <summary>Grain state store (Redis in production, memory in grain tests).</summary>
     public const string Hotline = "hotline";
+
+    /// <summary>Audit log segments and their index (Redis in production, deleting a dropped segment's key).</summary>
+    public const string Audit = "audit";
 }

@@ -75,7 +75,7 @@ public static class TelephonyApi
             logger.LogWarning("Recording {RecordingSid} of call {CallId} opened by {Username}", recordingSid, callId, user.FindFirstValue(ClaimTypes.NameIdentifier));
             try
             {
-                var audio = await recordings.OpenAsync(recordingSid, http.RequestAborted);
+                var audio = await http.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.RecordingRead, callId, () => recordings.OpenAsync(recordingSid, http.RequestAborted), $"recording={recordingSid}");
                 return Results.Stream(audio, "audio/mpeg", enableRangeProcessing: false);
             }
             catch (TelephonyRefusedException ex)

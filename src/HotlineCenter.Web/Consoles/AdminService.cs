@@ -10,7 +10,7 @@ using HotlineCenter.Web.Accounts;
 namespace HotlineCenter.Web.Consoles;
 
 /// <summary>The façade the admin pages use: centres and their configuration, counsellors, accounts and the roster.</summary>
-public sealed class AdminService(IGrainFactory grains, AccountService accounts, ILogger<AdminService> logger)
+public sealed class AdminService(IGrainFactory grains, AccountService accounts, ILogger<AdminService> logger, HotlineCenter.Web.Audit.IAuditTrail audit)
 {
     public Task<CentreConfig?> GetConfigAsync(string centreId) => Centre(centreId).GetConfigAsync();
 
@@ -26,7 +26,7 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
             throw new HotlineRuleException("centre.exists", $"Centre '{centreId}' exists already.");
         }
 
-        await Centre(centreId).ConfigureAsync(new CentreConfig
+        await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.ConfigChanged, centreId, () => Centre(centreId).ConfigureAsync(new CentreConfig
         {
             CentreId = centreId,
             DisplayName = displayName?.Trim() ?? string.Empty,
@@ -37,14 +37,14 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
                 new IvrOption("2", "心理咨询与情绪疏导", "general", IsCrisis: false, BasePriority: 10, RequiredSkill: null, Language: null),
             ],
             DefaultQueueId = "general",
-        });
+        }), "create-centre");
         logger.LogInformation("Centre {CentreId} created by {StaffId}", centreId, by);
     }
 
     /// <summary>Saves the whole configuration; the centre grain validates it and keeps the old one on any problem.</summary>
     public async Task SaveConfigAsync(CentreConfig config, string by)
     {
-        await Centre(config.CentreId).ConfigureAsync(config);
+        await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.ConfigChanged, config.CentreId, () => Centre(config.CentreId).ConfigureAsync(config), "centre-config");
         logger.LogInformation("Configuration of centre {CentreId} saved by {StaffId}", config.CentreId, by);
     }
 
@@ -65,7 +65,7 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
             throw new HotlineRuleException("counselor.other-centre", "That counsellor id belongs to another centre.");
         }
 
-        await counselor.SetProfileAsync(profile);
+        await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.ConfigChanged, counselorId, () => counselor.SetProfileAsync(profile), "counselor-profile");
         await Centre(centreId).AddCounselorAsync(counselorId);
         logger.LogInformation("Counsellor {CounselorId} of centre {CentreId} saved by {StaffId}", counselorId, centreId, by);
     }
@@ -91,21 +91,22 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
 
         if (form.IsNew)
         {
-            await accounts.CreateAsync(form.Username.Trim(), form.DisplayName, form.Roles, centreId, QueueForm.Blank(form.CounselorId), form.Password ?? string.Empty);
+            await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.AccountChanged, form.Username.Trim(), () => accounts.CreateAsync(form.Username.Trim(), form.DisplayName, form.Roles, centreId, QueueForm.Blank(form.CounselorId), form.Password ?? string.Empty), "create roles=" + string.Join(',', form.Roles));
             logger.LogInformation("Account {Username} of centre {CentreId} created by {StaffId}", form.Username.Trim(), centreId, by);
             return;
         }
 
-        await accounts.UpdateAsync(form.Username, form.ToUpdate(), by);
+        var before = await grains.GetGrain<IUserAccountGrain>(form.Username).GetAsync();
+        await audit.TrackAsync(before is not null && !before.Roles.Order().SequenceEqual(form.Roles.Order()) ? HotlineCenter.Abstractions.Audit.AuditKind.RoleChanged : HotlineCenter.Abstractions.Audit.AuditKind.AccountChanged, form.Username, () => accounts.UpdateAsync(form.Username, form.ToUpdate(), by), $"roles={string.Join(',', form.Roles)} disabled={form.Disabled}");
         if (!string.IsNullOrEmpty(form.Password))
         {
-            await accounts.ResetPasswordAsync(form.Username, form.Password, by);
+            await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.AccountChanged, form.Username, () => accounts.ResetPasswordAsync(form.Username, form.Password, by), "password-reset");
         }
     }
 
     public async Task UnlockAccountAsync(string username, string by)
     {
-        await accounts.UnlockAsync(username);
+        await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.AccountChanged, username, () => accounts.UnlockAsync(username), "unlock");
         logger.LogInformation("Account {Username} unlocked by {StaffId}", username, by);
     }
 
@@ -129,7 +130,7 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
             throw new HotlineRuleException("roster.invalid", problem);
         }
 
-        await Roster(centreId).SetShiftsAsync([.. parsed.Select(p => p.Shift!)], by);
+        await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.ConfigChanged, centreId, () => Roster(centreId).SetShiftsAsync([.. parsed.Select(p => p.Shift!)], by), "roster");
     }
 
     public Task<EscalationRuleSet> GetEscalationRulesAsync(string centreId) => grains.GetGrain<IEscalationRuleSetGrain>(centreId).GetCurrentAsync();
@@ -145,7 +146,7 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
             throw new HotlineRuleException("crisis.invalid-rule-set", string.Join("; ", problems));
         }
 
-        var published = await grains.GetGrain<IEscalationRuleSetGrain>(centreId).PublishAsync([.. parsed.Select(p => p.Rule!)], by);
+        var published = await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.ConfigChanged, centreId, () => grains.GetGrain<IEscalationRuleSetGrain>(centreId).PublishAsync([.. parsed.Select(p => p.Rule!)], by), "escalation-rules");
         logger.LogInformation("Escalation rules v{Version} of centre {CentreId} published by {StaffId}", published.Version, centreId, by);
     }
 
@@ -155,7 +156,7 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
     /// <summary>How unacknowledged crisis alerts widen: to every supervisor, then the on-call number (validated by the alerts grain).</summary>
     public async Task SaveAlertSettingsAsync(string centreId, HotlineCenter.Abstractions.Alerts.AlertSettings settings, string by)
     {
-        await grains.GetGrain<HotlineCenter.Abstractions.Alerts.ICentreAlertsGrain>(centreId).ConfigureAsync(settings);
+        await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.ConfigChanged, centreId, () => grains.GetGrain<HotlineCenter.Abstractions.Alerts.ICentreAlertsGrain>(centreId).ConfigureAsync(settings), "alert-settings");
         logger.LogInformation("Alert escalation of centre {CentreId} saved by {StaffId}", centreId, by);
     }
 
@@ -163,7 +164,7 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
 
     public async Task SaveLinkageDirectoryAsync(string centreId, LinkageForm form, string by)
     {
-        await grains.GetGrain<ILinkageDirectoryGrain>(centreId).SetAsync(form.ToDirectory());
+        await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.ConfigChanged, centreId, () => grains.GetGrain<ILinkageDirectoryGrain>(centreId).SetAsync(form.ToDirectory()), "linkage-directory");
         logger.LogInformation("Linkage directory of centre {CentreId} saved by {StaffId}", centreId, by);
     }
 

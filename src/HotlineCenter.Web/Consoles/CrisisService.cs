@@ -13,7 +13,7 @@ public sealed record CrisisBoard(ImmutableArray<CrisisCaseView> Open, ImmutableA
 /// centre only, their actions (approve, carry out, record what the outside service answered), closing, and the
 /// centre's server-side alerts. Every refusal is the case grain's, worded on screen from its code.
 /// </summary>
-public sealed class CrisisService(IGrainFactory grains, ILogger<CrisisService> logger)
+public sealed class CrisisService(IGrainFactory grains, ILogger<CrisisService> logger, HotlineCenter.Web.Audit.IAuditTrail audit)
 {
     public async Task<CrisisBoard> GetBoardAsync(string centreId)
     {
@@ -79,10 +79,10 @@ public sealed class CrisisService(IGrainFactory grains, ILogger<CrisisService> l
         grains.GetGrain<ILinkageDirectoryGrain>(centreId).SetAvailabilityAsync(hospitalId, available);
 
     /// <summary>Runs an action on a case after checking it belongs to the staff member's centre.</summary>
-    private async Task<CrisisCaseView> ActAsync(string centreId, string caseId, Func<ICrisisCaseGrain, Task<CrisisCaseView>> act)
+    private async Task<CrisisCaseView> ActAsync(string centreId, string caseId, Func<ICrisisCaseGrain, Task<CrisisCaseView>> act, [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
         await GetCaseAsync(centreId, caseId);
-        var view = await act(Case(caseId));
+        var view = await audit.TrackAsync(operation == nameof(CloseAsync) ? HotlineCenter.Abstractions.Audit.AuditKind.CaseChanged : HotlineCenter.Abstractions.Audit.AuditKind.ActionChanged, caseId, () => act(Case(caseId)), operation.Replace("Async", string.Empty, StringComparison.Ordinal).ToLowerInvariant());
         logger.LogInformation("Crisis case {CaseId} changed from the console of centre {CentreId}", caseId, centreId);
         return view;
     }

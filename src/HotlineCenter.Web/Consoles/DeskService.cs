@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using HotlineCenter.Abstractions.Audit;
 using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
@@ -14,7 +15,7 @@ namespace HotlineCenter.Web.Consoles;
 /// The façade the counsellor desk uses (components never call GetGrain): presence, offers, the call in hand,
 /// the caller's context, the contact record and the counsellor's own shift.
 /// </summary>
-public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time)
+public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, HotlineCenter.Web.Audit.IAuditTrail audit)
 {
     public Task<CounselorSnapshot> SetPresenceAsync(string counselorId, PresenceState state) =>
         Counselor(counselorId).ChangePresenceAsync(state, "console");
@@ -35,7 +36,7 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
 
     public Task<CentreConfig?> GetCentreConfigAsync(string centreId) => grains.GetGrain<ICentreGrain>(centreId).GetConfigAsync();
 
-    public Task<ContactRecordView> GetRecordAsync(string callId) => Record(callId).GetAsync();
+    public Task<ContactRecordView> GetRecordAsync(string callId) => audit.TrackAsync(AuditKind.RecordRead, callId, () => Record(callId).GetAsync());
 
     public Task<ContactRecordView> SaveDraftAsync(string callId, ContactRecord record, string counselorId) => Record(callId).SaveDraftAsync(record, counselorId);
 
@@ -44,18 +45,20 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
     /// <summary>The caller's context for the staff member on the call (the call refuses anyone else).</summary>
     public async Task<CallerContext> GetCallerContextAsync(string staffId, string callId)
     {
-        var key = await Call(callId).GetCallerKeyForAsync(staffId);
-        return key is null ? CallerContext.Unknown : await grains.GetGrain<ICallerGrain>(key).GetContextAsync(callId);
+        var key = await audit.TrackAsync(AuditKind.CallerContextRead, callId, () => Call(callId).GetCallerKeyForAsync(staffId));
+        var context = key is null ? CallerContext.Unknown : await grains.GetGrain<ICallerGrain>(key).GetContextAsync(callId);
+        await (context.SafetyPlan is null ? Task.CompletedTask : audit.RecordAsync(AuditKind.SafetyPlanRead, callId));
+        return context;
     }
 
     public async Task<CallerContext> SetSafetyPlanAsync(string staffId, string callId, string text) =>
-        await (await CallerOfAsync(staffId, callId)).SetSafetyPlanAsync(text, staffId);
+        await audit.TrackAsync(AuditKind.CallerChanged, callId, async () => await (await CallerOfAsync(staffId, callId)).SetSafetyPlanAsync(text, staffId), "safety-plan");
 
     public async Task<CallerContext> SetCallerFlagAsync(string staffId, string callId, CallerFlagKind kind, string note, int? days) =>
-        await (await CallerOfAsync(staffId, callId)).SetFlagAsync(kind, note, staffId, days is { } d ? time.Now.AddDays(d) : null);
+        await audit.TrackAsync(AuditKind.CallerChanged, callId, async () => await (await CallerOfAsync(staffId, callId)).SetFlagAsync(kind, note, staffId, days is { } d ? time.Now.AddDays(d) : null), $"flag={kind}");
 
     public async Task<CallerContext> ClearCallerFlagAsync(string staffId, string callId, CallerFlagKind kind) =>
-        await (await CallerOfAsync(staffId, callId)).ClearFlagAsync(kind, staffId);
+        await audit.TrackAsync(AuditKind.CallerChanged, callId, async () => await (await CallerOfAsync(staffId, callId)).ClearFlagAsync(kind, staffId), $"flag-cleared={kind}");
 
     public Task<CallSnapshot> DeclareCrisisAsync(string counselorId, string callId) => Call(callId).DeclareCrisisAsync(counselorId);
 
@@ -94,7 +97,7 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
         var calls = await Task.WhenAll(handled.Select(async h =>
         {
             var call = await Call(h.CallId).GetAsync();
-            var record = await GetRecordAsync(h.CallId);
+            var record = await Record(h.CallId).GetAsync();
             return new MyShiftCall(h.CallId, h.AcceptedAt, call.EndedAt, call.MaskedNumber, call.IsCrisis, record.Status, record.Record.Risk);
         }));
         var mine = await Caseload(centreId).GetCounselorFollowUpsAsync(counselorId);
@@ -110,7 +113,7 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
         var handled = await Counselor(counselorId).GetHandledCallsAsync(time.Now.AddDays(-7));
         var calls = await Task.WhenAll(handled.Where(h => h.CallId != currentCallId).Select(async h =>
         {
-            var record = await GetRecordAsync(h.CallId);
+            var record = await Record(h.CallId).GetAsync();
             if (record.Status == RecordStatus.Submitted)
             {
                 return null;
@@ -123,11 +126,11 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
     }
 
     /// <summary>Dials the caller of a follow-up and the counsellor into one conference; the follow-up grain refuses anyone else's.</summary>
-    public Task<FollowUpDetail> DialFollowUpAsync(string counselorId, string callId) => grains.GetGrain<IFollowUpGrain>(callId).DialAsync(counselorId);
+    public Task<FollowUpDetail> DialFollowUpAsync(string counselorId, string callId) => audit.TrackAsync(AuditKind.FollowUpChanged, callId, () => grains.GetGrain<IFollowUpGrain>(callId).DialAsync(counselorId), "dial");
 
     /// <summary>How the follow-up call went; the grain refuses anyone but its counsellor and escalates repeated failures.</summary>
     public Task<FollowUpDetail> RecordFollowUpAttemptAsync(string counselorId, string callId, FollowUpOutcome outcome) =>
-        grains.GetGrain<IFollowUpGrain>(callId).RecordOutcomeAsync(counselorId, outcome, null);
+        audit.TrackAsync(AuditKind.FollowUpChanged, callId, () => grains.GetGrain<IFollowUpGrain>(callId).RecordOutcomeAsync(counselorId, outcome, null), $"attempt={outcome}");
 
     private async Task<ICallerGrain> CallerOfAsync(string staffId, string callId) =>
         grains.GetGrain<ICallerGrain>(await Call(callId).GetCallerKeyForAsync(staffId)

@@ -15,7 +15,7 @@ using HotlineCenter.Grains.Rosters;
 namespace HotlineCenter.Web.Consoles;
 
 /// <summary>The façade supervisor screens use: staffing, moving and taking over calls, the caseload and handover.</summary>
-public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, ILogger<SupervisorService> logger,
+public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, ILogger<SupervisorService> logger, HotlineCenter.Web.Audit.IAuditTrail audit,
     Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider? signedIn = null)
 {
     /// <summary>
@@ -155,11 +155,11 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
 
     /// <summary>Hands an escalated or overdue follow-up to another counsellor of the centre (the follow-up grain checks who).</summary>
     public Task ReassignFollowUpAsync(string callId, string supervisorId, string toCounselorId) =>
-        grains.GetGrain<HotlineCenter.Abstractions.Caseload.IFollowUpGrain>(callId).ReassignAsync(supervisorId, toCounselorId);
+        audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.FollowUpChanged, callId, () => grains.GetGrain<HotlineCenter.Abstractions.Caseload.IFollowUpGrain>(callId).ReassignAsync(supervisorId, toCounselorId), $"reassign-to={toCounselorId}");
 
     /// <summary>Closes a follow-up that will not be made, with the reason (kept on it).</summary>
     public Task CloseFollowUpAsync(string callId, string supervisorId, string reason) =>
-        grains.GetGrain<HotlineCenter.Abstractions.Caseload.IFollowUpGrain>(callId).CloseAsync(supervisorId, reason);
+        audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.FollowUpChanged, callId, () => grains.GetGrain<HotlineCenter.Abstractions.Caseload.IFollowUpGrain>(callId).CloseAsync(supervisorId, reason), "close");
 
     public Task<DayStats> GetTodayAsync(string centreId) => grains.GetGrain<IStatsGrain>(StatsCounter.Key(centreId, time.Now)).GetAsync();
 

@@ -118,6 +118,7 @@ public static class AuthSetup
         var fresh = await c.HttpContext.RequestServices.GetRequiredService<AccountService>().RefreshAsync(c.Principal);
         if (fresh is null)
         {
+            await c.HttpContext.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().RecordForAsync(c.Principal, HotlineCenter.Abstractions.Audit.AuditKind.SignOut, c.Principal.StaffId(), detail: "session-ended");
             c.RejectPrincipal();
             await c.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return;
@@ -145,6 +146,7 @@ public static class AuthSetup
             }
 
             var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password, http.Connection.RemoteIpAddress?.ToString());
+            await http.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().SignInAsync(form.Username, outcome, principal);
             var back = SafeLocal(form.ReturnUrl);
             if (outcome != SignInOutcome.Succeeded)
             {
@@ -160,10 +162,13 @@ public static class AuthSetup
                 back = "/desk";
             }
 
+            back = back == "/" && principal!.IsInRole(nameof(StaffRole.Auditor)) && !principal.IsInRole(nameof(StaffRole.Supervisor)) && !principal.IsInRole(nameof(StaffRole.Admin)) ? "/audit" : back;
+
             return Results.LocalRedirect(back);
         }).RequireRateLimiting(SignInLimit);
         app.MapPost("/account/logout", async (HttpContext http) =>
         {
+            await http.RequestServices.GetRequiredService<HotlineCenter.Web.Audit.IAuditTrail>().RecordAsync(HotlineCenter.Abstractions.Audit.AuditKind.SignOut, http.User.StaffId());
             await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.LocalRedirect("/login");
         }).RequireAuthorization();

@@ -1,6 +1,7 @@
 using System.Net;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Grains;
+using HotlineCenter.Grains.Audit;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -80,9 +81,11 @@ public static class OrleansSetup
 
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions());
             silo.AddRedisGrainStorage(StorageNames.Hotline, o => o.ConfigurationOptions = RedisOptions());
+            silo.AddRedisGrainStorage(StorageNames.Audit, o => (o.ConfigurationOptions, o.DeleteStateOnClear) = (RedisOptions(), true));
             silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions());
             silo.Services.AddSingleton<IGrainStorageSerializer>(sp => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
             silo.Services.AddHotlineGrains(builder.Configuration.GetSection("Routing"));
+            silo.Services.AddHotlineAudit(builder.Configuration.GetSection("Audit"));
         });
         builder.Services.AddHostedService<CentreWakeService>();
         return builder;

@@ -6,5 +6,5 @@ namespace HotlineCenter.Web.Tests.Fakes;
 /// <summary>The real <see cref="DeskService"/> over fake grains: components are tested through their actual façade.</summary>
 public static class FakeDesk
 {
-    public static DeskService Over(FakeGrainFactory grains, TimeProvider time) => new(grains, new UnusedTelephony(), new HotlineTime(time));
+    public static DeskService Over(FakeGrainFactory grains, TimeProvider time) => new(grains, new UnusedTelephony(), new HotlineTime(time), new RecordingAuditTrail());
 }

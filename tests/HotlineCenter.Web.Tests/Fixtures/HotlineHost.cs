@@ -25,6 +25,9 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
     /// <summary>The key-encryption key of the test hosts' data-protection keys (32 bytes, base64).</summary>
     public const string TestKeyEncryptionKey = "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI=";
 
+    /// <summary>The key the test hosts sign audit checkpoints and seals with.</summary>
+    public const string AuditCheckpointKey = "test-audit-checkpoint-key-0123456789-0123456789";
+
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public static string NewServiceId() => "t" + Guid.NewGuid().ToString("N")[..12];
@@ -44,6 +47,7 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
         builder.UseSetting("Hotline:NumberKeys:k1", "test-number-key-k1-0123456789-0123456789");
         builder.UseSetting("Hotline:CurrentNumberKeyId", "k1");
         builder.UseSetting("DataProtection:KeyEncryptionKey", TestKeyEncryptionKey);
+        builder.UseSetting("Audit:CheckpointKey", AuditCheckpointKey);
         builder.UseSetting("Demo:Seed", seedDemo ? "true" : "false");
 
         // Plain http on loopback like ops/run.sh; the Secure-cookie and https behaviour has its own tests without it.
