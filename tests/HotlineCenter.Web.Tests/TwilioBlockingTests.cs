@@ -21,15 +21,19 @@ public sealed class TwilioBlockingTests : IAsyncLifetime
     public async Task Blocked_caller_hears_the_blocked_message_and_is_hung_up_but_pressing_danger_gets_them_to_a_counsellor()
     {
         var (first, _) = await _t.ConnectedCallAsync("c-wang", Caller);
-        var supervisors = _t.Host.Services.GetRequiredService<SupervisorService>();
+        using var circuit = CircuitScope.As(_t.Host.Services, "s-zhou", HotlineCenter.Abstractions.Accounts.StaffRole.Supervisor, "xa-12356");
+        var supervisors = circuit.ServiceProvider.GetRequiredService<SupervisorService>();
         var otherCentre = await Assert.ThrowsAsync<HotlineCenter.Abstractions.Common.HotlineRuleException>(() => supervisors.BlockCallerAsync("sz-12356", first, "s-zhou", "骚扰", 7));
         await supervisors.BlockCallerAsync("xa-12356", first, "s-zhou", "反复骚扰值班人员", 7);
 
         var blocked = await _t.CallInAsync(TwilioDriver.NewCallSid(), Caller, "2");
         var danger = await _t.CallInAsync(TwilioDriver.NewCallSid(), Caller, "1");
         var listed = await supervisors.GetBlockedCallersAsync("xa-12356");
+        var audited = await AuditEntries.WaitForAsync(_t.Grains, "xa-12356", e => e.Kind == HotlineCenter.Abstractions.Audit.AuditKind.CallerBlocked, "the block audited");
 
         Assert.Equal("call.other-centre", otherCentre.Code);
+        var block = Assert.Single(audited, e => e.Kind == HotlineCenter.Abstractions.Audit.AuditKind.CallerBlocked && e.Outcome == HotlineCenter.Abstractions.Audit.AuditOutcome.Succeeded);
+        Assert.Equal((first, "s-zhou", "days=7"), (block.Target, block.Actor, block.Detail));
         Assert.Equal(["Say", "Hangup"], blocked.Twiml.Root!.Elements().Select(e => e.Name.LocalName));
         Assert.Equal(new CentrePrompts().BlockedMessage, blocked.Twiml.Root!.Element("Say")!.Value);
         Assert.NotNull(danger.Twiml.Root!.Element("Dial")?.Element("Conference"));

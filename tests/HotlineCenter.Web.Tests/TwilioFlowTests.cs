@@ -401,16 +401,7 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         var cf = _t.ConferenceSid(sid);
         var desk = _t.Host.Services.GetRequiredService<HotlineCenter.Web.Consoles.DeskService>();
         // The supervisor's service acts for the circuit's signed-in user: a scope standing in for s-zhou's circuit.
-        using var circuit = _t.Host.Services.CreateScope();
-        var signedIn = (Microsoft.AspNetCore.Components.Authorization.IHostEnvironmentAuthenticationStateProvider)circuit.ServiceProvider
-            .GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>();
-        signedIn.SetAuthenticationState(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(new System.Security.Claims.ClaimsPrincipal(
-            new System.Security.Claims.ClaimsIdentity(
-            [
-                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "s-zhou"),
-                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, nameof(HotlineCenter.Abstractions.Accounts.StaffRole.Supervisor)),
-                new System.Security.Claims.Claim(HotlineCenter.Web.Accounts.AccountService.CentreIdClaim, "xa-12356"),
-            ], "test")))));
+        using var circuit = CircuitScope.As(_t.Host.Services, "s-zhou", HotlineCenter.Abstractions.Accounts.StaffRole.Supervisor, "xa-12356");
         var supervisors = circuit.ServiceProvider.GetRequiredService<HotlineCenter.Web.Consoles.SupervisorService>();
 
         await desk.CallControlAsync("c-wang", sid, SupervisionAction.Mute);

@@ -28,6 +28,14 @@ public enum AuditKind
     AuditRead = 17,
     /// <summary>A caller's safety plan or flags were changed.</summary>
     CallerChanged = 18,
+    /// <summary>A supervisor blocked a caller (target: the call it was set from).</summary>
+    CallerBlocked = 19,
+    /// <summary>A supervisor lifted a block (target: the call it was set from).</summary>
+    CallerUnblocked = 20,
+    /// <summary>A supervisor read a counsellor's debriefs (target: the counsellor id).</summary>
+    DebriefRead = 21,
+    /// <summary>A supervisor ended a counsellor's decompression early (target: the counsellor id).</summary>
+    DecompressionEnded = 22,
 }
 
 /// <summary>How the audited act ended. Stored by number in the chain's hash.</summary>

@@ -22,6 +22,16 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     /// The circuit's user must be allowed this call: its centre is theirs (or they span centres), and call content
     /// (listen in, take over) needs the supervisor role. Without a circuit (no user known) nothing is allowed.
     /// </summary>
+    private async Task RequireCounselorOfMyCentreAsync(string counselorId)
+    {
+        var centreId = (await Counselor(counselorId).GetAsync()).Profile?.CentreId;
+        var user = signedIn is null ? null : (await signedIn.GetAuthenticationStateAsync()).User;
+        if (user?.Identity?.IsAuthenticated != true || !HotlineCenter.Web.Accounts.StaffAccess.MayActIn(user, centreId))
+        {
+            throw HotlineCenter.Web.Accounts.StaffAccess.OtherCentreRefusal("counselor");
+        }
+    }
+
     private async Task RequireAllowedAsync(CallSnapshot call, bool content)
     {
         var user = signedIn is null ? null : (await signedIn.GetAuthenticationStateAsync()).User;
@@ -76,12 +86,15 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     public async Task<BlockedCaller> BlockCallerAsync(string centreId, string callId, string supervisorId, string reason, int days)
     {
         var call = grains.GetGrain<ICallGrain>(callId);
-        if ((await call.GetAsync()).CentreId != centreId)
+        var snapshot = await call.GetAsync();
+        if (snapshot.CentreId != centreId)
         {
             throw new HotlineRuleException("call.other-centre", $"Call {callId} is not a call of centre {centreId}.");
         }
 
-        return await call.BlockCallerAsync(supervisorId, reason, days);
+        await RequireAllowedAsync(snapshot, content: false);
+
+        return await audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.CallerBlocked, callId, () => call.BlockCallerAsync(supervisorId, reason, days), $"days={days}");
     }
 
     /// <summary>The centre's callers blocked now, newest first.</summary>
@@ -91,21 +104,38 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     public Task<ImmutableArray<BlockedCaller>> UnblockCallerAsync(string centreId, string callId, string supervisorId)
     {
         logger.LogInformation("Supervisor {SupervisorId} lifts the block set from call {CallId}", supervisorId, callId);
-        return grains.GetGrain<IBlockListGrain>(centreId).UnblockAsync(callId, supervisorId);
+        return audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.CallerUnblocked, callId, async () =>
+        {
+            var user = signedIn is null ? null : (await signedIn.GetAuthenticationStateAsync()).User;
+            if (user?.Identity?.IsAuthenticated != true || !HotlineCenter.Web.Accounts.StaffAccess.MayActIn(user, centreId))
+            {
+                throw HotlineCenter.Web.Accounts.StaffAccess.OtherCentreRefusal("centre");
+            }
+
+            return await grains.GetGrain<IBlockListGrain>(centreId).UnblockAsync(callId, supervisorId);
+        });
     }
 
     /// <summary>The supervisor ends a counsellor's decompression after a crisis call early (the counsellor cannot).</summary>
     public Task<CounselorSnapshot> EndDecompressionAsync(string counselorId, string supervisorId)
     {
         logger.LogInformation("Supervisor {SupervisorId} ends the decompression of counsellor {CounselorId}", supervisorId, counselorId);
-        return Counselor(counselorId).EndDecompressionAsync(supervisorId, "wallboard");
+        return audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.DecompressionEnded, counselorId, async () =>
+        {
+            await RequireCounselorOfMyCentreAsync(counselorId);
+            return await Counselor(counselorId).EndDecompressionAsync(supervisorId, "wallboard");
+        });
     }
 
     /// <summary>A counsellor's debriefs for their supervisor, newest first.</summary>
     public Task<ImmutableArray<Debrief>> GetDebriefsAsync(string counselorId, string supervisorId)
     {
         logger.LogInformation("Supervisor {SupervisorId} reads the debriefs of counsellor {CounselorId}", supervisorId, counselorId);
-        return Counselor(counselorId).GetDebriefsAsync();
+        return audit.TrackAsync(HotlineCenter.Abstractions.Audit.AuditKind.DebriefRead, counselorId, async () =>
+        {
+            await RequireCounselorOfMyCentreAsync(counselorId);
+            return await Counselor(counselorId).GetDebriefsAsync();
+        });
     }
 
     /// <summary>A supervisor's action on a connected call, through the telephony provider (a refusal is a <see cref="TelephonyRefusedException"/>).</summary>
