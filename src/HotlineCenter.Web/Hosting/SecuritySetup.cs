@@ -58,7 +58,8 @@ public static class SecuritySetup
         var policy = ContentSecurityPolicy(app.Configuration);
         app.Use((context, next) =>
         {
-            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            // Hex: a valid CSP nonce that HTML never re-encodes (a base64 "+" would come out as &#x2B; in the attribute).
+            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             context.Items[NonceItem] = nonce;
 
             // Set as the response starts: an error page re-executed after the exception handler cleared the headers gets them too.
