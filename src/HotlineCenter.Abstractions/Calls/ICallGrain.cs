@@ -84,4 +84,11 @@ public interface ICallGrain : IGrainWithStringKey
     /// <summary>A supervisor (already listening in) takes the call over; the counsellor goes to wrap-up.</summary>
     [Alias("take-over")]
     Task<CallSnapshot> TakeOverAsync(string supervisorId);
+
+    /// <summary>
+    /// The caller's answer to the satisfaction question (1–5), once per call and only after it was asked; a repeated
+    /// answer is ignored. A rating outside 1–5 or on a call that was not asked is refused.
+    /// </summary>
+    [Alias("rate-service")]
+    Task<CallSnapshot> RateServiceAsync(int rating, string eventKey);
 }

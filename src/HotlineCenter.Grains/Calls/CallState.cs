@@ -33,4 +33,9 @@ public sealed class CallState
     /// <summary>When an unanswered keep-place callback goes back into its queue for the next dial.</summary>
     [Id(22)] public DateTimeOffset? CallbackRetryAt { get; set; }
     [Id(23)] public bool CallbackAnswered { get; set; }
+    /// <summary>Every counsellor the call was connected to, in turn (each has a part of the record).</summary>
+    [Id(24)] public List<string> Counselors { get; set; } = [];
+    /// <summary>The caller was asked to rate the service after the counsellor left.</summary>
+    [Id(25)] public bool SurveyAsked { get; set; }
+    [Id(26)] public int? SatisfactionRating { get; set; }
 }

@@ -62,6 +62,20 @@ public sealed class TwilioTelephonyPort(
     /// <summary>On Twilio the counsellor is connected by answering their leg; nothing more to do.</summary>
     public Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>The caller's call is redirected to the survey's TwiML (which takes them out of the conference, ending it).</summary>
+    public Task AskSatisfactionAsync(string callId, CancellationToken cancellationToken) =>
+        commands.PostAsync($"survey {callId}", async ct =>
+        {
+            try
+            {
+                await rest.UpdateCallAsync(callId, TwilioSurvey.AskUrl(options.Value.PublicBaseUrl, callId), null, complete: false, ct);
+            }
+            catch (TwilioApiException ex) when (ex.HttpStatus == 404)
+            {
+                // The caller hung up first: nobody to ask.
+            }
+        }, cancellationToken).AsTask();
+
     public Task CallBackCallerAsync(string callId, CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
         commands.PostAsync($"call back {callId}", async ct =>
         {
