@@ -67,8 +67,11 @@ public sealed record CentreConfig
     [Id(20)] public bool SatisfactionSurvey { get; init; }
     /// <summary>Other centres whose reports this centre's supervisors and administrators read (a provincial centre's city centres).</summary>
     [Id(21)] public ImmutableArray<string> ReportsForCentres { get; init; } = [];
-    /// <summary>Daily opening hours, as the provincial form reports them (服务时长（小时/日）).</summary>
+    /// <summary>Daily opening hours, as the provincial form reports them (服务时长（小时/日）); 0 (stored before the setting) reads as 24.</summary>
     [Id(22)] public int ServiceHoursPerDay { get; init; } = 24;
+
+    /// <summary>The opening hours to report: a configuration stored before the setting existed reads as 24.</summary>
+    public int ReportedServiceHours => ServiceHoursPerDay is > 0 and <= 24 ? ServiceHoursPerDay : 24;
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

@@ -76,6 +76,22 @@ public static class RecordChoices
     /// <summary>First-time or repeat caller, as the statistics count them.</summary>
     public const string FirstTime = "first";
     public const string Repeat = "repeat";
+
+    /// <summary>The provincial form's Chinese heading of an age band (what a dispatch sheet or an export says); other text as it is.</summary>
+    public static string AgeBandText(string code) => code switch
+    {
+        "0-13" => "14岁以下",
+        "14-17" => "14–17岁",
+        "18-24" => "18–24岁",
+        "25-34" => "25–34岁",
+        "35-44" => "35–44岁",
+        "45-59" => "45–59岁",
+        "60+" => "60岁及以上",
+        Unknown => "未知",
+        _ => code,
+    };
+
+    public static string GenderText(string code) => code switch { "male" => "男", "female" => "女", Unknown => "未知", _ => code };
 }
 
 [GenerateSerializer]

@@ -103,9 +103,9 @@ public static class ContactRecordValidator
             problems.Add($"'{c}' is not a problem category");
         }
 
-        Choice(problems, "age band", r.AgeBand, RecordChoices.AgeBands);
-        Choice(problems, "gender", r.Gender, RecordChoices.Genders);
-        Choice(problems, "relation", r.ThirdPartyRelation, RecordChoices.Relations);
+        Choice(problems, "an age band", r.AgeBand, RecordChoices.AgeBands);
+        Choice(problems, "a gender", r.Gender, RecordChoices.Genders);
+        Choice(problems, "a relation", r.ThirdPartyRelation, RecordChoices.Relations);
         foreach (var i in (r.InterventionsGiven.IsDefault ? [] : r.InterventionsGiven).Where(i => !RecordChoices.Interventions.Contains(i)))
         {
             problems.Add($"'{i}' is not an intervention");
@@ -138,7 +138,7 @@ public static class ContactRecordValidator
     {
         if (value is not null && !choices.Contains(value))
         {
-            problems.Add($"'{value}' is not a {what}");
+            problems.Add($"'{value}' is not {what}");
         }
     }
 }
@@ -164,6 +164,23 @@ public sealed class ContactRecordState
     [Id(10)] public List<string> PartOrder { get; set; } = [];
     /// <summary>The part saved last (what <c>GetAsync</c> answers).</summary>
     [Id(11)] public string? LastSavedBy { get; set; }
+
+    /// <summary>A record stored before records had parts becomes its one counsellor's part (watch, alert id and all).</summary>
+    public void ReadPartBeforeParts(string callId)
+    {
+        if (Parts.Count > 0 || (Status == RecordStatus.Empty && SubmitDueAt is null) || (CounselorId ?? WatchCounselorId) is not { } owner)
+        {
+            return;
+        }
+
+        Parts[owner] = new RecordPartState
+        {
+            Status = Status, Record = Record, SavedAt = SavedAt, SubmitDueAt = SubmitDueAt, WatchCentreId = WatchCentreId,
+            OverdueAlertRaised = OverdueAlertRaised, OverdueAlertId = $"record-not-submitted:{callId}",
+        };
+        PartOrder.Add(owner);
+        LastSavedBy = owner;
+    }
 }
 
 /// <summary>One counsellor's part of a call's record.</summary>
@@ -205,30 +222,13 @@ public sealed class ContactRecordGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        ReadPartBeforeParts();
+        S.ReadPartBeforeParts(CallId);
         if (S.Parts.Values.Any(p => p.Watched))
         {
             StartTimer();
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>A record stored before records had parts is its one counsellor's part (watch, alert id and all).</summary>
-    private void ReadPartBeforeParts()
-    {
-        if (S.Parts.Count > 0 || (S.Status == RecordStatus.Empty && S.SubmitDueAt is null) || (S.CounselorId ?? S.WatchCounselorId) is not { } owner)
-        {
-            return;
-        }
-
-        S.Parts[owner] = new RecordPartState
-        {
-            Status = S.Status, Record = S.Record, SavedAt = S.SavedAt, SubmitDueAt = S.SubmitDueAt, WatchCentreId = S.WatchCentreId,
-            OverdueAlertRaised = S.OverdueAlertRaised, OverdueAlertId = $"record-not-submitted:{CallId}",
-        };
-        S.PartOrder.Add(owner);
-        S.LastSavedBy = owner;
     }
 
     public async Task WatchAsync(string counselorId, string centreId, DateTimeOffset endedAt)
@@ -524,7 +524,9 @@ public sealed class ContactRecordGrain(
         S.CaseOpened = true;
     }
 
-    private static CasePerson PersonOf(ContactRecord r) => new(r.AgeBand, r.Gender, r.City ?? r.Region);
+    /// <summary>What the case (and a dispatch sheet) knows of the person, in the words a receiving service reads.</summary>
+    private static CasePerson PersonOf(ContactRecord r) =>
+        new(r.AgeBand is { } a ? RecordChoices.AgeBandText(a) : null, r.Gender is { } g ? RecordChoices.GenderText(g) : null, r.Region ?? r.City);
 
     private static bool SameAssessment(RiskAssessment? a, RiskAssessment b) =>
         a is not null && System.Text.Json.JsonSerializer.Serialize(a with { AssessedAt = null }) == System.Text.Json.JsonSerializer.Serialize(b with { AssessedAt = null });
