@@ -15,6 +15,7 @@ builder.AddHotlineAuth();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();
 builder.AddHotlineConsole();
+builder.AddHotlineReports();
 builder.AddHotlineDemo();
 
 var app = builder.Build();
@@ -27,6 +28,7 @@ app.MapTelephonyWebhooks();
 app.MapDemoApi();
 app.MapSupervisionApi();
 app.MapTelephonyApi();
+app.MapReportsApi();
 app.MapHotlineLiveHub();
 app.MapHotlineConsole();
 
