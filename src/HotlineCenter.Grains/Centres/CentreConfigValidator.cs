@@ -174,6 +174,15 @@ public static class CentreConfigValidator
         Range(errors, "centre:", "callbackOfferAfterSeconds", c.CallbackOfferAfterSeconds, 0, 3600);
         Range(errors, "centre:", "announceIntervalSeconds", c.AnnounceIntervalSeconds, 15, 600);
         var p = c.Prompts;
+        foreach (var (name, text) in new[] { ("satisfactionQuestion", p.SatisfactionQuestion), ("satisfactionThanks", p.SatisfactionThanks) })
+        {
+            // Blank (a configuration stored before the survey existed) is heard in the default wording.
+            if (text is { Length: > 1000 })
+            {
+                errors.Add($"prompt {name} must be at most 1000 characters");
+            }
+        }
+
         foreach (var (name, text) in new[]
         {
             ("greeting", p.Greeting), ("recordingNotice", p.RecordingNotice), ("menu", p.Menu), ("invalidChoice", p.InvalidChoice),

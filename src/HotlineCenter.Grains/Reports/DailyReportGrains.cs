@@ -42,6 +42,8 @@ public sealed class DailyReportsState
     [Id(0)] public DateOnly? LastProduced { get; set; }
     /// <summary>Days with a kept report, newest first (a year and a bit).</summary>
     [Id(1)] public List<DateOnly> Days { get; set; } = [];
+    /// <summary>The China day the schedule began: no report is made for a day before it.</summary>
+    [Id(2)] public DateOnly? FirstDay { get; set; }
 }
 
 /// <summary>
@@ -64,6 +66,12 @@ public sealed class DailyReportsGrain(
     public async Task EnsureScheduledAsync()
     {
         Keys.RequireId(CentreId, "centre");
+        if (state.State.FirstDay is null)
+        {
+            state.State.FirstDay = ChinaTime.DayOf(time.Now);
+            await state.WriteStateAsync();
+        }
+
         if (await this.GetReminder(Reminder) is null)
         {
             await this.RegisterOrUpdateReminder(Reminder, TimeSpan.FromMinutes(1), TimeSpan.FromHours(1));
@@ -81,7 +89,7 @@ public sealed class DailyReportsGrain(
         }
 
         var produced = new List<DateOnly>();
-        foreach (var day in ReportSchedule.DueDays(state.State.LastProduced, time.Now, CatchUpDays))
+        foreach (var day in ReportSchedule.DueDays(state.State.LastProduced, state.State.FirstDay, time.Now, CatchUpDays))
         {
             var figures = await GrainFactory.GetGrain<IStatsGrain>(StatsCounter.DayKey(CentreId, day)).GetFiguresAsync();
             var seats = (await GrainFactory.GetGrain<ICentreGrain>(CentreId).GetRosterAsync()).Length;
@@ -114,13 +122,14 @@ public sealed class DailyReportsGrain(
 public static class ReportSchedule
 {
     /// <summary>
-    /// Days after <paramref name="lastProduced"/> up to yesterday whose report is due at <paramref name="now"/> (a day is due
-    /// from 00:30 China time the next morning), oldest first, at most <paramref name="catchUpDays"/> back.
+    /// Days after <paramref name="lastProduced"/> (else from <paramref name="firstDay"/>, the day the schedule began) up to
+    /// yesterday whose report is due at <paramref name="now"/> (a day is due from 00:30 China time the next morning), oldest
+    /// first, at most <paramref name="catchUpDays"/> back.
     /// </summary>
-    public static IEnumerable<DateOnly> DueDays(DateOnly? lastProduced, DateTimeOffset now, int catchUpDays)
+    public static IEnumerable<DateOnly> DueDays(DateOnly? lastProduced, DateOnly? firstDay, DateTimeOffset now, int catchUpDays)
     {
         var latest = ChinaTime.DayOf(now - DailyReportsGrain.ProduceAfterMidnight).AddDays(-1);
-        var first = lastProduced is { } last ? last.AddDays(1) : latest;
+        var first = lastProduced is { } last ? last.AddDays(1) : firstDay ?? latest;
         if (first < latest.AddDays(1 - catchUpDays))
         {
             first = latest.AddDays(1 - catchUpDays);

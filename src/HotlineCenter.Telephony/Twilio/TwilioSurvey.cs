@@ -90,7 +90,13 @@ public sealed class TwilioSurvey(IGrainFactory grains, IOptions<TwilioOptions> o
         try
         {
             var call = await grains.GetGrain<ICallGrain>(callSid).GetAsync();
-            return (call.CentreId is { Length: > 0 } c ? (await grains.GetGrain<ICentreGrain>(c).GetConfigAsync())?.Prompts : null) ?? new CentrePrompts();
+            var prompts = (call.CentreId is { Length: > 0 } c ? (await grains.GetGrain<ICentreGrain>(c).GetConfigAsync())?.Prompts : null) ?? new CentrePrompts();
+            var defaults = new CentrePrompts();
+            return prompts with
+            {
+                SatisfactionQuestion = string.IsNullOrWhiteSpace(prompts.SatisfactionQuestion) ? defaults.SatisfactionQuestion : prompts.SatisfactionQuestion,
+                SatisfactionThanks = string.IsNullOrWhiteSpace(prompts.SatisfactionThanks) ? defaults.SatisfactionThanks : prompts.SatisfactionThanks,
+            };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

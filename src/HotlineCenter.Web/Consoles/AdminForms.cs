@@ -106,6 +106,14 @@ public sealed class CentreForm
     public string? HoldMusicUrl { get; set; }
     public string? SelfHelpAudioUrl { get; set; }
     public int HighRiskCallerPriorityBoost { get; set; } = 50;
+    /// <summary>The centre's region (local callers) and what the reports say about it.</summary>
+    public string? Province { get; set; }
+    public string? City { get; set; }
+    public bool SatisfactionSurvey { get; set; }
+    public string SatisfactionQuestion { get; set; } = string.Empty;
+    public int ServiceHoursPerDay { get; set; } = 24;
+    /// <summary>Centre ids, comma-separated, whose reports this centre's staff read (a provincial centre's city centres).</summary>
+    public string ReportsForCentres { get; set; } = string.Empty;
     public List<QueueForm> Queues { get; set; } = [];
     public List<IvrForm> Ivr { get; set; } = [];
     public List<DirectoryForm> Directory { get; set; } = [];
@@ -118,6 +126,8 @@ public sealed class CentreForm
         PleaseHold = c.Prompts.PleaseHold, CallbackOffer = c.Prompts.CallbackOffer, CallbackConfirmed = c.Prompts.CallbackConfirmed,
         PositionAnnouncement = c.Prompts.PositionAnnouncement, GreetingAudioUrl = c.Prompts.GreetingAudioUrl, HoldMusicUrl = c.Prompts.HoldMusicUrl,
         SelfHelpAudioUrl = c.Prompts.SelfHelpAudioUrl,
+        Province = c.Province, City = c.City, SatisfactionSurvey = c.SatisfactionSurvey, SatisfactionQuestion = c.Prompts.SatisfactionQuestion,
+        ServiceHoursPerDay = c.ReportedServiceHours, ReportsForCentres = string.Join(", ", c.ReportsForCentres.IsDefault ? [] : c.ReportsForCentres),
         Queues = [.. c.Queues.Select(QueueForm.From)],
         Ivr = [.. c.IvrOptions.Select(IvrForm.From)],
         Directory = [.. (c.Directory.IsDefault ? [] : c.Directory).Select(DirectoryForm.From)],
@@ -133,7 +143,10 @@ public sealed class CentreForm
             Greeting = Greeting, RecordingNotice = RecordingNotice, Menu = Menu, InvalidChoice = InvalidChoice, PleaseHold = PleaseHold,
             CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement,
             GreetingAudioUrl = QueueForm.Blank(GreetingAudioUrl), HoldMusicUrl = QueueForm.Blank(HoldMusicUrl), SelfHelpAudioUrl = QueueForm.Blank(SelfHelpAudioUrl),
+            SatisfactionQuestion = string.IsNullOrWhiteSpace(SatisfactionQuestion) ? Original.Prompts.SatisfactionQuestion : SatisfactionQuestion.Trim(),
         },
+        Province = QueueForm.Blank(Province), City = QueueForm.Blank(City), SatisfactionSurvey = SatisfactionSurvey, ServiceHoursPerDay = ServiceHoursPerDay,
+        ReportsForCentres = [.. ReportsForCentres.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
         Queues = [.. Queues.Select(q => q.ToConfig())],
         IvrOptions = [.. Ivr.Select(o => o.ToOption())],
         Directory = [.. Directory.Select(d => d.ToEntry())],
