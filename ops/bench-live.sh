@@ -38,6 +38,8 @@ dotnet build "$root/tests/HotlineCenter.Benchmarks" -c Release --nologo -v quiet
 (
   cd "$root/artifacts/bench-live-web"
   ConnectionStrings__Redis="127.0.0.1:$redis_port" Hotline__CallerHashKey="bench-caller-hash-key-0123456789abcdef" \
+  Hotline__NumberKeys__k1="bench-number-key-k1-0123456789abcdef" Hotline__CurrentNumberKeyId=k1 \
+  DataProtection__KeyEncryptionKey="YmVuY2gtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI=" Security__InsecureHttpOnLoopback=true Auth__ApiRequestsPerMinute=1000000 \
   Orleans__SiloPort="$silo_port" Orleans__GatewayPort="$gateway_port" Orleans__ServiceId="bench-live" \
   Demo__Seed=true Demo__NotForRealCallers=true Demo__Password=bench-demo-password-2026 Demo__Enabled=true Serilog__MinimumLevel__Default=Warning \
   ASPNETCORE_URLS="http://127.0.0.1:$web_port" exec dotnet HotlineCenter.Web.dll > "$work/web.log" 2>&1

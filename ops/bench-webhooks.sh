@@ -29,6 +29,8 @@ dotnet publish "$root/src/HotlineCenter.Web/HotlineCenter.Web.csproj" -c Release
 (
   cd "$root/artifacts/bench-web"
   ConnectionStrings__Redis="127.0.0.1:$redis_port" Hotline__CallerHashKey="bench-caller-hash-key-0123456789abcdef" \
+  Hotline__NumberKeys__k1="bench-number-key-k1-0123456789abcdef" Hotline__CurrentNumberKeyId=k1 \
+  DataProtection__KeyEncryptionKey="YmVuY2gtb25seS1rZXktZW5jcnlwdGlvbi1rZXktMzI=" Security__InsecureHttpOnLoopback=true Auth__ApiRequestsPerMinute=1000000 \
   Orleans__SiloPort=11311 Orleans__GatewayPort=30311 Demo__Seed=true Demo__NotForRealCallers=true Demo__Password=bench-demo-password-2026 Serilog__MinimumLevel__Default=Warning \
   Telephony__Provider=Twilio Twilio__AccountSid=AC0123456789abcdef0123456789abcdef Twilio__AuthToken="$token" \
   Twilio__ApiKeySid=SK0123456789abcdef0123456789abcdef Twilio__ApiKeySecret=bench-api-key-secret-0123456789abcdef \

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the contact centre on this machine: a local Redis with AOF persistence (data kept in .data/),
-# the web host co-hosting the Orleans silo, and the seeded demo centre. Ctrl-C stops everything it started.
+# Runs the contact centre on this machine: a local Redis with AOF persistence (data kept in .data/) and a
+# password, the web host co-hosting the Orleans silo (silo and gateway on loopback only), and the seeded demo
+# centre, all on 127.0.0.1 over plain http (Security:InsecureHttpOnLoopback; a real deployment is behind TLS:
+# docker-compose.yml, docs/security.md). Ctrl-C stops everything it started.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # shellcheck source=ops/lib.sh
@@ -21,6 +23,38 @@ for p in "$port" 11111 30000; do
 done
 mkdir -p "$data/redis" "$data/logs"
 chmod 700 "$data"
+
+# Secrets made once for this machine, kept with the data (mode 600), never committed or printed:
+#   caller-hash.key    links repeat callers (HMAC); never rotated silently (the host refuses a changed one)
+#   number-k1.key      encrypts the numbers kept for callbacks (AES-GCM, key id k1); a separate secret
+#   redis-password     the app's Redis ACL user "hotline"; redis-admin-password the default user (shutdown)
+#   dp-kek             encrypts the data-protection keys (which sign the sign-in cookies) at rest in Redis
+secret() {
+  if [ ! -s "$data/$1" ]; then
+    (umask 077; head -c "$2" /dev/urandom | base64 | tr -d '/+=\n' > "$data/$1")
+  fi
+  cat "$data/$1"
+}
+if [ ! -s "$data/dp-kek" ]; then
+  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$data/dp-kek")
+fi
+redis_password="$(secret redis-password 33)"
+redis_admin_password="$(secret redis-admin-password 33)"
+export REDISCLI_AUTH="$redis_admin_password"
+
+# Redis reads its passwords from a file only this user can read (not from the command line, which ps shows).
+(umask 077; cat > "$data/redis.conf" <<CONF
+bind 127.0.0.1
+port $redis_port
+dir $data/redis
+appendonly yes
+appendfsync always
+save "900 1"
+logfile $data/logs/redis.log
+requirepass $redis_admin_password
+user hotline on >$redis_password ~* &* +@all -@dangerous +info +client|setname +client|id
+CONF
+)
 
 web=""
 started_redis=""
@@ -43,9 +77,7 @@ trap cleanup EXIT INT TERM
 
 if [ "$(redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null)" != "PONG" ]; then
   # Its own session: Ctrl-C reaches the web host first; Redis is shut down after it, cleanly.
-  setsid redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$data/redis" \
-    --appendonly yes --appendfsync always --save "900 1" --daemonize no \
-    --logfile "$data/logs/redis.log" &
+  setsid redis-server "$data/redis.conf" --daemonize no &
   started_redis=$!
   wait_for_redis "$redis_port"
 fi
@@ -54,6 +86,7 @@ fi
 if [ ! -s "$data/caller-hash.key" ]; then
   (umask 077; head -c 48 /dev/urandom | base64 | tr -d '\n' > "$data/caller-hash.key")
 fi
+number_key="$(secret number-k1.key 48)"
 
 # The demo accounts' password: made once for this machine, never the one a README could publish.
 if [ ! -s "$data/demo-password" ]; then
@@ -66,8 +99,11 @@ dotnet publish "$root/src/HotlineCenter.Web/HotlineCenter.Web.csproj" -c Release
 
 # The published folder is the content root: static assets (MudBlazor, app.css) are served from its wwwroot.
 cd "$root/artifacts/run"
-ConnectionStrings__Redis="127.0.0.1:$redis_port" \
+ConnectionStrings__Redis="127.0.0.1:$redis_port,user=hotline,password=$redis_password" \
 Hotline__CallerHashKey="$(cat "$data/caller-hash.key")" \
+Hotline__NumberKeys__k1="$number_key" Hotline__CurrentNumberKeyId=k1 \
+DataProtection__KeyEncryptionKey="$(cat "$data/dp-kek")" \
+Security__InsecureHttpOnLoopback=true \
 Demo__Seed=true Demo__Enabled=true Demo__NotForRealCallers=true Demo__Password="$demo_password" \
 Serilog__File__Path="$data/logs/hotline-.json" \
 ASPNETCORE_URLS="http://127.0.0.1:$port" \
@@ -92,7 +128,7 @@ cat <<MSG
     auditor  auditor
     c-wang c-li c-zhang c-liu c-chen c-yang c-zhao c-huang   counsellors — their desk (/desk)
 
-  Redis data: $data/redis (append-only, fsync always). Ctrl-C stops everything.
+  Redis data: $data/redis (append-only, fsync always, password in $data/redis-password). Ctrl-C stops everything.
 
 MSG
 wait "$web"

@@ -27,8 +27,8 @@ public static class TelephonyServiceCollectionExtensions
 
         services.AddOptions<CallerIdentityOptions>()
             .Bind(configuration.GetSection("Hotline"))
-            .Validate(o => o.CallerHashKey.Length >= 32, "Hotline:CallerHashKey must be set to a secret of at least 32 characters.")
             .ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CallerIdentityOptions>, CallerIdentityOptionsValidator>();
         services.AddSingleton<CallerIdentityProtector>();
         services.TryAddSingleton(HotlineCenter.Abstractions.Common.HotlineTime.System);
         services.AddSingleton<SimulatedTelephony>();
@@ -60,9 +60,10 @@ public static class TelephonyServiceCollectionExtensions
 
         services.Configure<TwilioOptions>(configuration.GetSection("Twilio"));
         services.TryAddSingleton(TimeProvider.System);
-        // One long-lived client whose connections are recycled, so DNS changes at Twilio are picked up.
+        // One long-lived client whose connections are recycled, so DNS changes at Twilio are picked up. A connection that
+        // cannot be made fails after the connect timeout, leaving the rest of a command's budget for its retries.
         services.AddSingleton(sp => new TwilioRestClient(
-            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }),
+            new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = TimeSpan.FromSeconds(3) }),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<TwilioOptions>>().Value,
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TwilioRestClient>>()));
         services.AddSingleton<TwilioCommandQueue>();

@@ -9,8 +9,10 @@ builder.AddHotlineLogging();
 builder.AddHotlineSilo();
 builder.AddHotlineTelephony();
 builder.AddHotlineHealthChecks();
+builder.AddHotlineMetrics();
 builder.AddHotlineApi();
 builder.AddHotlineForwardedHeaders();
+builder.AddHotlineSecurity();
 builder.AddHotlineAuth();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();
@@ -22,6 +24,7 @@ var app = builder.Build();
 
 app.UseHotlinePipeline();
 app.MapHotlineHealthChecks();
+app.MapHotlineMetrics();
 app.MapCultureEndpoints();
 app.MapAccountEndpoints();
 app.MapTelephonyWebhooks();

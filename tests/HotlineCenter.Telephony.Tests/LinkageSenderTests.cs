@@ -36,6 +36,8 @@ public sealed class LinkageSenderTests : IAsyncLifetime
             ["Linkage:RetryDelay"] = "00:00:00.010",
             ["Linkage:AttemptTimeout"] = "00:00:05",
             ["Hotline:CallerHashKey"] = "test-caller-hash-key-of-at-least-32-characters",
+            ["Hotline:NumberKeys:k1"] = "test-number-key-k1-of-at-least-32-characters",
+            ["Hotline:CurrentNumberKeyId"] = "k1",
         }).Build();
         var services = new ServiceCollection();
         services.AddLogging();

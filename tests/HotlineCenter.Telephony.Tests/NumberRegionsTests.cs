@@ -19,7 +19,7 @@ public sealed class NumberRegionsTests
     [Fact]
     public void The_protected_caller_carries_the_region_but_never_the_number()
     {
-        var protector = new CallerIdentityProtector(Options.Create(new CallerIdentityOptions { CallerHashKey = new string('k', 32) }));
+        var protector = new CallerIdentityProtector(Options.Create(TestKeys.Options(hashKey: new string('k', 32))));
 
         var caller = protector.Protect("+8618991234567");
 

@@ -1,11 +1,7 @@
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Telephony;
-using HotlineCenter.Telephony.Identity;
 using HotlineCenter.Telephony.Simulated;
-using HotlineCenter.Telephony.Twilio;
-using HotlineCenter.TwilioSimulator;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace HotlineCenter.Telephony.Tests;
 
@@ -28,26 +24,26 @@ public sealed class OnCallNotificationTests
     [Fact]
     public async Task Twilio_creates_a_call_that_speaks_the_message_in_chinese()
     {
-        const string sid = "AC0123456789abcdef0123456789abcdef";
-        const string token = "auth-token-that-must-never-be-logged";
-        await using var api = new FakeTwilioApi(sid, token);
-        await api.StartAsync();
-        using var http = new HttpClient();
-        var options = new TwilioOptions { AccountSid = sid, AuthToken = token, PhoneNumber = "+862912356", PublicBaseUrl = "https://h.example", ApiBaseUrl = api.BaseUrl.ToString() };
-        var rest = new TwilioRestClient(http, new TwilioCredentials(sid, token, api.BaseUrl), NullLogger<TwilioRestClient>.Instance) { BaseBackoff = TimeSpan.Zero, MaxBackoff = TimeSpan.Zero };
-        var commands = new TwilioCommandQueue(NullLogger<TwilioCommandQueue>.Instance);
-        var identity = new CallerIdentityProtector(Options.Create(new CallerIdentityOptions { CallerHashKey = "test-caller-hash-key-of-at-least-32-characters" }));
-        var port = new TwilioTelephonyPort(commands, rest, null!, identity, Options.Create(options), NullLogger<TwilioTelephonyPort>.Instance);
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        api.OnRequest = (_, _) => done.TrySetResult();
-        await commands.StartAsync(CancellationToken.None);
+        await using var rig = await TwilioPortRig.StartAsync();
+        var placed = rig.AnsweredAsync(r => r.OperationId == "CreateCall");
 
-        await port.NotifyOnCallAsync("xa-12356", "+8613900000000", Message, default);
-        await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await commands.StopAsync(CancellationToken.None);
+        await rig.Port.NotifyOnCallAsync("xa-12356", "+8613900000000", Message, default);
+        var request = await placed;
 
-        var request = Assert.Single(api.Requests);
         Assert.Equal(("POST", "/Calls.json", "+8613900000000", "+862912356"), (request.Method, request.Path, request.Field("To"), request.Field("From")));
         Assert.Contains("<Say language=\"zh-CN\" loop=\"3\">" + Message + "</Say>", request.Field("Twiml"), StringComparison.Ordinal);
+        Assert.Single(rig.Api.Requests);
+    }
+
+    [Fact]
+    public async Task An_on_call_notification_twilio_refused_raises_a_critical_alert_in_the_centre()
+    {
+        await using var rig = await TwilioPortRig.StartAsync();
+        rig.Api.FailNext(1, 400, 21211);
+
+        await rig.Port.NotifyOnCallAsync("xa-12356", "+8613900000000", Message, default);
+        var alert = (HotlineCenter.Abstractions.Alerts.AlertRaise)(await rig.Grains.FirstAsync("RaiseAsync"))[0]!;
+
+        Assert.Equal((HotlineCenter.Abstractions.Alerts.AlertKind.TelephonyFailed, true, null), (alert.Kind, alert.Critical, alert.CallId));
     }
 }

@@ -37,10 +37,10 @@ public sealed class SimulatedTelephonyTests
     {
         var caller = new HotlineCenter.Abstractions.Calls.CallerRef("hash-1", "138****0000", "enc-1");
 
-        await _network.DialFollowUpAsync("CA1", caller, "c-wang", default);
+        await _network.DialFollowUpAsync("CA1", 1, caller, "c-wang", default);
         _network.FollowUpCallersAnswer = false;
-        await _network.DialFollowUpAsync("CA2", caller, "c-li", default);
-        await _network.DialFollowUpAsync("CA3", caller with { EncryptedNumber = null }, "c-zhao", default);
+        await _network.DialFollowUpAsync("CA2", 1, caller, "c-li", default);
+        await _network.DialFollowUpAsync("CA3", 1, caller with { EncryptedNumber = null }, "c-zhao", default);
 
         Assert.Equal(
             [("CA1", "c-wang", "hash-1", true), ("CA2", "c-li", "hash-1", false), ("CA3", "c-zhao", "hash-1", false)],

@@ -1,4 +1,5 @@
 using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Telephony.Twilio;
 
 namespace HotlineCenter.Telephony.Tests;
@@ -93,4 +94,43 @@ public sealed class TwilioCallbackLegTranslatorTests
     [InlineData(null)]
     public void Callback_leg_progress_changes_nothing(string? status) =>
         Assert.Null(TwilioEventTranslator.CallbackLeg("CB1", status, null));
+
+    [Theory]
+    [InlineData("conference-start", false)]
+    [InlineData("participant-join", false)]
+    [InlineData("conference-end", true)]
+    public void Conference_start_and_join_name_the_conference_and_its_end_ends_it(string statusCallbackEvent, bool ended)
+    {
+        var sid = "CF" + new string('a', 32);
+
+        Assert.Equal(new ConferenceChange(sid, ended), TwilioEventTranslator.ConferenceLifecycle(sid, statusCallbackEvent));
+    }
+
+    [Theory]
+    [InlineData("participant-leave")]
+    [InlineData("participant-hold")]
+    [InlineData("announcement-end")]
+    [InlineData(null)]
+    public void Other_conference_events_say_nothing_about_which_conference_it_is(string? statusCallbackEvent) =>
+        Assert.Null(TwilioEventTranslator.ConferenceLifecycle("CF" + new string('a', 32), statusCallbackEvent));
+
+    [Theory]
+    [InlineData("in-progress", FollowUpDialOutcome.Answered)]
+    [InlineData("answered", FollowUpDialOutcome.Answered)]
+    [InlineData("completed", FollowUpDialOutcome.Completed)]
+    [InlineData("busy", FollowUpDialOutcome.Busy)]
+    [InlineData("no-answer", FollowUpDialOutcome.NoAnswer)]
+    [InlineData("canceled", FollowUpDialOutcome.NoAnswer)]
+    [InlineData("failed", FollowUpDialOutcome.Failed)]
+    public void A_follow_up_dials_status_is_its_outcome(string status, FollowUpDialOutcome outcome) =>
+        Assert.Equal(outcome, TwilioEventTranslator.FollowUpDial(status));
+
+    [Theory]
+    [InlineData("queued")]
+    [InlineData("ringing")]
+    [InlineData("initiated")]
+    [InlineData("some-future-status")]
+    [InlineData(null)]
+    public void A_follow_up_dial_still_on_its_way_or_unknown_yields_nothing(string? status) =>
+        Assert.Null(TwilioEventTranslator.FollowUpDial(status));
 }

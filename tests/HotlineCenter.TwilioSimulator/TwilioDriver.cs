@@ -75,4 +75,63 @@ public sealed class TwilioDriver(HttpClient app, string publicBaseUrl, string ac
             ["Timestamp"] = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
             ["CallbackSource"] = "call-progress-events",
         });
+
+    /// <summary>
+    /// Twilio's conference status callback (<c>participant-join</c>, <c>conference-end</c>, …), posted to the
+    /// <c>statusCallback</c> the app put on the conference. Conference-wide events carry no <paramref name="callSid"/>.
+    /// </summary>
+    public Task<WebhookAnswer> ConferenceEventAsync(string statusCallbackUrl, string conferenceSid, string friendlyName, string statusCallbackEvent, string? callSid, string? label, int sequence)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["AccountSid"] = accountSid,
+            ["ConferenceSid"] = conferenceSid,
+            ["FriendlyName"] = friendlyName,
+            ["StatusCallbackEvent"] = statusCallbackEvent,
+            ["SequenceNumber"] = sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Timestamp"] = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (callSid is not null)
+        {
+            fields["CallSid"] = callSid;
+            fields["Muted"] = "false";
+            fields["Hold"] = "false";
+            fields["Coaching"] = "false";
+        }
+
+        if (label is not null)
+        {
+            fields["ParticipantLabel"] = label;
+        }
+
+        return PostAsync(statusCallbackUrl, fields);
+    }
+
+    /// <summary>
+    /// Twilio carrying out the <c>&lt;Dial&gt;&lt;Conference&gt;</c> in <paramref name="answer"/> for <paramref name="callSid"/>:
+    /// the caller joins the conference in <paramref name="api"/> and, when the app subscribed to <c>join</c>, the app hears
+    /// of it with the conference's SID. Returns that SID, or null when the TwiML puts nobody in a conference.
+    /// </summary>
+    public async Task<string?> JoinConferenceAsync(FakeTwilioApi api, WebhookAnswer answer, string callSid, int sequence = 1)
+    {
+        if (answer.Twiml.Root?.Element("Dial")?.Element("Conference") is not { } conference)
+        {
+            return null;
+        }
+
+        var name = conference.Value.Trim();
+        var label = conference.Attribute("participantLabel")?.Value;
+        var sid = api.JoinConference(name, callSid, label, startsConference: conference.Attribute("startConferenceOnEnter")?.Value != "false");
+        var events = (conference.Attribute("statusCallbackEvent")?.Value ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (conference.Attribute("statusCallback")?.Value is { } callback && events.Contains("join"))
+        {
+            var posted = await ConferenceEventAsync(callback, sid, name, "participant-join", callSid, label, sequence);
+            if (posted.Status != HttpStatusCode.NoContent)
+            {
+                throw new InvalidOperationException($"The app answered the conference join with {(int)posted.Status}: {posted.Body}");
+            }
+        }
+
+        return sid;
+    }
 }

@@ -26,14 +26,14 @@ public sealed class AccountRevalidationTests : IAsyncLifetime
     public async Task Disabled_account_is_signed_out_and_changed_roles_apply_after_the_next_check()
     {
         var accounts = _host.Services.GetRequiredService<AccountService>();
-        await accounts.CreateAsync("c-temp", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-wang", "temp-password-2026");
-        await accounts.CreateAsync("s-temp", "临时督导", [StaffRole.Counselor], "xa-12356", "c-li", "temp-password-2026");
+        await accounts.CreateAsync("c-temp", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-temp", "temp-password-2026");
+        await accounts.CreateAsync("s-temp", "临时督导", [StaffRole.Counselor], "xa-12356", "s-temp", "temp-password-2026");
         using var disabled = await SignedInAsync("c-temp");
         using var promoted = await SignedInAsync("s-temp");
         var before = (await disabled.GetAsync("/desk")).StatusCode;
         var liveBefore = (await promoted.GetAsync("/")).StatusCode;
 
-        await accounts.UpdateAsync("c-temp", new AccountUpdate("临时咨询员", [StaffRole.Counselor], "c-wang", Disabled: true), "admin");
+        await accounts.UpdateAsync("c-temp", new AccountUpdate("临时咨询员", [StaffRole.Counselor], "c-temp", Disabled: true), "admin");
         await accounts.UpdateAsync("s-temp", new AccountUpdate("临时督导", [StaffRole.Supervisor], null, Disabled: false), "admin");
         var withinTheMinute = (await disabled.GetAsync("/desk")).StatusCode;
         _clock.Advance(TimeSpan.FromSeconds(61));
@@ -50,7 +50,7 @@ public sealed class AccountRevalidationTests : IAsyncLifetime
     public async Task Password_reset_signs_out_every_existing_session_and_the_new_password_signs_in()
     {
         var accounts = _host.Services.GetRequiredService<AccountService>();
-        await accounts.CreateAsync("c-reset", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-zhang", "temp-password-2026");
+        await accounts.CreateAsync("c-reset", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-reset", "temp-password-2026");
         using var stolen = await SignedInAsync("c-reset");
         Assert.Equal(HttpStatusCode.OK, (await stolen.GetAsync("/desk")).StatusCode);
 
@@ -70,7 +70,7 @@ public sealed class AccountRevalidationTests : IAsyncLifetime
     public async Task A_sign_in_ends_after_its_absolute_lifetime_however_active_it_was()
     {
         var accounts = _host.Services.GetRequiredService<AccountService>();
-        await accounts.CreateAsync("c-long", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-liu", "temp-password-2026");
+        await accounts.CreateAsync("c-long", "临时咨询员", [StaffRole.Counselor], "xa-12356", "c-long", "temp-password-2026");
         using var shift = await SignedInAsync("c-long");
 
         var statuses = new List<HttpStatusCode>();

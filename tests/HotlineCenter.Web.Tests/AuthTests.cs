@@ -134,4 +134,25 @@ public sealed class AuthTests(SharedHostFixture fixture)
         Assert.Equal([HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.Redirect, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
         Assert.Null(account.LockedUntil);
     }
+
+    [Fact]
+    public async Task Api_requests_beyond_the_limit_are_refused_with_429_per_user_so_one_client_cannot_starve_the_others()
+    {
+        await using var host = new HotlineHost(HotlineHost.NewServiceId(), settings: new Dictionary<string, string> { ["Auth:ApiRequestsPerMinute"] = "3" });
+        using var first = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var second = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsAsync(first, "s-zhou");
+        await SignIn.AsAsync(second, "admin");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await first.GetAsync("/api/centres/xa-12356/live")).StatusCode);
+        }
+
+        var other = await second.GetAsync("/api/centres/xa-12356/live");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
 }

@@ -41,8 +41,9 @@ public sealed class DeskCaseworkBrowserTests : BrowserTest
         await WaitForDraftAsync(firstCallId, r => r.Outcome == "已制定安全计划" && r.FollowUpPlan == "24小时内回访", "outcome and follow-up plan");
         await desk.Locator("[data-testid=record-submit]").ClickAsync();
         await Expect(desk.Locator("[data-testid=record-status]")).ToHaveTextAsync("已提交");
+        // High risk made it a crisis call: decompression follows, and signing out is still allowed from it.
         await desk.Locator("[data-testid=desk-end-call]").ClickAsync();
-        await desk.Locator("[data-testid=desk-finish-wrap-up]").ClickAsync();
+        await Expect(desk.Locator("[data-testid=decompression]")).ToBeVisibleAsync();
 
         // My shift: the call is listed with its record, the follow-up is due within 24 h.
         await Expect(desk.Locator("[data-testid=my-call]")).ToHaveCountAsync(1);

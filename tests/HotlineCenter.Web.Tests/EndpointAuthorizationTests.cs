@@ -15,6 +15,7 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
     private static readonly HashSet<string> PublicByDesign = new(StringComparer.Ordinal)
     {
         "/health/live", "/health/ready",   // probes for the proxy and orchestrator
+        "/metrics",                        // Prometheus scrape: answered only to Metrics:AllowedNetworks (MetricsTests)
         "/culture",                         // language cookie only
         "/login", "/account/login",         // signing in
         "/error", "/status/{Code:int}",     // the error and status pages (no data)
@@ -53,8 +54,9 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         ["/denied"] = "*",   // any signed-in user: the "not for your role" page
         ["/account/logout"] = "*",
         ["/api/softphone/token"] = "Counselor",
-        ["/api/calls/{callId}/recordings/{recordingSid}"] = Sup,
-        ["/api/calls/{callId}/supervise"] = Sup,
+        // Call content is the supervisor's only: the administrator (the IT role) configures, it does not listen in.
+        ["/api/calls/{callId}/recordings/{recordingSid}"] = "Supervisor",
+        ["/api/calls/{callId}/supervise"] = "Supervisor",
         ["/api/demo/calls"] = Sup,
         ["/api/demo/calls/{callId}/hangup"] = Sup,
         ["/api/calls/{callId}"] = Sup,

@@ -29,7 +29,7 @@ public sealed class LivePageBrowserTests : BrowserTest
     }
 
     [Fact]
-    public async Task Crisis_call_placed_from_the_page_is_accepted_ended_and_wrapped_up_with_live_updates()
+    public async Task Crisis_call_placed_from_the_page_is_accepted_ended_and_decompression_ended_by_the_supervisor_with_live_updates()
     {
         var page = await SignedInPageAsync();
         await Expect(page.Locator("[data-interactive=true]")).ToBeVisibleAsync(new() { Timeout = 20_000 });
@@ -57,11 +57,13 @@ public sealed class LivePageBrowserTests : BrowserTest
         await Expect(page.GetByText("已执行：监听")).ToBeVisibleAsync();
         await Expect(general.Locator("[data-testid=waiting-count]")).ToHaveTextAsync("0");
 
+        // After a crisis call: decompression (no calls offered), which the supervisor may end early.
         await wang.Locator("[data-testid=end-call]").ClickAsync();
-        await Expect(state).ToHaveTextAsync("话后处理");
+        await Expect(state).ToHaveTextAsync("减压");
+        await Expect(wang.Locator("[data-testid=decompression-left]")).ToContainTextAsync("剩余 09:");
         await Expect(page.Locator("[data-testid=active-call]")).ToHaveCountAsync(0);
 
-        await wang.Locator("[data-testid=finish-wrap-up]").ClickAsync();
+        await wang.Locator("[data-testid=end-decompression]").ClickAsync();
         await Expect(state).ToHaveTextAsync("空闲");
         await Expect(page.Locator("[data-testid=kpi-received]")).ToHaveTextAsync("1");
         await Expect(page.Locator("[data-testid=kpi-answered]")).ToHaveTextAsync("1");

@@ -13,8 +13,9 @@ namespace HotlineCenter.Web.Tests;
 
 /// <summary>
 /// A record that cannot be lost, in Chromium against the real host on a fake domain clock: the counsellor's
-/// high-risk draft opens the crisis case at once, wrap-up runs out before it is submitted, the desk keeps it
-/// under "records to finish", and past the centre's time the supervisor's wallboard shows the alert.
+/// high-risk draft opens the crisis case at once, the counsellor leaves the call for decompression (a debrief the
+/// supervisor reads, ended early by the supervisor) before the record is submitted, the desk keeps it under
+/// "records to finish", and past the centre's time the supervisor's wallboard shows the alert.
 /// </summary>
 [Collection(BrowserTest.Collection)]
 public sealed class RecordsToFinishBrowserTests : BrowserTest
@@ -23,14 +24,15 @@ public sealed class RecordsToFinishBrowserTests : BrowserTest
 
     protected override Task<HotlineHost> StartHostAsync()
     {
-        var host = new HotlineHost(HotlineHost.NewServiceId(), _clock);
+        // The fake clock jumps 33 minutes with nobody touching the wallboard: longer than the idle timeout, which would sign it out.
+        var host = new HotlineHost(HotlineHost.NewServiceId(), _clock, settings: new Dictionary<string, string> { ["Auth:IdleTimeout"] = "12:00:00" });
         host.UseKestrel(0);
         host.StartServer();
         return Task.FromResult(host);
     }
 
     [Fact]
-    public async Task Wrap_up_expiring_on_a_high_risk_draft_keeps_the_case_and_the_record_to_finish_and_alerts_the_supervisor()
+    public async Task Leaving_a_crisis_call_on_a_high_risk_draft_keeps_the_case_and_the_record_to_finish_and_alerts_the_supervisor()
     {
         var wallboard = await InteractivePageAsync("s-zhou");
         var desk = await InteractivePageAsync("c-wang");
@@ -48,9 +50,18 @@ public sealed class RecordsToFinishBrowserTests : BrowserTest
         var crisisCase = await Eventually.MatchesAsync(() => Host.Grains.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(callId)).GetAsync(), c => c.Status == CaseStatus.Open, "the case opened from the draft");
         Assert.Equal(CaseTrigger.Assessment, crisisCase.Trigger);
 
+        // A crisis call (the assessment made it one): decompression, not wrap-up; the counsellor cannot end it, the supervisor can.
         await desk.Locator("[data-testid=desk-end-call]").ClickAsync();
-        await Expect(desk.Locator("[data-testid=wrap-up]")).ToBeVisibleAsync();
-        _clock.Advance(TimeSpan.FromMinutes(3));
+        await Expect(desk.Locator("[data-testid=decompression]")).ToBeVisibleAsync();
+        await Expect(desk.Locator("[data-testid=desk-set-Available]")).ToHaveCountAsync(0);
+        await desk.Locator("[data-testid=debrief-note]").FillAsync("来电者有明确计划，我有些紧张。");
+        await desk.Locator("[data-testid=debrief-save]").ClickAsync();
+        await Expect(desk.Locator("[data-testid=debrief-saved]")).ToBeVisibleAsync();
+        var wang = wallboard.Locator("[data-testid=counselor-c-wang]");
+        await Expect(wang.Locator("[data-testid=state]")).ToHaveTextAsync("减压");
+        await wang.Locator("[data-testid=show-debrief]").ClickAsync();
+        await Expect(wallboard.Locator("[data-testid=debrief-text]")).ToContainTextAsync("我有些紧张");
+        await wang.Locator("[data-testid=end-decompression]").ClickAsync();
         await Expect(desk.Locator("[data-testid=desk-state]")).ToHaveTextAsync("空闲");
         var toFinish = desk.Locator("[data-testid=record-to-finish]");
         await Expect(toFinish).ToHaveCountAsync(1);

@@ -22,7 +22,11 @@ namespace HotlineCenter.Web.Tests;
 [Collection(BrowserTest.Collection)]
 public sealed class ReportsBrowserTests : BrowserTest
 {
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    /// <summary>
+    /// Yesterday 07:00 China time: the scripted day (08:00–13:00) runs on that day, so the domain clock never gets ahead of
+    /// the real one the sign-in cookie's expiry is reckoned on (a session is ended once the domain clock passes it).
+    /// </summary>
+    private readonly FakeTimeProvider _clock = new(HotlineCenter.Abstractions.Common.ChinaTime.StartOfDay(DateTimeOffset.UtcNow).AddDays(-1).AddHours(7));
 
     protected override Task<HotlineHost> StartHostAsync()
     {

@@ -39,11 +39,11 @@ public sealed class TwilioConsolesBrowserTests : BrowserTest
         await _twilio.CallInAsync(sid, "+8613700001234", "2");
         var ring = (await _twilio.RingAsync(sid))!;
         Assert.Equal("client:c-wang", ring.Field("To"));
-        await Expect(wallboard.Locator("[data-testid=active-call]")).ToContainTextAsync("137****1234");
+        await Expect(wallboard.Locator("[data-testid=active-call]")).ToContainTextAsync("*******1234");
         await Expect(wallboard.Locator("[data-testid=kpi-received]")).ToHaveTextAsync("1");
 
         var offer = desk.Locator("[data-testid=offer-panel]");
-        await Expect(offer.Locator("[data-testid=offer-caller]")).ToContainTextAsync("137****1234");
+        await Expect(offer.Locator("[data-testid=offer-caller]")).ToContainTextAsync("*******1234");
         await Expect(offer.Locator("[data-testid=caller-first]")).ToBeVisibleAsync();
         await offer.Locator("[data-testid=offer-accept]").ClickAsync();
 

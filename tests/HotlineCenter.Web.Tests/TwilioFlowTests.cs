@@ -1,11 +1,16 @@
 using System.Net;
 using System.Net.Http.Json;
 using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Counselors;
 using HotlineCenter.Abstractions.Queues;
+using HotlineCenter.Abstractions.Records;
+using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Telephony.Identity;
 using HotlineCenter.TwilioSimulator;
 using HotlineCenter.Web.Tests.Fixtures;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using static HotlineCenter.Web.Tests.Fixtures.TwilioHost;
 
@@ -57,7 +62,7 @@ public sealed class TwilioFlowTests : IAsyncLifetime
         var call = await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync();
         Assert.Equal(CallStatus.Ended, call.Status);
         Assert.Single(call.Timeline, t => t.Kind == TimelineKind.Ended);
-        Assert.Equal("+86138****8000", call.MaskedNumber);
+        Assert.Equal("*******8000", call.MaskedNumber);
         Assert.Equal(PresenceState.WrapUp, (await wang.GetAsync()).State);
     }
 
@@ -94,6 +99,38 @@ public sealed class TwilioFlowTests : IAsyncLifetime
         Assert.NotEqual(first.Field("To"), second.Field("To"));
         var missed = first.Field("To")!["client:".Length..];
         Assert.Equal(PresenceState.NotResponding, (await _t.Grains.GetGrain<ICounselorGrain>(missed).GetAsync()).State);
+    }
+
+    [Fact]
+    public async Task The_callers_join_teaches_the_call_its_conference_sid_before_anyone_is_rung()
+    {
+        var sid = TwilioDriver.NewCallSid();
+
+        await _t.CallInAsync(sid, "+8613100131000", "2");
+
+        var call = await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync();
+        Assert.Equal(_t.ConferenceSid(sid), call.ConferenceSid);
+        Assert.Matches("^CF[0-9a-f]{32}$", call.ConferenceSid);
+        Assert.DoesNotContain(_t.Api.Requests, r => r.OperationId == "ListConference");
+    }
+
+    [Fact]
+    public async Task A_declined_ring_is_stopped_through_the_conference_sid_and_the_leg_leaves_the_conference()
+    {
+        var zhao = _t.Grains.GetGrain<ICounselorGrain>("c-zhao");
+        await zhao.ChangePresenceAsync(PresenceState.Available, "test");
+        var sid = TwilioDriver.NewCallSid();
+        await _t.CallInAsync(sid, "+8613200132001", "2");
+        await _t.RingAsync(sid);
+        var cf = _t.ConferenceSid(sid);
+        Assert.Single(_t.Api.Conference(cf)!.Participants, p => p.Label == "counselor-c-zhao");
+
+        await zhao.DeclineOfferAsync(sid);
+
+        var stopped = await Eventually.MatchesAsync(
+            () => Task.FromResult(_t.Api.Requests.FirstOrDefault(r => r.OperationId == "DeleteParticipant")), r => r is not null, "the ring stopped");
+        Assert.Equal($"/Conferences/{cf}/Participants/counselor-c-zhao.json", stopped!.Path);
+        Assert.DoesNotContain(_t.Api.Conference(cf)!.Participants, p => p.Label == "counselor-c-zhao");
     }
 
     [Fact]
@@ -300,6 +337,7 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         var (sid, _) = await _t.ConnectedCallAsync("c-wang");
         var counselorLeg = (await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync()).CounselorLegId;
         Assert.NotNull(counselorLeg);
+        var cf = _t.ConferenceSid(sid);
 
         foreach (var action in new[] { "monitor", "whisper", "barge" })
         {
@@ -308,18 +346,25 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.NoContent, (await _supervisor.PostAsJsonAsync($"/api/calls/{sid}/supervise", new { action = "add-party", partyNumber = "+8629120" })).StatusCode);
 
-        var conference = $"/Conferences/call-{sid}/Participants";
-        var sent = _t.Api.Requests.Where(r => r.Path.StartsWith(conference, StringComparison.Ordinal) && r.Field("Label") != "counselor-c-wang").ToList();
-        Assert.Equal(("client:s-zhou", "true"), (sent[0].Field("To"), sent[0].Field("Muted")));
-        Assert.Equal(("true", counselorLeg), (sent[1].Field("Coaching"), sent[1].Field("CallSidToCoach")));
-        Assert.Equal(($"{conference}/supervisor-s-zhou.json", "false", "false"), (sent[2].Path, sent[2].Field("Muted"), sent[2].Field("Coaching")));
-        Assert.Equal(("+8629120", "true"), (sent[3].Field("To"), sent[3].Field("EarlyMedia")));
+        // Added by the conference's friendly name (only creating accepts it); changed afterwards only through its CF sid.
+        var added = _t.Api.Requests.Where(r => r.OperationId == "CreateParticipant" && r.Field("Label") != "counselor-c-wang").ToList();
+        Assert.All(added, r => Assert.Equal($"/Conferences/call-{sid}/Participants.json", r.Path));
+        Assert.Equal(("client:s-zhou", "true", "supervisor-s-zhou"), (added[0].Field("To"), added[0].Field("Muted"), added[0].Field("Label")));
+        Assert.Equal(("+8629120", "true"), (added[1].Field("To"), added[1].Field("EarlyMedia")));
+        var changed = _t.Api.Requests.Where(r => r.OperationId == "UpdateParticipant").ToList();
+        Assert.All(changed, r => Assert.Equal($"/Conferences/{cf}/Participants/supervisor-s-zhou.json", r.Path));
+        var whisper = changed.Single(r => r.Field("Coaching") == "true");
+        Assert.Equal(("false", counselorLeg), (whisper.Field("Muted"), whisper.Field("CallSidToCoach")));
+        Assert.Equal(("false", "false"), (changed[^1].Field("Muted"), changed[^1].Field("Coaching")));
+        var supervisor = Assert.Single(_t.Api.Conference(cf)!.Participants, p => p.Label == "supervisor-s-zhou");
+        Assert.Equal((false, false), (supervisor.Muted, supervisor.Coaching));
     }
 
     [Fact]
     public async Task Hold_and_unhold_reach_twilio_and_come_back_on_the_call_timeline()
     {
         var (sid, _) = await _t.ConnectedCallAsync("c-huang");
+        var cf = _t.ConferenceSid(sid);
 
         Assert.Equal(HttpStatusCode.NoContent, (await _supervisor.PostAsJsonAsync($"/api/calls/{sid}/supervise", new { action = "hold" })).StatusCode);
         var conferenceCallback = $"{PublicBase}/webhooks/twilio/conference?call={sid}";
@@ -327,22 +372,58 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         {
             var posted = await _t.Driver.PostAsync(conferenceCallback, new Dictionary<string, string>
             {
-                ["ConferenceSid"] = "CF" + new string('1', 32), ["FriendlyName"] = $"call-{sid}", ["StatusCallbackEvent"] = evt, ["CallSid"] = sid,
+                ["ConferenceSid"] = cf, ["FriendlyName"] = $"call-{sid}", ["StatusCallbackEvent"] = evt, ["CallSid"] = sid,
                 ["ParticipantLabel"] = "caller", ["Hold"] = evt == "participant-hold" ? "true" : "false", ["SequenceNumber"] = seq, ["AccountSid"] = AccountSid,
             });
             Assert.Equal(HttpStatusCode.NoContent, posted.Status);
         }
 
-        var end = await _t.Driver.PostAsync(conferenceCallback, new Dictionary<string, string>
-        {
-            ["ConferenceSid"] = "CF" + new string('1', 32), ["StatusCallbackEvent"] = "conference-end", ["ReasonConferenceEnded"] = "last-participant-left", ["AccountSid"] = AccountSid,
-        });
-        Assert.Equal(HttpStatusCode.NoContent, end.Status);
-        var hold = _t.Api.Requests.Single(r => r.Path == $"/Conferences/call-{sid}/Participants/caller.json");
-        Assert.Equal("true", hold.Field("Hold"));
+        var hold = _t.Api.Requests.Single(r => r.OperationId == "UpdateParticipant");
+        Assert.Equal(($"/Conferences/{cf}/Participants/caller.json", "true"), (hold.Path, hold.Field("Hold")));
+        Assert.True(_t.Api.Conference(cf)!.Participants.Single(p => p.Label == "caller").Hold);
         var timeline = (await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync()).Timeline;
         Assert.Single(timeline, t => t.Kind == TimelineKind.Held);
         Assert.Single(timeline, t => t.Kind == TimelineKind.Resumed);
+
+        var end = await _t.Driver.PostAsync(conferenceCallback, new Dictionary<string, string>
+        {
+            ["ConferenceSid"] = cf, ["StatusCallbackEvent"] = "conference-end", ["ReasonConferenceEnded"] = "last-participant-left", ["AccountSid"] = AccountSid,
+        });
+        Assert.Equal(HttpStatusCode.NoContent, end.Status);
+        // An ended conference is forgotten: the next change looks the live one up by friendly name.
+        Assert.Null((await _t.Grains.GetGrain<ICallGrain>(sid).GetAsync()).ConferenceSid);
+    }
+
+    [Fact]
+    public async Task The_counselors_mute_and_a_supervisors_take_over_change_the_legs_through_the_conference_sid()
+    {
+        var (sid, _) = await _t.ConnectedCallAsync("c-wang");
+        var cf = _t.ConferenceSid(sid);
+        var desk = _t.Host.Services.GetRequiredService<HotlineCenter.Web.Consoles.DeskService>();
+        // The supervisor's service acts for the circuit's signed-in user: a scope standing in for s-zhou's circuit.
+        using var circuit = _t.Host.Services.CreateScope();
+        var signedIn = (Microsoft.AspNetCore.Components.Authorization.IHostEnvironmentAuthenticationStateProvider)circuit.ServiceProvider
+            .GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>();
+        signedIn.SetAuthenticationState(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(new System.Security.Claims.ClaimsPrincipal(
+            new System.Security.Claims.ClaimsIdentity(
+            [
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "s-zhou"),
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, nameof(HotlineCenter.Abstractions.Accounts.StaffRole.Supervisor)),
+                new System.Security.Claims.Claim(HotlineCenter.Web.Accounts.AccountService.CentreIdClaim, "xa-12356"),
+            ], "test")))));
+        var supervisors = circuit.ServiceProvider.GetRequiredService<HotlineCenter.Web.Consoles.SupervisorService>();
+
+        await desk.CallControlAsync("c-wang", sid, SupervisionAction.Mute);
+        Assert.True(_t.Api.Conference(cf)!.Participants.Single(p => p.Label == "counselor-c-wang").Muted);
+        Assert.Equal(HttpStatusCode.NoContent, (await _supervisor.PostAsJsonAsync($"/api/calls/{sid}/supervise", new { action = "monitor" })).StatusCode);
+        var taken = await supervisors.TakeOverAsync(sid, "s-zhou");
+
+        Assert.Contains(taken.Timeline, t => t.Kind == TimelineKind.TakenOver);
+        await Eventually.MatchesAsync(() => Task.FromResult(_t.Api.Conference(cf)!.Participants), p => p.All(x => x.Label != "counselor-c-wang"), "the counsellor's leg removed");
+        var supervisor = Assert.Single(_t.Api.Conference(cf)!.Participants, p => p.Label == "supervisor-s-zhou");
+        Assert.False(supervisor.Muted);
+        Assert.Single(_t.Api.Requests, r => r.Method == "DELETE" && r.Path == $"/Conferences/{cf}/Participants/counselor-c-wang.json");
+        Assert.Equal(PresenceState.WrapUp, (await _t.Grains.GetGrain<ICounselorGrain>("c-wang").GetAsync()).State);
     }
 
     [Fact]
@@ -398,5 +479,102 @@ public sealed class TwilioSupervisionTests : IAsyncLifetime
         Assert.Equal("c-zhao", body.GetProperty("identity").GetString());
         Assert.Equal(3, body.GetProperty("token").GetString()!.Split('.').Length);
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Supervisors_get_a_softphone_token_for_their_own_staff_id_counsellors_do_not()
+    {
+        using var counsellor = _t.Host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignIn.AsAsync(counsellor, "c-zhao");
+
+        var issued = await _supervisor.PostAsync("/api/softphone/supervisor-token", null);
+        var refused = await counsellor.PostAsync("/api/softphone/supervisor-token", null);
+
+        Assert.Equal(HttpStatusCode.OK, issued.StatusCode);
+        var body = await issued.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+        Assert.Equal("s-zhou", body.GetProperty("identity").GetString());
+        var payload = body.GetProperty("token").GetString()!.Split('.')[1];
+        var grants = System.Text.Json.JsonDocument.Parse(Convert.FromBase64String(payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=').Replace('-', '+').Replace('_', '/'))).RootElement.GetProperty("grants");
+        Assert.Equal("s-zhou", grants.GetProperty("identity").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+}
+
+/// <summary>A follow-up dialled from the desk: the caller leg's status callback records Twilio's outcome on the follow-up.</summary>
+public sealed class TwilioFollowUpStatusTests : IAsyncLifetime
+{
+    private const string FollowUpId = "CAfollowup0042";
+    private TwilioHost _t = default!;
+
+    public async Task InitializeAsync()
+    {
+        _t = await StartAsync();
+        var caller = _t.Host.Services.GetRequiredService<CallerIdentityProtector>().Protect("+8613766554400");
+        var now = _t.Host.Services.GetRequiredService<HotlineCenter.Abstractions.Common.HotlineTime>().Now;
+        await _t.Grains.GetGrain<ICaseloadGrain>("xa-12356").PlanFollowUpAsync(new FollowUpSchedule("xa-12356",
+            new FollowUpItem(FollowUpId, "c-wang", caller.MaskedNumber, RiskLevel.High, now.AddHours(-24), now.AddSeconds(-1), FollowUpStatus.Open, 0, null, null),
+            caller));
+    }
+
+    public async Task DisposeAsync() => await _t.DisposeAsync();
+
+    private IFollowUpGrain FollowUp => _t.Grains.GetGrain<IFollowUpGrain>(FollowUpId);
+
+    [Fact]
+    public async Task An_unanswered_dial_counts_as_the_attempt_until_the_counselor_records_it_in_its_place()
+    {
+        await FollowUp.DialAsync("c-wang");
+        var callerLeg = await Eventually.MatchesAsync(
+            () => Task.FromResult(_t.Api.Requests.FirstOrDefault(r => r.OperationId == "CreateParticipant" && r.Field("Label") == "caller")), r => r is not null, "the caller dialled");
+        var status = callerLeg!.Field("StatusCallback")!;
+        Assert.Equal($"{PublicBase}/webhooks/twilio/followup-status?followup={FollowUpId}&dial=1", status);
+
+        var noAnswer = await _t.Driver.LegStatusAsync(status, TwilioDriver.NewCallSid(), "no-answer", 2);
+        var again = await _t.Driver.LegStatusAsync(status, TwilioDriver.NewCallSid(), "no-answer", 2);
+
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (noAnswer.Status, again.Status));
+        var reported = await FollowUp.GetAsync();
+        var attempt = Assert.Single(reported.Attempts);
+        Assert.Equal(("provider", FollowUpOutcome.NotReached, 1, "NoAnswer"), (attempt.By, attempt.Outcome, attempt.Dial, attempt.Note));
+        Assert.Equal((1, FollowUpDialOutcome.NoAnswer), (reported.Item.FailedAttempts, reported.Item.LastDialOutcome));
+
+        // The counsellor's word on the same dial replaces the provider's: still one failed attempt, now theirs.
+        await FollowUp.RecordOutcomeAsync("c-wang", FollowUpOutcome.NotReached, "关机");
+        var recorded = await FollowUp.GetAsync();
+        Assert.Equal(("c-wang", 1), (Assert.Single(recorded.Attempts).By, recorded.Item.FailedAttempts));
+    }
+
+    [Fact]
+    public async Task A_picked_up_dial_is_kept_as_information_and_the_counselors_record_decides()
+    {
+        await FollowUp.DialAsync("c-wang");
+        var status = $"{PublicBase}/webhooks/twilio/followup-status?followup={FollowUpId}&dial=1";
+
+        await _t.Driver.LegStatusAsync(status, TwilioDriver.NewCallSid(), "in-progress", 1);
+        await _t.Driver.LegStatusAsync(status, TwilioDriver.NewCallSid(), "completed", 2);
+
+        var detail = await FollowUp.GetAsync();
+        Assert.Empty(detail.Attempts);
+        Assert.Equal((FollowUpStatus.Open, FollowUpDialOutcome.Completed), (detail.Item.Status, detail.Item.LastDialOutcome));
+        await FollowUp.RecordOutcomeAsync("c-wang", FollowUpOutcome.Reached, null);
+        Assert.Equal(FollowUpStatus.Done, (await FollowUp.GetAsync()).Item.Status);
+    }
+
+    [Fact]
+    public async Task Follow_up_status_callbacks_that_are_unsigned_or_name_no_dial_are_refused_and_change_nothing()
+    {
+        await FollowUp.DialAsync("c-wang");
+        var fields = _t.Driver.CallFields(TwilioDriver.NewCallSid(), "+862912356", "+8613766554400", "busy");
+
+        var unsigned = await _t.Driver.PostAsync($"/webhooks/twilio/followup-status?followup={FollowUpId}&dial=1", fields, sign: false);
+        var noDial = await _t.Driver.PostAsync($"/webhooks/twilio/followup-status?followup={FollowUpId}", fields);
+        var badId = await _t.Driver.PostAsync("/webhooks/twilio/followup-status?followup=../x&dial=1", fields);
+        var unknownDial = await _t.Driver.PostAsync($"/webhooks/twilio/followup-status?followup={FollowUpId}&dial=7", fields);
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest],
+            new[] { unsigned.Status, noDial.Status, badId.Status, unknownDial.Status });
+        var detail = await FollowUp.GetAsync();
+        Assert.Empty(detail.Attempts);
+        Assert.Null(detail.Item.LastDialOutcome);
     }
 }

@@ -10,6 +10,8 @@ public enum StaffRole
     Supervisor = 1,
     Admin = 2,
     Auditor = 3,
+    /// <summary>Spans centres (a provincial centre): held beside Supervisor or Admin, it lifts the own-centre boundary. Granted only by someone who holds it.</summary>
+    Provincial = 4,
 }
 
 /// <summary>A staff account to create; the password arrives already hashed by the web layer.</summary>
@@ -54,13 +56,19 @@ public interface IUserAccountGrain : IGrainWithStringKey
     [Alias("get"), ReadOnly]
     Task<UserAccountView?> GetAsync();
 
-    /// <summary>The stored hash and state, or null when there is no such account.</summary>
+    /// <summary>
+    /// The stored hash and state, or null when there is no such account; <see cref="UserAccountView.LockedUntil"/> is
+    /// the lock of <paramref name="source"/> (the client address) only.
+    /// </summary>
     [Alias("sign-in-check"), ReadOnly]
-    Task<SignInCheck?> GetSignInCheckAsync();
+    Task<SignInCheck?> GetSignInCheckAsync(string source);
 
-    /// <summary>Counts a failed attempt (locking the account after too many) or clears the count on success.</summary>
+    /// <summary>
+    /// Counts a failed attempt from <paramref name="source"/> (locking the account for that address only after too
+    /// many, so strangers elsewhere cannot lock its owner out) or clears that address's count on success.
+    /// </summary>
     [Alias("record-sign-in")]
-    Task<UserAccountView> RecordSignInAsync(bool succeeded);
+    Task<UserAccountView> RecordSignInAsync(bool succeeded, string source);
 
     /// <summary>Replaces the password hash (e.g. after a rehash to a newer format).</summary>
     [Alias("set-password-hash")]
@@ -88,13 +96,26 @@ public sealed record AccountUpdate(
     [property: Id(2)] string? CounselorId,
     [property: Id(3)] bool Disabled);
 
-/// <summary>The user names of a centre's accounts (key: centre id), for the administrator's list.</summary>
+/// <summary>
+/// The user names of a centre's accounts (key: centre id), for the administrator's list. The one grain with key
+/// <see cref="CounselorBindingsKey"/> (no centre id can take it) keeps which account each counsellor id is bound to.
+/// </summary>
 [Alias("hotline.user-directory")]
 public interface IUserDirectoryGrain : IGrainWithStringKey
 {
+    /// <summary>Key of the directory that binds counsellor ids to accounts across all centres.</summary>
+    public const string CounselorBindingsKey = "counselor-bindings:all";
+
     [Alias("add")]
     Task AddAsync(string username);
 
     [Alias("list"), ReadOnly]
     Task<ImmutableArray<string>> ListAsync();
+
+    /// <summary>
+    /// Binds <paramref name="counselorId"/> to the account (releasing any counsellor it was bound to; null releases
+    /// only). A counsellor id already bound to another account is refused (<c>account.counselor-taken</c>).
+    /// </summary>
+    [Alias("bind-counselor")]
+    Task BindCounselorAsync(string username, string? counselorId);
 }

@@ -38,6 +38,11 @@ public enum AlertKind
     CallbackFailed = 14,
     /// <summary>A call's contact record is still not submitted long after the call ended (CounselorId, CallId).</summary>
     RecordNotSubmitted = 15,
+    /// <summary>
+    /// A request to the telephony provider failed for good after its retries (stop ringing, a callback or follow-up dial,
+    /// a hang-up, an on-call call): CallId and CounselorId say which call and whose leg, where there is one.
+    /// </summary>
+    TelephonyFailed = 16,
 }
 
 /// <summary>Where a server-side alert is.</summary>

@@ -88,4 +88,16 @@ public interface ICallerGrain : IGrainWithStringKey
 
     [Alias("set-safety-plan")]
     Task<CallerContext> SetSafetyPlanAsync(string text, string by);
+
+    /// <summary>Blocks the caller until <see cref="CallerBlock.Until"/> (validated by the call that sets it).</summary>
+    [Alias("block")]
+    Task BlockAsync(CallerBlock block);
+
+    /// <summary>Lifts the block (a no-op when none is in force).</summary>
+    [Alias("unblock")]
+    Task UnblockAsync(string by);
+
+    /// <summary>The block in force now, or null.</summary>
+    [Alias("get-block"), ReadOnly]
+    Task<CallerBlock?> GetBlockAsync();
 }

@@ -60,6 +60,10 @@ public enum TimelineKind
     CallbackNotAnswered = 26,
     /// <summary>Every dial of a keep-place callback went unanswered: the caller was not reached.</summary>
     CallbackFailed = 27,
+    /// <summary>The caller is blocked and chose no danger option: they heard the blocked message and the call ended.</summary>
+    CallerBlocked = 40,
+    /// <summary>A supervisor blocked this call's caller (detail: until when).</summary>
+    CallerBlockSet = 41,
     /// <summary>After the counsellor left, the caller was asked the satisfaction question (detail: the rating, once given).</summary>
     SatisfactionSurvey = 28,
 }
@@ -153,6 +157,8 @@ public enum InstructionKind
     RepeatMenu = 3,
     /// <summary>Tell the caller their place is kept and they will be called back, then hang up.</summary>
     CallbackConfirmed = 4,
+    /// <summary>A blocked caller chose no danger option: say the centre's blocked message, then hang up.</summary>
+    Blocked = 20,
 }
 
 /// <summary>A provider-neutral instruction; the adapter renders it (TwiML, SIP, simulator).</summary>
@@ -184,8 +190,10 @@ public sealed record CallSnapshot(
     [property: Id(13)] ImmutableArray<TimelineEntry> Timeline,
     [property: Id(14)] ImmutableArray<RecordingInfo> Recordings = default,
     [property: Id(15)] string? CounselorLegId = null,
-    [property: Id(16)] int? SatisfactionRating = null,
-    [property: Id(17)] ImmutableArray<string> Counselors = default)
+    // The provider's id of the call's conference (Twilio's CF… ConferenceSid), once known: participants are changed through it.
+    [property: Id(16)] string? ConferenceSid = null,
+    [property: Id(17)] int? SatisfactionRating = null,
+    [property: Id(18)] ImmutableArray<string> Counselors = default)
 {
     /// <summary>Every counsellor the call was connected to, in turn (a caller re-queued after a dropped leg has two).</summary>
     public ImmutableArray<string> CounselorsInTurn => Counselors.IsDefault ? (CounselorId is { } c && ConnectedAt is not null ? [c] : []) : Counselors;

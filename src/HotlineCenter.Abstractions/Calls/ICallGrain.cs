@@ -86,6 +86,31 @@ public interface ICallGrain : IGrainWithStringKey
     Task<CallSnapshot> TakeOverAsync(string supervisorId);
 
     /// <summary>
+    /// A supervisor blocks this call's caller for <paramref name="days"/> with a reason (never by a typed number);
+    /// refused for a withheld number. Returns the entry the centre's block list shows.
+    /// </summary>
+    [Alias("block-caller")]
+    Task<Callers.BlockedCaller> BlockCallerAsync(string supervisorId, string reason, int days);
+
+    /// <summary>
+    /// The provider's id of the call's conference (Twilio's <c>CF…</c> ConferenceSid), learnt from a conference callback or
+    /// from adding a participant; a newer conference (a keep-place callback opens one) replaces the old one.
+    /// </summary>
+    [Alias("note-conference")]
+    Task NoteConferenceAsync(string conferenceSid);
+
+    /// <summary>The provider reports the conference ended; a later one is looked up afresh.</summary>
+    [Alias("conference-ended")]
+    Task ConferenceEndedAsync(string conferenceSid);
+
+    /// <summary>
+    /// Whether the waiting caller should now be offered a keep-place callback: true once per call, when it has waited
+    /// the centre's <c>CallbackOfferAfterSeconds</c> and can be called back; the claim is saved, so every node agrees.
+    /// </summary>
+    [Alias("claim-callback-offer")]
+    Task<bool> ClaimCallbackOfferAsync();
+
+    /// <summary>
     /// The caller's answer to the satisfaction question (1–5), once per call and only after it was asked; a repeated
     /// answer is ignored. A rating outside 1–5 or on a call that was not asked is refused.
     /// </summary>

@@ -36,7 +36,10 @@ public sealed record FollowUpItem(
     [property: Id(14)] string? CloseReason = null,
     // An encrypted number is kept, so the desk may dial (the number itself never leaves the server).
     [property: Id(15)] bool CanDial = false,
-    [property: Id(16)] DateTimeOffset? LastDialledAt = null)
+    [property: Id(16)] DateTimeOffset? LastDialledAt = null,
+    // Dials from the desk so far, and what the provider reported of the latest one (null until it reports).
+    [property: Id(17)] int Dials = 0,
+    [property: Id(18)] FollowUpDialOutcome? LastDialOutcome = null)
 {
     /// <summary>Still owed to the caller: open, or escalated and waiting for the supervisor.</summary>
     public bool IsOpen => Status is FollowUpStatus.Open or FollowUpStatus.Escalated;

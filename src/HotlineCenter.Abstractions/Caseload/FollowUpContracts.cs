@@ -13,14 +13,32 @@ public enum FollowUpOutcome
     WrongNumber = 2,
 }
 
+/// <summary>What the telephony provider reports of a follow-up dial to the caller's number (its final status).</summary>
+[GenerateSerializer]
+public enum FollowUpDialOutcome
+{
+    /// <summary>The caller's phone was picked up (by someone: the counsellor says whether it was the caller).</summary>
+    Answered = 0,
+    /// <summary>Picked up, then ended.</summary>
+    Completed = 1,
+    Busy = 2,
+    /// <summary>Rang out unanswered (or the dial was cancelled before anyone answered).</summary>
+    NoAnswer = 3,
+    /// <summary>The dial could not be placed, or the network failed it.</summary>
+    Failed = 4,
+}
+
 /// <summary>One attempt to reach the caller.</summary>
+/// <param name="By">The counsellor who recorded it, or <c>provider</c> for a dial the provider reported unanswered.</param>
+/// <param name="Dial">Which dial from the desk it records (1, 2, …); 0 for an attempt not tied to one.</param>
 [GenerateSerializer, Immutable]
 [Alias("hotline.follow-up-attempt")]
 public sealed record FollowUpAttemptEntry(
     [property: Id(0)] DateTimeOffset At,
     [property: Id(1)] string By,
     [property: Id(2)] FollowUpOutcome Outcome,
-    [property: Id(3)] string? Note);
+    [property: Id(3)] string? Note,
+    [property: Id(4)] int Dial = 0);
 
 /// <summary>What scheduling a follow-up needs: the item, its centre, and the caller reference (with the encrypted number) to dial.</summary>
 [GenerateSerializer, Immutable]
@@ -73,6 +91,14 @@ public interface IFollowUpGrain : IGrainWithStringKey
     /// <summary>Records an attempt by the assigned counsellor: reached closes it; N failures or a wrong number escalate it.</summary>
     [Alias("record-outcome")]
     Task<FollowUpDetail> RecordOutcomeAsync(string counselorId, FollowUpOutcome outcome, string? note);
+
+    /// <summary>
+    /// The provider's final status of dial <paramref name="dial"/> to the caller's number. Kept on the follow-up; busy, no
+    /// answer or failed counts as that dial's failed attempt unless the counsellor recorded the dial already, and the
+    /// counsellor's own record of the dial later takes its place. Applied once per dial.
+    /// </summary>
+    [Alias("apply-dial-outcome")]
+    Task<FollowUpDetail> ApplyDialOutcomeAsync(int dial, FollowUpDialOutcome outcome);
 
     /// <summary>The supervisor hands it to another counsellor of the centre (attempts start again).</summary>
     [Alias("reassign")]

@@ -72,6 +72,16 @@ public sealed record CentreConfig
 
     /// <summary>The opening hours to report: a configuration stored before the setting existed reads as 24.</summary>
     public int ReportedServiceHours => ServiceHoursPerDay is > 0 and <= 24 ? ServiceHoursPerDay : 24;
+
+    /// <summary>Minutes a counsellor spends in Decompression after a crisis call (offered no calls); 0 turns it off.</summary>
+    [Id(40)] public int DecompressionMinutes { get; init; } = DefaultDecompressionMinutes;
+
+    public const int DefaultDecompressionMinutes = 10;
+    /// <summary>
+    /// Crisis calls a counsellor takes per shift (signed-in spell) before the router prefers others for crisis calls;
+    /// past it they still get one when nobody else is free. 0 turns it off.
+    /// </summary>
+    [Id(41)] public int HighRiskCallsPerShift { get; init; }
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>
@@ -98,6 +108,8 @@ public sealed record CentrePrompts
     /// <summary>The satisfaction question, asked after the counsellor leaves when the centre has the survey on.</summary>
     [Id(14)] public string SatisfactionQuestion { get; init; } = "请您为本次服务打分：非常满意请按5，满意请按4，一般请按3，不满意请按2，非常不满意请按1。";
     [Id(15)] public string SatisfactionThanks { get; init; } = "感谢您的评价，再见。";
+    /// <summary>What a blocked caller hears after a non-danger choice, before the call ends; it points to 110/120 and the danger option.</summary>
+    [Id(30)] public string BlockedMessage { get; init; } = "您好，本热线暂时无法接听您的来电。如果您现在有危险，请重新拨打并按1，或拨打110、120。";
 }
 
 /// <summary>A call as the live screens list it (no timeline, masked number only).</summary>

@@ -8,6 +8,12 @@ public static class Keys
     /// <summary>The caller key of calls without a usable number (withheld, not E.164): they share no history.</summary>
     public const string AnonymousCaller = "anonymous";
 
+    /// <summary>
+    /// True when a call's caller hash may address a caller profile: a valid id that is not <see cref="AnonymousCaller"/>.
+    /// Every withheld caller shares that key, so it must never reach a caller grain (one caller's safety plan would show for the next).
+    /// </summary>
+    public static bool IsCallerProfileKey(string? callerHash) => IsValidId(callerHash) && callerHash != AnonymousCaller;
+
     /// <summary>Key of a queue grain: <c>centre/queue</c>.</summary>
     public static string Queue(string centreId, string queueId)
     {

@@ -68,7 +68,20 @@ public sealed record CounselorSnapshot(
     [property: Id(7)] DateTimeOffset? WrapUpUntil,
     [property: Id(8)] ImmutableArray<PresenceChange> RecentChanges,
     [property: Id(9)] DateTimeOffset? OfferDeadline = null,
-    [property: Id(10)] DateTimeOffset? HandRaisedAt = null);
+    [property: Id(10)] DateTimeOffset? HandRaisedAt = null,
+    [property: Id(11)] DateTimeOffset? DecompressionUntil = null,
+    [property: Id(12)] int HighRiskCallsThisShift = 0,
+    [property: Id(13)] bool DebriefWritten = false);
+
+/// <summary>What the call tells its counsellor when they leave it: was it a crisis call, and how long the centre decompresses after one.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.call-end-facts")]
+public sealed record CallEndFacts([property: Id(0)] bool WasCrisis, [property: Id(1)] int DecompressionMinutes);
+
+/// <summary>A counsellor's short debrief after a crisis call (wellbeing, not the contact record).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.debrief")]
+public sealed record Debrief([property: Id(0)] string CallId, [property: Id(1)] string Note, [property: Id(2)] DateTimeOffset At);
 
 /// <summary>What a queue needs to know to route to an available counsellor.</summary>
 /// <param name="PreferredQueueKey">
@@ -83,7 +96,8 @@ public sealed record CounselorAvailability(
     [property: Id(2)] ImmutableArray<SkillLevel> Skills,
     [property: Id(3)] ImmutableArray<string> Languages,
     [property: Id(4)] long Sequence,
-    [property: Id(5)] string? PreferredQueueKey = null);
+    [property: Id(5)] string? PreferredQueueKey = null,
+    [property: Id(6)] int HighRiskCallsThisShift = 0);
 
 /// <summary>What happened when a queue's ring timer ran out.</summary>
 [GenerateSerializer]

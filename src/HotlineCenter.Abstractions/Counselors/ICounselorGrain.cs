@@ -51,9 +51,24 @@ public interface ICounselorGrain : IGrainWithStringKey
     [Alias("cancel-offer")]
     Task CancelOfferAsync(string callId);
 
-    /// <summary>The call this counsellor is on ended: start wrap-up.</summary>
+    /// <summary>
+    /// The call this counsellor is on ended: start wrap-up, or Decompression after a crisis call when the centre has it.
+    /// The call tells what it knows (<paramref name="facts"/>), so the counsellor never has to ask the call or the centre.
+    /// </summary>
     [Alias("call-ended")]
-    Task CallEndedAsync(string callId);
+    Task CallEndedAsync(string callId, CallEndFacts? facts = null);
+
+    /// <summary>A supervisor ends the counsellor's decompression early (they are Available again).</summary>
+    [Alias("end-decompression")]
+    Task<CounselorSnapshot> EndDecompressionAsync(string supervisorId, string reason);
+
+    /// <summary>The counsellor's short debrief of a crisis call they handled.</summary>
+    [Alias("save-debrief")]
+    Task<CounselorSnapshot> SaveDebriefAsync(string callId, string note);
+
+    /// <summary>The counsellor's debriefs, newest first (for their supervisor).</summary>
+    [Alias("debriefs"), ReadOnly]
+    Task<System.Collections.Immutable.ImmutableArray<Debrief>> GetDebriefsAsync();
 
     /// <summary>The counsellor finished wrap-up early (record submitted).</summary>
     [Alias("complete-wrap-up")]

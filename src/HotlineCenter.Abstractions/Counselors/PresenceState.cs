@@ -15,4 +15,9 @@ public enum PresenceState
     WrapUp = 7,
     /// <summary>Missed an offer; routing skips them until they come back.</summary>
     NotResponding = 8,
+    /// <summary>
+    /// After a crisis call: a set time (the centre's <c>DecompressionMinutes</c>) offered no calls, to write the record and a
+    /// short debrief; it ends by itself or when a supervisor ends it, never by the counsellor's own choice.
+    /// </summary>
+    Decompression = 9,
 }

@@ -35,6 +35,8 @@ public sealed record QueueConfig
     /// after this long; a crisis call goes back at once.
     /// </summary>
     [Id(14)] public int RetryAfterMissSeconds { get; init; } = 30;
+    /// <summary>The centre's <c>HighRiskCallsPerShift</c>, stamped on each of its queues when the centre is configured.</summary>
+    [Id(40)] public int HighRiskCallsPerShift { get; init; }
 }
 
 /// <summary>A call handed to a queue.</summary>

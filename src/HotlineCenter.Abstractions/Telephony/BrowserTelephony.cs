@@ -11,6 +11,12 @@ public interface ISoftphoneTokens
 
     /// <summary>A short-lived token that lets the browser register as <paramref name="identity"/>.</summary>
     string Issue(string identity);
+
+    /// <summary>
+    /// Whether a supervisor's monitor, whisper, barge and take-over legs ring in their browser (the wallboard's softphone)
+    /// rather than on a phone configured for them.
+    /// </summary>
+    bool RingsSupervisorInBrowser(string supervisorId) => true;
 }
 
 /// <summary>Call recordings held by the provider, streamed through the app so audio is never linked to directly.</summary>

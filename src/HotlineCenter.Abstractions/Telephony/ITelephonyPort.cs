@@ -24,10 +24,11 @@ public interface ITelephonyPort
 
     /// <summary>
     /// Call a caller back for a follow-up (回访) from the desk: the counsellor's device and the caller's number (decrypted
-    /// by the adapter, on the server) join the conference <c>followup-{followUpId}</c>. The default refuses, so adapters
-    /// outside this repository keep compiling and a dial they cannot place is logged, never silent.
+    /// by the adapter, on the server) join the conference <c>followup-{followUpId}</c>. The provider reports the caller
+    /// leg's final status as dial <paramref name="dial"/> of the follow-up (<c>IFollowUpGrain.ApplyDialOutcomeAsync</c>).
+    /// The default refuses, so adapters outside this repository keep compiling and a dial they cannot place is logged, never silent.
     /// </summary>
-    Task DialFollowUpAsync(string followUpId, Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
+    Task DialFollowUpAsync(string followUpId, int dial, Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"Telephony provider '{Name}' cannot dial follow-ups.");
 
     /// <summary>A supervisor's action on a live call (monitor, whisper, barge, hold, add a party, hang up).</summary>

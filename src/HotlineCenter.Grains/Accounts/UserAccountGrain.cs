@@ -17,6 +17,17 @@ public sealed class UserAccountState
     [Id(7)] public bool Disabled { get; set; }
     /// <summary>Raised by a password reset: sessions signed in under an older version end.</summary>
     [Id(8)] public int SessionVersion { get; set; }
+    /// <summary>Failed attempts and locks per client address (the account+address pair); the old account-wide ones above are no longer set.</summary>
+    [Id(9)] public Dictionary<string, SourceFailures> Sources { get; set; } = [];
+}
+
+[GenerateSerializer]
+[Alias("hotline.sign-in-source-failures")]
+public sealed class SourceFailures
+{
+    [Id(0)] public int Failed { get; set; }
+    [Id(1)] public DateTimeOffset? LockedUntil { get; set; }
+    [Id(2)] public DateTimeOffset LastAt { get; set; }
 }
 
 /// <summary>A staff account: roles, the password hash, and the lockout counter.</summary>
@@ -49,6 +60,7 @@ public sealed class UserAccountGrain(
             throw new HotlineRuleException("account.invalid", "A counsellor account must name its counsellor id.");
         }
 
+        await BindCounselorAsync(account.CentreId, account.CounselorId);
         state.State = new UserAccountState
         {
             DisplayName = account.DisplayName,
@@ -76,6 +88,12 @@ public sealed class UserAccountGrain(
             throw new HotlineRuleException("account.invalid", string.Join("; ", problems));
         }
 
+        var counselorId = update.Roles.Contains(StaffRole.Counselor) ? update.CounselorId : null;
+        if (counselorId != state.State.CounselorId)
+        {
+            await BindCounselorAsync(state.State.CentreId, counselorId);
+        }
+
         state.State.DisplayName = update.DisplayName.Trim();
         state.State.Roles = [.. update.Roles.Distinct()];
         state.State.CounselorId = update.Roles.Contains(StaffRole.Counselor) ? update.CounselorId : null;
@@ -94,6 +112,7 @@ public sealed class UserAccountGrain(
 
         state.State.FailedAttempts = 0;
         state.State.LockedUntil = null;
+        state.State.Sources.Clear();
         await state.WriteStateAsync();
         logger.LogInformation("Account {Username} unlocked", Username);
         return View();
@@ -101,10 +120,10 @@ public sealed class UserAccountGrain(
 
     public Task<UserAccountView?> GetAsync() => Task.FromResult(Exists ? View() : null);
 
-    public Task<SignInCheck?> GetSignInCheckAsync() =>
-        Task.FromResult(Exists ? new SignInCheck(View(), state.State.PasswordHash) : null);
+    public Task<SignInCheck?> GetSignInCheckAsync(string source) =>
+        Task.FromResult(Exists ? new SignInCheck(View(LockoutPolicy.SourceKey(source)), state.State.PasswordHash) : null);
 
-    public async Task<UserAccountView> RecordSignInAsync(bool succeeded)
+    public async Task<UserAccountView> RecordSignInAsync(bool succeeded, string source)
     {
         if (!Exists)
         {
@@ -112,22 +131,40 @@ public sealed class UserAccountGrain(
         }
 
         var now = time.Now;
+        var key = LockoutPolicy.SourceKey(source);
+        var sources = state.State.Sources;
+        foreach (var stale in sources.Where(s => !LockoutPolicy.IsLocked(s.Value.LockedUntil, now) && now - s.Value.LastAt > LockoutPolicy.FailureMemory).Select(s => s.Key).ToList())
+        {
+            sources.Remove(stale);
+        }
+
         if (succeeded)
         {
+            sources.Remove(key);
             state.State.FailedAttempts = 0;
             state.State.LockedUntil = null;
         }
-        else if (!LockoutPolicy.IsLocked(state.State.LockedUntil, now))
+        else
         {
-            (state.State.FailedAttempts, state.State.LockedUntil) = LockoutPolicy.AfterFailure(state.State.FailedAttempts, now);
-            if (state.State.LockedUntil is not null)
+            var entry = sources.TryGetValue(key, out var found) ? found : sources[key] = new SourceFailures();
+            if (!LockoutPolicy.IsLocked(entry.LockedUntil, now))
             {
-                logger.LogWarning("Account {Username} locked after repeated failed sign-ins", Username);
+                (entry.Failed, entry.LockedUntil) = LockoutPolicy.AfterFailure(entry.Failed, now);
+                if (entry.LockedUntil is not null)
+                {
+                    logger.LogWarning("Account {Username} locked for one client address after repeated failed sign-ins", Username);
+                }
+            }
+
+            entry.LastAt = now;
+            if (sources.Count > LockoutPolicy.MaxSources)
+            {
+                sources.Remove(sources.Where(s => !LockoutPolicy.IsLocked(s.Value.LockedUntil, now)).OrderBy(s => s.Value.LastAt).Select(s => s.Key).FirstOrDefault() ?? key);
             }
         }
 
         await state.WriteStateAsync();
-        return View();
+        return View(key);
     }
 
     public async Task SetPasswordHashAsync(string passwordHash)
@@ -154,13 +191,39 @@ public sealed class UserAccountGrain(
         return View();
     }
 
-    private UserAccountView View() => new(
-        Username,
-        state.State.DisplayName!,
-        [.. state.State.Roles],
-        state.State.CentreId,
-        state.State.CounselorId,
-        state.State.Disabled,
-        LockoutPolicy.IsLocked(state.State.LockedUntil, time.Now) ? state.State.LockedUntil : null,
-        state.State.SessionVersion);
+    /// <summary>
+    /// A counsellor id belongs to one account, of the counsellor's own centre: otherwise two people would answer as one
+    /// counsellor, or another centre's administrator could take over a counsellor's desk. Account → counsellor and
+    /// account → directory are one-way awaits (neither awaits an account).
+    /// </summary>
+    private async Task BindCounselorAsync(string centreId, string? counselorId)
+    {
+        if (counselorId is not null
+            && await GrainFactory.GetGrain<Abstractions.Counselors.ICounselorGrain>(counselorId).GetAsync() is { Profile: { } profile }
+            && profile.CentreId != centreId)
+        {
+            throw new HotlineRuleException("account.counselor-other-centre", $"Counsellor '{counselorId}' belongs to another centre.");
+        }
+
+        await GrainFactory.GetGrain<IUserDirectoryGrain>(IUserDirectoryGrain.CounselorBindingsKey).BindCounselorAsync(Username, counselorId);
+    }
+
+    /// <summary>The account; its lock is that of <paramref name="source"/>, or without one the latest of any address (for the administrator).</summary>
+    private UserAccountView View(string? source = null)
+    {
+        var now = time.Now;
+        var locks = state.State.Sources.Where(s => source is null || s.Key == source).Select(s => s.Value.LockedUntil)
+            .Append(state.State.LockedUntil)
+            .Where(l => LockoutPolicy.IsLocked(l, now))
+            .Max();
+        return new(
+            Username,
+            state.State.DisplayName!,
+            [.. state.State.Roles],
+            state.State.CentreId,
+            state.State.CounselorId,
+            state.State.Disabled,
+            locks,
+            state.State.SessionVersion);
+    }
 }

@@ -105,6 +105,7 @@ public sealed class CentreAlertsGrain(
         }
 
         await SaveAsync();
+        HotlineMetrics.AlertsRaised.Add(1, new System.Diagnostics.TagList { { "centre", CentreId }, { "kind", raise.Kind.ToString() }, { "critical", raise.Critical } });
         if (raise.Critical)
         {
             logger.LogWarning("Centre {CentreId}: alert {AlertId} ({Kind}) raised", CentreId, raise.AlertId, raise.Kind);
@@ -140,6 +141,7 @@ public sealed class CentreAlertsGrain(
 
         Alerts[index] = Alerts[index] with { AcknowledgedBy = by, AcknowledgedAt = time.Now };
         await SaveAsync();
+        HotlineMetrics.AlertsAcknowledged.Add(1, new System.Diagnostics.TagList { { "centre", CentreId }, { "kind", Alerts[index].Kind.ToString() } });
         logger.LogInformation("Centre {CentreId}: alert {AlertId} acknowledged by {StaffId}", CentreId, alertId, by);
         return Alerts[index];
     }

@@ -15,6 +15,7 @@ public sealed class CallerState
     [Id(1)] public List<CallerContact> Contacts { get; set; } = [];
     [Id(2)] public List<CallerFlag> Flags { get; set; } = [];
     [Id(3)] public SafetyPlan? SafetyPlan { get; set; }
+    [Id(4)] public CallerBlock? Block { get; set; }
 }
 
 /// <summary>One caller's history, keyed by the keyed hash of the number; logs carry neither hash nor number.</summary>
@@ -98,4 +99,23 @@ public sealed class CallerGrain(
             list.RemoveRange(0, list.Count - keep);
         }
     }
+
+    public async Task BlockAsync(CallerBlock block)
+    {
+        S.Block = block;
+        await state.WriteStateAsync();
+    }
+
+    public async Task UnblockAsync(string by)
+    {
+        if (S.Block is null)
+        {
+            return;
+        }
+
+        S.Block = null;
+        await state.WriteStateAsync();
+    }
+
+    public Task<CallerBlock?> GetBlockAsync() => Task.FromResult(BlockRules.InForce(S.Block, time.Now) ? S.Block : null);
 }

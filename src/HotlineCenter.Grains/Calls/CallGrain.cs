@@ -9,6 +9,7 @@ using HotlineCenter.Abstractions.Queues;
 using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Grains.Reports;
 using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Grains.Callers;
 using HotlineCenter.Grains.Caseload;
 using HotlineCenter.Grains.Routing;
 using Microsoft.Extensions.Logging;
@@ -68,12 +69,13 @@ public sealed class CallGrain(
         await SaveAsync();
         Count(CallOutcome.Received, 0);
         Count(CallOutcome.CallerOrigin, 0, origin);
-        if (Keys.IsValidId(arrival.Caller.CallerHash))
+        if (Keys.IsCallerProfileKey(arrival.Caller.CallerHash))
         {
             _ = GrainFactory.GetGrain<ICallerGrain>(arrival.Caller.CallerHash).CallArrivedAsync(Id, now);
         }
 
         logger.LogInformation("Call {CallId} arrived at centre {CentreId} via {Provider}", Id, arrival.CentreId, arrival.Provider);
+        HotlineMetrics.CallsArrived.Add(1, new System.Diagnostics.TagList { { "centre", arrival.CentreId }, { "provider", arrival.Provider } });
         return CurrentInstruction();
     }
 
@@ -105,6 +107,18 @@ public sealed class CallGrain(
             Record(TimelineKind.IvrChoice, detail: decision.Detail);
             await SaveAsync();
             return CurrentInstruction() with { Kind = InstructionKind.RepeatMenu };
+        }
+
+        if (!decision.IsCrisis && await IsBlockedCallerAsync())
+        {
+            // A blocked caller hears the centre's message and the call ends; "I am in danger" would have got through.
+            S.Status = CallStatus.Ended;
+            S.EndedAt = time.Now;
+            Record(TimelineKind.IvrChoice, detail: decision.Detail);
+            Record(TimelineKind.CallerBlocked);
+            await SaveAsync();
+            logger.LogInformation("Call {CallId}: blocked caller, non-danger choice; blocked message played", Id);
+            return new CallInstruction(InstructionKind.Blocked, S.CentreId!, null, null);
         }
 
         var highRisk = config.HighRiskCallerPriorityBoost > 0 && await IsKnownHighRiskCallerAsync();
@@ -287,7 +301,7 @@ public sealed class CallGrain(
         // The caller is still on the line: where the centre asks, they rate the service before the call ends
         // (never after a crisis call, nor of a caller without a number, who could not be told apart from others).
         var config = await GrainFactory.GetGrain<ICentreGrain>(S.CentreId!).GetConfigAsync();
-        var survey = config?.SatisfactionSurvey == true && !S.IsCrisis && S.Caller is not null && S.Caller.CallerHash != Keys.AnonymousCaller;
+        var survey = config?.SatisfactionSurvey == true && !S.IsCrisis && Keys.IsCallerProfileKey(S.Caller?.CallerHash);
         if (survey)
         {
             S.SurveyAsked = true;
@@ -331,7 +345,7 @@ public sealed class CallGrain(
     public Task<string?> GetCallerKeyForAsync(string staffId)
     {
         RequireStaffOnCall(staffId);
-        return Task.FromResult(S.Caller?.CallerHash is { } hash && Keys.IsValidId(hash) ? hash : null);
+        return Task.FromResult(S.Caller?.CallerHash is { } hash && Keys.IsCallerProfileKey(hash) ? hash : null);
     }
 
     public async Task<CallSnapshot> DeclareCrisisAsync(string counselorId)
@@ -451,6 +465,31 @@ public sealed class CallGrain(
         return Snapshot();
     }
 
+    public async Task<BlockedCaller> BlockCallerAsync(string supervisorId, string reason, int days)
+    {
+        Keys.RequireId(supervisorId, "supervisor");
+        if (S.Status == CallStatus.New || S.CentreId is null)
+        {
+            throw new HotlineRuleException("call.unknown", $"Call {Id} has not arrived.");
+        }
+
+        var hash = S.Caller?.CallerHash;
+        var withheld = hash is null || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller;
+        if (BlockRules.Problem(reason, days, withheld) is { } problem)
+        {
+            throw new HotlineRuleException(problem, "The block cannot be set: " + problem);
+        }
+
+        var block = new CallerBlock(reason.Trim(), supervisorId, time.Now, time.Now.AddDays(days), Id);
+        var entry = new BlockedCaller(Id, S.Caller!.MaskedNumber, block);
+        await GrainFactory.GetGrain<ICallerGrain>(hash!).BlockAsync(block);
+        await GrainFactory.GetGrain<IBlockListGrain>(S.CentreId).AddAsync(hash!, entry);
+        Record(TimelineKind.CallerBlockSet, S.QueueKey, detail: $"{supervisorId} until {block.Until:O}");
+        await SaveAsync();
+        logger.LogInformation("Call {CallId}: caller blocked by supervisor {SupervisorId} for {Days} days", Id, supervisorId, days);
+        return entry;
+    }
+
     public async Task<CallSnapshot> TakeOverAsync(string supervisorId)
     {
         Keys.RequireId(supervisorId, "supervisor");
@@ -467,11 +506,61 @@ public sealed class CallGrain(
         S.TakenOverBy = supervisorId;
         Record(TimelineKind.TakenOver, S.QueueKey, counselorId, detail: supervisorId);
         await SaveAsync();
-        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id);
+        await GrainFactory.GetGrain<ICounselorGrain>(counselorId).CallEndedAsync(Id, await EndFactsAsync());
         await SafeTelephonyAsync(ct => telephony.StopRingingAsync(Id, counselorId, ct));
         logger.LogWarning("Call {CallId} taken over from counsellor {CounselorId} by supervisor {SupervisorId}", Id, counselorId, supervisorId);
         return Snapshot();
     }
+
+    public async Task NoteConferenceAsync(string conferenceSid)
+    {
+        if (!IsConferenceSid(conferenceSid))
+        {
+            throw new HotlineRuleException("call.invalid-conference", "A conference id is CF followed by 32 hex characters.");
+        }
+
+        if (S.ConferenceSid == conferenceSid)
+        {
+            return;
+        }
+
+        // A different one is newer: the caller's conference ends when they hang up for a callback, and the callback opens another.
+        S.ConferenceSid = conferenceSid;
+        await state.WriteStateAsync();
+    }
+
+    public async Task ConferenceEndedAsync(string conferenceSid)
+    {
+        if (S.ConferenceSid is null || S.ConferenceSid != conferenceSid)
+        {
+            return;
+        }
+
+        S.ConferenceSid = null;
+        await state.WriteStateAsync();
+    }
+
+    public async Task<bool> ClaimCallbackOfferAsync()
+    {
+        if (S.CallbackOffered || S.Status != CallStatus.Queued || S.Caller?.EncryptedNumber is null || S.QueuedAt is not { } queuedAt || S.CentreId is null)
+        {
+            return false;
+        }
+
+        var config = await GetCentreConfigAsync(S.CentreId);
+        if (config.CallbackOfferAfterSeconds <= 0 || time.Now - queuedAt < TimeSpan.FromSeconds(config.CallbackOfferAfterSeconds))
+        {
+            return false;
+        }
+
+        S.CallbackOffered = true;
+        await state.WriteStateAsync();
+        logger.LogInformation("Call {CallId}: keep-place callback offered after {WaitSeconds:F0} s", Id, (time.Now - queuedAt).TotalSeconds);
+        return true;
+    }
+
+    private static bool IsConferenceSid(string? value) =>
+        value is { Length: 34 } && value.StartsWith("CF", StringComparison.Ordinal) && value[2..].All(char.IsAsciiHexDigit);
 
     public async Task OnOfferedAsync(string queueKey, string counselorId)
     {
@@ -748,7 +837,7 @@ public sealed class CallGrain(
         Count(CallOutcome.Handled, S.ConnectedAt is { } connected ? Math.Max(0, (S.EndedAt.Value - connected).TotalSeconds) : 0);
 
         // Saved by the caller of this method; if that save is lost the provider re-sends the event.
-        await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id);
+        await GrainFactory.GetGrain<ICounselorGrain>(S.CounselorId!).CallEndedAsync(Id, await EndFactsAsync());
         logger.LogInformation("Call {CallId} ended by {EndedBy}", Id, by);
     }
 
@@ -773,12 +862,34 @@ public sealed class CallGrain(
     }
 
     /// <summary>
+    /// Whether a supervisor's block is in force for this caller. A failed read never keeps a caller from help: it
+    /// counts as "not blocked".
+    /// </summary>
+    private async Task<bool> IsBlockedCallerAsync()
+    {
+        if (S.Caller?.CallerHash is not { } hash || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller)
+        {
+            return false;
+        }
+
+        try
+        {
+            return BlockRules.InForce(await GrainFactory.GetGrain<ICallerGrain>(hash).GetBlockAsync(), time.Now);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: the caller's block could not be read; answered as usual", Id);
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Whether the caller is known to the centre as high risk. Call → caller is a safe await: the caller grain awaits
     /// nobody. A failed read must never keep a caller out of the queue, so it counts as "not known".
     /// </summary>
     private async Task<bool> IsKnownHighRiskCallerAsync()
     {
-        if (S.Caller?.CallerHash is not { } hash || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller)
+        if (S.Caller?.CallerHash is not { } hash || !Keys.IsCallerProfileKey(hash))
         {
             return false;
         }
@@ -791,6 +902,28 @@ public sealed class CallGrain(
         {
             logger.LogWarning(ex, "Call {CallId}: the caller's history could not be read; queued without a high-risk boost", Id);
             return false;
+        }
+    }
+
+    /// <summary>
+    /// What the counsellor leaving a conversation needs to know: a crisis call sends them into the centre's decompression.
+    /// A configuration that cannot be read falls back to the default decompression rather than none.
+    /// </summary>
+    private async Task<CallEndFacts?> EndFactsAsync()
+    {
+        if (!S.IsCrisis)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new CallEndFacts(true, (await GetCentreConfigAsync(S.CentreId!)).DecompressionMinutes);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: centre configuration unreadable at the end; default decompression", Id);
+            return new CallEndFacts(true, CentreConfig.DefaultDecompressionMinutes);
         }
     }
 
@@ -857,7 +990,7 @@ public sealed class CallGrain(
 
     private CallSnapshot Snapshot() => new(
         Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,
-        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId,
+        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId, S.ConferenceSid,
         S.SatisfactionRating, [.. CounselorsInTurn()]);
 
     /// <summary>The counsellors connected in turn; calls stored before the list existed read it off their timeline.</summary>

@@ -33,9 +33,13 @@ public sealed class CallState
     /// <summary>When an unanswered keep-place callback goes back into its queue for the next dial.</summary>
     [Id(22)] public DateTimeOffset? CallbackRetryAt { get; set; }
     [Id(23)] public bool CallbackAnswered { get; set; }
+    /// <summary>The provider's id of the call's current conference (Twilio's CF… ConferenceSid), once learnt.</summary>
+    [Id(24)] public string? ConferenceSid { get; set; }
+    /// <summary>The waiting caller was offered a keep-place callback (once per call, on any node).</summary>
+    [Id(25)] public bool CallbackOffered { get; set; }
     /// <summary>Every counsellor the call was connected to, in turn (each has a part of the record).</summary>
-    [Id(24)] public List<string> Counselors { get; set; } = [];
+    [Id(26)] public List<string> Counselors { get; set; } = [];
     /// <summary>The caller was asked to rate the service after the counsellor left.</summary>
-    [Id(25)] public bool SurveyAsked { get; set; }
-    [Id(26)] public int? SatisfactionRating { get; set; }
+    [Id(27)] public bool SurveyAsked { get; set; }
+    [Id(28)] public int? SatisfactionRating { get; set; }
 }

@@ -26,6 +26,8 @@ public sealed class FollowUpState
     [Id(6)] public bool OverdueRaised { get; set; }
     /// <summary>Every alert id raised, so finishing resolves them all.</summary>
     [Id(7)] public HashSet<string> RaisedAlerts { get; set; } = [];
+    /// <summary>The provider's final outcome of each dial, so a re-delivered status callback changes nothing.</summary>
+    [Id(8)] public Dictionary<int, FollowUpDialOutcome> DialOutcomes { get; set; } = [];
 }
 
 /// <summary>
@@ -100,10 +102,11 @@ public sealed class FollowUpGrain(
             throw new HotlineRuleException("follow-up.no-number", "The caller's number is no longer kept: this follow-up cannot be dialled.");
         }
 
-        S.Item = Bump(item with { LastDialledAt = time.Now });
+        var dial = item.Dials + 1;
+        S.Item = Bump(item with { LastDialledAt = time.Now, Dials = dial, LastDialOutcome = null });
         await SaveAsync();
-        await TelephonyRequests.SendAsync(ct => telephony.DialFollowUpAsync(CallId, caller, counselorId, ct), logger, $"followup-{CallId}");
-        logger.LogInformation("Follow-up of call {CallId} dialled by counsellor {CounselorId}", CallId, counselorId);
+        await TelephonyRequests.SendAsync(ct => telephony.DialFollowUpAsync(CallId, dial, caller, counselorId, ct), logger, $"followup-{CallId}");
+        logger.LogInformation("Follow-up of call {CallId} dialled by counsellor {CounselorId} (dial {Dial})", CallId, counselorId, dial);
         return Detail();
     }
 
@@ -115,15 +118,64 @@ public sealed class FollowUpGrain(
             throw new HotlineRuleException("follow-up.invalid-outcome", $"An outcome is reached, not reached or wrong number, with a note of at most {MaxNoteLength} characters.");
         }
 
+        // The counsellor's record of a dial takes the place of what the provider reported of it.
+        var (dial, replaces) = FollowUpRules.CounselorRecordFor(S.Attempts, item.Dials);
+        if (replaces >= 0)
+        {
+            S.Attempts.RemoveAt(replaces);
+            item = item with { FailedAttempts = Math.Max(0, item.FailedAttempts - 1) };
+        }
+
+        await RecordAttemptAsync(item, new FollowUpAttemptEntry(time.Now, counselorId, outcome, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), dial));
+        logger.LogInformation("Follow-up of call {CallId}: attempt by {CounselorId}, {Outcome}", CallId, counselorId, outcome);
+        return Detail();
+    }
+
+    public async Task<FollowUpDetail> ApplyDialOutcomeAsync(int dial, FollowUpDialOutcome outcome)
+    {
+        var item = RequireKnown();
+        if (dial < 1 || dial > item.Dials || !Enum.IsDefined(outcome))
+        {
+            throw new HotlineRuleException("follow-up.unknown-dial", $"Follow-up of call {CallId} has no dial {dial}.");
+        }
+
+        if (S.DialOutcomes.TryGetValue(dial, out var known) && (known == outcome || outcome == FollowUpDialOutcome.Answered))
+        {
+            // Re-delivered, or the "answered" of a dial whose final status is in.
+            return Detail();
+        }
+
+        S.DialOutcomes[dial] = outcome;
+        if (dial == item.Dials)
+        {
+            item = item with { LastDialOutcome = outcome };
+        }
+
+        if (item.IsOpen && FollowUpRules.ProviderOutcomeCounts(S.Attempts, dial, outcome))
+        {
+            await RecordAttemptAsync(item, new FollowUpAttemptEntry(time.Now, FollowUpRules.ProviderBy, FollowUpOutcome.NotReached, outcome.ToString(), dial));
+        }
+        else
+        {
+            S.Item = Bump(item);
+            await SaveAsync();
+        }
+
+        logger.LogInformation("Follow-up of call {CallId}: dial {Dial} reported {DialOutcome} by the provider", CallId, dial, outcome);
+        return Detail();
+    }
+
+    /// <summary>Adds an attempt and applies it: reached closes the follow-up; N failures or a wrong number escalate it.</summary>
+    private async Task RecordAttemptAsync(FollowUpItem item, FollowUpAttemptEntry attempt)
+    {
         var config = await GrainFactory.GetGrain<ICentreGrain>(S.CentreId!).GetConfigAsync();
-        var now = time.Now;
-        var next = FollowUpRules.AfterOutcome(item, outcome, now, FollowUpRules.EscalateAfter(config));
-        S.Attempts.Add(new FollowUpAttemptEntry(now, counselorId, outcome, string.IsNullOrWhiteSpace(note) ? null : note.Trim()));
+        var next = FollowUpRules.AfterOutcome(item, attempt.Outcome, attempt.At, FollowUpRules.EscalateAfter(config));
+        S.Attempts.Add(attempt);
         S.Item = Bump(next);
         await SaveAsync();
         if (next.Status == FollowUpStatus.Done)
         {
-            Count("done", CallOutcome.FollowUpDone, now);
+            Count("done", CallOutcome.FollowUpDone, attempt.At);
             await FinishAsync();
         }
         else if (next.Status == FollowUpStatus.Escalated && item.Status != FollowUpStatus.Escalated)
@@ -133,9 +185,6 @@ public sealed class FollowUpGrain(
             await state.WriteStateAsync();
             logger.LogWarning("Follow-up of call {CallId} escalated after {Attempts} failed attempts", CallId, next.FailedAttempts);
         }
-
-        logger.LogInformation("Follow-up of call {CallId}: attempt by {CounselorId}, {Outcome}", CallId, counselorId, outcome);
-        return Detail();
     }
 
     public async Task<FollowUpDetail> ReassignAsync(string supervisorId, string toCounselorId)

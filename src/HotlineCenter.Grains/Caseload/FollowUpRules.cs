@@ -101,6 +101,34 @@ public static class FollowUpRules
         return new FollowUpBoard(centreId, now, Of(FollowUpPhase.DueNow), Of(FollowUpPhase.Overdue), Of(FollowUpPhase.Escalated), Of(FollowUpPhase.Upcoming), done);
     }
 
+    /// <summary>Who an attempt the telephony provider reported (a dial nobody answered) is recorded by.</summary>
+    public const string ProviderBy = "provider";
+
+    /// <summary>
+    /// Whether the provider's outcome of a dial counts as that dial's failed attempt: busy, no answer and failed do, unless
+    /// the dial has an attempt already (the counsellor recorded it, or the provider reported it before). Picked up does
+    /// not: only the counsellor knows whether it was the caller who answered.
+    /// </summary>
+    public static bool ProviderOutcomeCounts(IEnumerable<FollowUpAttemptEntry> attempts, int dial, FollowUpDialOutcome outcome) =>
+        dial > 0
+        && outcome is FollowUpDialOutcome.Busy or FollowUpDialOutcome.NoAnswer or FollowUpDialOutcome.Failed
+        && !attempts.Any(a => a.Dial == dial);
+
+    /// <summary>
+    /// Which dial a counsellor's record belongs to, and the provider's attempt for that dial it takes the place of: the
+    /// latest dial, unless a counsellor recorded it already (then the record stands alone, dial 0). The counsellor's word
+    /// is the record; the provider's only fills in until they give it.
+    /// </summary>
+    public static (int Dial, int ReplacesAttempt) CounselorRecordFor(IReadOnlyList<FollowUpAttemptEntry> attempts, int dials)
+    {
+        if (dials <= 0 || attempts.Any(a => a.Dial == dials && a.By != ProviderBy))
+        {
+            return (0, -1);
+        }
+
+        return (dials, attempts.ToList().FindIndex(a => a.Dial == dials && a.By == ProviderBy));
+    }
+
     public static string DueAlertId(string callId, string counselorId) => $"followup-due-{callId}-{counselorId}";
 
     public static string UnassignedAlertId(string callId) => $"followup-unassigned-{callId}";

@@ -141,6 +141,8 @@ public static class CentreConfigValidator
         ValidateRegionAndReports(errors, c);
         Range(errors, "centre:", "followUpOverdueGraceMinutes", c.FollowUpOverdueGraceMinutes, 0, 1440);
         Range(errors, "centre:", "callbackAttempts", c.CallbackAttempts, 0, 10);
+        Range(errors, "centre:", "decompressionMinutes", c.DecompressionMinutes, 0, 60);
+        Range(errors, "centre:", "highRiskCallsPerShift", c.HighRiskCallsPerShift, 0, 50);
         if (c.CallbackRetrySeconds != 0)
         {
             Range(errors, "centre:", "callbackRetrySeconds", c.CallbackRetrySeconds, 60, 3600);
@@ -188,7 +190,7 @@ public static class CentreConfigValidator
             ("greeting", p.Greeting), ("recordingNotice", p.RecordingNotice), ("menu", p.Menu), ("invalidChoice", p.InvalidChoice),
             ("pleaseHold", p.PleaseHold), ("callbackOffer", p.CallbackOffer), ("callbackConfirmed", p.CallbackConfirmed),
             ("positionAnnouncement", p.PositionAnnouncement), ("positionAnnouncementUnderAMinute", p.PositionAnnouncementUnderAMinute),
-            ("voice", p.Voice), ("language", p.Language),
+            ("voice", p.Voice), ("language", p.Language), ("blockedMessage", p.BlockedMessage),
         })
         {
             if (string.IsNullOrWhiteSpace(text) || text.Length > 1000)

@@ -23,6 +23,10 @@ public sealed class CounselorGrain(
 {
     private const int RecentChangesKept = 50;
     private const int HandledKept = 100;
+    private const int DebriefsKept = 20;
+    private const int DebriefMaxLength = 2000;
+
+    /// <summary>Holds the end of wrap-up and of decompression across a restart (the name predates decompression).</summary>
     private const string WrapUpReminder = "wrap-up";
     private IGrainTimer? _timer;
     private bool _leftWrapUp;
@@ -104,9 +108,15 @@ public sealed class CounselorGrain(
             return Snapshot();
         }
 
+        if (!PresenceRules.MayChooseFrom(S.State, target))
+        {
+            throw new HotlineRuleException("presence.decompression", "Decompression after a crisis call ends by itself or when a supervisor ends it.");
+        }
+
         Move(target, string.IsNullOrWhiteSpace(reason) ? "self" : reason);
         S.Reservation = null;
         S.WrapUpUntil = null;
+        S.DecompressionUntil = null;
         await SaveAndAnnounceAsync();
         return Snapshot();
     }
@@ -240,7 +250,7 @@ public sealed class CounselorGrain(
     public Task<ImmutableArray<HandledCall>> GetHandledCallsAsync(DateTimeOffset since) =>
         Task.FromResult(S.Handled.Where(h => h.AcceptedAt >= since).OrderByDescending(h => h.AcceptedAt).ToImmutableArray());
 
-    public async Task CallEndedAsync(string callId)
+    public async Task CallEndedAsync(string callId, CallEndFacts? facts = null)
     {
         if (S.State != PresenceState.OnCall || S.Reservation?.CallId != callId)
         {
@@ -248,7 +258,12 @@ public sealed class CounselorGrain(
             return;
         }
 
-        Move(PresenceState.WrapUp, $"ended {callId}");
+        var next = PresenceRules.AfterCall(facts);
+        Move(next, $"ended {callId}");
+        if (facts?.WasCrisis == true)
+        {
+            S.HighRiskCallsThisShift++;
+        }
 
         // The record must outlive wrap-up: the server watches it from now until it is submitted.
         if (S.Profile?.CentreId is { } centreId)
@@ -257,15 +272,23 @@ public sealed class CounselorGrain(
         }
 
         var seconds = S.Reservation.WrapUpSeconds;
-        S.WrapUpUntil = time.Now.AddSeconds(seconds);
-        if (seconds == 0)
+        if (next == PresenceState.Decompression)
+        {
+            // The record is written in this time too; it is never shorter than the wrap-up it replaces.
+            var minutes = TimeSpan.FromMinutes(facts!.DecompressionMinutes);
+            S.DecompressionUntil = time.Now + (minutes > TimeSpan.FromSeconds(seconds) ? minutes : TimeSpan.FromSeconds(seconds));
+            await this.RegisterOrUpdateReminder(WrapUpReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
+            logger.LogInformation("Counsellor {CounselorId} in decompression after crisis call {CallId}", Id, callId);
+        }
+        else if (seconds == 0)
         {
             Move(PresenceState.Available, "no wrap-up configured");
-            S.WrapUpUntil = null;
             S.Reservation = null;
         }
         else
         {
+            S.WrapUpUntil = time.Now.AddSeconds(seconds);
+
             // A reminder, unlike the tick timer, fires after a crash or a move to another silo.
             await this.RegisterOrUpdateReminder(WrapUpReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
         }
@@ -275,6 +298,12 @@ public sealed class CounselorGrain(
 
     public async Task<CounselorSnapshot> CompleteWrapUpAsync()
     {
+        if (S.State == PresenceState.Decompression)
+        {
+            // The record is done; the decompression time is not shortened by it.
+            return Snapshot();
+        }
+
         if (S.State != PresenceState.WrapUp)
         {
             throw new HotlineRuleException("presence.not-in-wrap-up", $"Counsellor is {S.State}, not in wrap-up.");
@@ -286,6 +315,62 @@ public sealed class CounselorGrain(
         await SaveAndAnnounceAsync();
         return Snapshot();
     }
+
+    public async Task<CounselorSnapshot> EndDecompressionAsync(string supervisorId, string reason)
+    {
+        Keys.RequireId(supervisorId, "supervisor");
+        if (S.State != PresenceState.Decompression)
+        {
+            throw new HotlineRuleException("presence.not-in-decompression", $"Counsellor is {S.State}, not in decompression.");
+        }
+
+        EndDecompression($"ended early by supervisor:{supervisorId}" + (string.IsNullOrWhiteSpace(reason) ? string.Empty : $" ({Trim(reason, 200)})"));
+        await SaveAndAnnounceAsync();
+        logger.LogInformation("Counsellor {CounselorId}: decompression ended early by supervisor {SupervisorId}", Id, supervisorId);
+        return Snapshot();
+    }
+
+    public async Task<CounselorSnapshot> SaveDebriefAsync(string callId, string note)
+    {
+        RequireProfile();
+        if (!S.Handled.Any(h => h.CallId == callId))
+        {
+            throw new HotlineRuleException("debrief.not-your-call", $"Call {callId} was not handled by this counsellor.");
+        }
+
+        if (string.IsNullOrWhiteSpace(note))
+        {
+            throw new HotlineRuleException("debrief.empty", "A debrief needs a few words.");
+        }
+
+        if (note.Length > DebriefMaxLength)
+        {
+            throw new HotlineRuleException("debrief.too-long", $"A debrief is at most {DebriefMaxLength} characters.");
+        }
+
+        S.Debriefs.RemoveAll(d => d.CallId == callId);
+        S.Debriefs.Add(new Debrief(callId, note.Trim(), time.Now));
+        if (S.Debriefs.Count > DebriefsKept)
+        {
+            S.Debriefs.RemoveRange(0, S.Debriefs.Count - DebriefsKept);
+        }
+
+        await state.WriteStateAsync();
+        Publish();
+        return Snapshot();
+    }
+
+    public Task<ImmutableArray<Debrief>> GetDebriefsAsync() =>
+        Task.FromResult(S.Debriefs.AsEnumerable().Reverse().ToImmutableArray());
+
+    private void EndDecompression(string reason)
+    {
+        Move(PresenceState.Available, reason);
+        S.DecompressionUntil = null;
+        S.Reservation = null;
+    }
+
+    private static string Trim(string text, int max) => text.Length <= max ? text.Trim() : text[..max].Trim();
 
     public async Task<CounselorSnapshot> SetHandRaisedAsync(bool raised)
     {
@@ -316,7 +401,7 @@ public sealed class CounselorGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (S.State != PresenceState.WrapUp)
+        if (S.State is not (PresenceState.WrapUp or PresenceState.Decompression))
         {
             _leftWrapUp = true;
         }
@@ -335,6 +420,12 @@ public sealed class CounselorGrain(
             S.Reservation = null;
             await SaveAndAnnounceAsync();
             logger.LogInformation("Counsellor {CounselorId} wrap-up timed out", Id);
+        }
+        else if (S.State == PresenceState.Decompression && S.DecompressionUntil is { } calmUntil && now >= calmUntil)
+        {
+            EndDecompression("decompression time over");
+            await SaveAndAnnounceAsync();
+            logger.LogInformation("Counsellor {CounselorId} decompression over", Id);
         }
         else if (_preferredQueue is not null && now >= _preferredUntil && S.State == PresenceState.Available)
         {
@@ -376,7 +467,7 @@ public sealed class CounselorGrain(
 
     private void EnsureTimer()
     {
-        var needed = S.State is PresenceState.WrapUp or PresenceState.Offered || _preferredQueue is not null;
+        var needed = S.State is PresenceState.WrapUp or PresenceState.Decompression or PresenceState.Offered || _preferredQueue is not null;
         if (needed && _timer is null)
         {
             _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Value.TickInterval, options.Value.TickInterval) { KeepAlive = true });
@@ -416,7 +507,13 @@ public sealed class CounselorGrain(
 
         var now = time.Now;
         var since = S.StateSince;
-        _leftWrapUp |= from == PresenceState.WrapUp;
+        _leftWrapUp |= from is PresenceState.WrapUp or PresenceState.Decompression;
+        if (from == PresenceState.Offline)
+        {
+            // A new shift (signed-in spell): the crisis-call cap counts from here.
+            S.ShiftStartedAt = now;
+            S.HighRiskCallsThisShift = 0;
+        }
         if (from == PresenceState.NotResponding && to != from)
         {
             _ = CentreAlerts?.ResolveAsync(OfferAlertId(since));
@@ -509,7 +606,7 @@ public sealed class CounselorGrain(
     }
 
     private CounselorAvailability Availability(CounselorProfile profile) =>
-        new(Id, S.IdleSince ?? S.StateSince, profile.Skills, profile.Languages, S.Sequence, _preferredQueue);
+        new(Id, S.IdleSince ?? S.StateSince, profile.Skills, profile.Languages, S.Sequence, _preferredQueue, S.HighRiskCallsThisShift);
 
     /// <summary>Tells every queue this counsellor serves whether they can route to them now (one-way).</summary>
     private void AnnounceAvailability(string? exceptQueue = null)
@@ -561,5 +658,8 @@ public sealed class CounselorGrain(
         S.WrapUpUntil,
         [.. S.Recent.TakeLast(10)],
         S.State == PresenceState.Offered && S.OfferedAt is { } offeredAt ? offeredAt.AddSeconds(S.OfferRingSeconds) : null,
-        S.HandRaisedAt);
+        S.HandRaisedAt,
+        S.State == PresenceState.Decompression ? S.DecompressionUntil : null,
+        S.HighRiskCallsThisShift,
+        S.State == PresenceState.Decompression && S.Reservation is { } calm && S.Debriefs.Any(d => d.CallId == calm.CallId));
 }

@@ -23,4 +23,10 @@ public sealed class CounselorState
     [Id(10)] public List<string> AcceptedCallIds { get; set; } = [];
     [Id(11)] public DateTimeOffset? HandRaisedAt { get; set; }
     [Id(12)] public List<HandledCall> Handled { get; set; } = [];
+    [Id(13)] public DateTimeOffset? DecompressionUntil { get; set; }
+    /// <summary>Crisis calls handled since signing in (the router's per-shift cap reads it).</summary>
+    [Id(14)] public int HighRiskCallsThisShift { get; set; }
+    [Id(15)] public DateTimeOffset? ShiftStartedAt { get; set; }
+    /// <summary>The latest debriefs, oldest first.</summary>
+    [Id(16)] public List<Debrief> Debriefs { get; set; } = [];
 }

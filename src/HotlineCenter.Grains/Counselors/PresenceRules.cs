@@ -24,7 +24,20 @@ public static class PresenceRules
         (PresenceState.Available or PresenceState.Break or PresenceState.Training or PresenceState.Supervision
             or PresenceState.NotResponding or PresenceState.WrapUp, _) when IsSelfServiceTarget(to) => true,
         (PresenceState.Offered, PresenceState.OnCall or PresenceState.Available or PresenceState.NotResponding) => true,
-        (PresenceState.OnCall, PresenceState.WrapUp) => true,
+        (PresenceState.OnCall, PresenceState.WrapUp or PresenceState.Decompression) => true,
+        // Decompression ends by its clock or a supervisor (to Available), or by signing out.
+        (PresenceState.Decompression, PresenceState.Available or PresenceState.Offline) => true,
         _ => false,
     };
+
+    /// <summary>
+    /// May the counsellor themself make this move? Not out of Decompression (only its clock or a supervisor ends it),
+    /// except signing out at the end of a shift.
+    /// </summary>
+    public static bool MayChooseFrom(PresenceState from, PresenceState target) =>
+        from != PresenceState.Decompression || target == PresenceState.Offline;
+
+    /// <summary>Where a counsellor goes when a call ends: Decompression after a crisis call when the centre has it, else wrap-up.</summary>
+    public static PresenceState AfterCall(CallEndFacts? facts) =>
+        facts is { WasCrisis: true, DecompressionMinutes: > 0 } ? PresenceState.Decompression : PresenceState.WrapUp;
 }

@@ -882,7 +882,7 @@ public sealed class CrisisCaseGrain(
         CallId = S.CallId,
         CentreId = S.CentreId,
         CounselorId = S.CounselorId,
-        CallerKey = S.Caller?.CallerHash,
+        CallerKey = Keys.IsCallerProfileKey(S.Caller?.CallerHash) ? S.Caller!.CallerHash : null,
         MaskedNumber = S.Caller?.MaskedNumber,
         Trigger = S.Trigger,
         Facts = S.Facts,

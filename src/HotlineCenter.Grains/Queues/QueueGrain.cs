@@ -48,6 +48,12 @@ public sealed class QueueGrain(
 
     private QueueState S => state.State;
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        HotlineMetrics.ForgetQueue(Key);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Ticks re-arm every persisted deadline (ring, overflow) on activation; KeepAlive holds the router in memory.
@@ -156,7 +162,7 @@ public sealed class QueueGrain(
         S.Waiting.Remove(entry);
         ResolveAlerts(entry, leavesCentre: reason is QueueExit.Abandoned or QueueExit.Answered
             || (reason == QueueExit.Overflowed && S.Config?.OverflowTargetQueueKey is { } target && Keys.ParseQueue(target).CentreId != CentreId));
-        S.CountExit(reason, ChinaTime.DayOf(time.Now));
+        CountExit(reason, time.Now);
 
         await SaveAsync();
         Publish();
@@ -259,8 +265,8 @@ public sealed class QueueGrain(
 
         S.Waiting.Remove(entry);
         ResolveAlerts(entry, leavesCentre: true);
-        S.CountExit(QueueExit.Answered, ChinaTime.DayOf(time.Now));
-        S.RecordAnswered(time.Now, entry.FirstQueuedAt, counselorId);
+        CountExit(QueueExit.Answered, time.Now);
+        RecordAnswered(time.Now, entry.FirstQueuedAt, counselorId);
 
         // Saved with the next write or tick rather than now: this is half of the queue's writes per call.
         // If the silo dies first, the entry comes back offered; at its ring deadline the counsellor
@@ -342,8 +348,8 @@ public sealed class QueueGrain(
         {
             S.Waiting.Remove(entry);
             ResolveAlerts(entry, leavesCentre: true);
-            S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
-            S.RecordAnswered(now, entry.FirstQueuedAt, counselorId);
+            CountExit(QueueExit.Answered, now);
+            RecordAnswered(now, entry.FirstQueuedAt, counselorId);
             await SaveAsync();
             Publish();
             return;
@@ -417,8 +423,8 @@ public sealed class QueueGrain(
                 // The accept won the race; its one-way notice may still be in flight.
                 S.Waiting.Remove(entry);
                 ResolveAlerts(entry, leavesCentre: true);
-                S.CountExit(QueueExit.Answered, ChinaTime.DayOf(now));
-                S.RecordAnswered(now, entry.FirstQueuedAt, counselorId);
+                CountExit(QueueExit.Answered, now);
+                RecordAnswered(now, entry.FirstQueuedAt, counselorId);
                 continue;
             }
 
@@ -520,6 +526,32 @@ public sealed class QueueGrain(
     /// Nobody is rung until both have completed; then call <see cref="AnnounceOffersAsync"/>.
     /// </summary>
     private async Task<List<Assignment>> ReserveAndSaveAsync(QueueConfig config, bool mustSave)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var offered = await ReserveAndSaveTurnAsync(config, mustSave);
+        var tags = new System.Diagnostics.TagList { { "queue", Key } };
+        HotlineMetrics.RoutingTurn.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, tags);
+        if (offered.Count > 0)
+        {
+            HotlineMetrics.OffersMade.Add(offered.Count, tags);
+        }
+
+        return offered;
+    }
+
+    private void CountExit(QueueExit exit, DateTimeOffset at)
+    {
+        S.CountExit(exit, ChinaTime.DayOf(at));
+        HotlineMetrics.QueueExits.Add(1, new System.Diagnostics.TagList { { "queue", Key }, { "exit", exit.ToString() } });
+    }
+
+    private void RecordAnswered(DateTimeOffset at, DateTimeOffset firstQueuedAt, string counselorId)
+    {
+        S.RecordAnswered(at, firstQueuedAt, counselorId);
+        HotlineMetrics.WaitUntilAnswered.Record(Math.Max(0, (at - firstQueuedAt).TotalSeconds), new System.Diagnostics.TagList { { "queue", Key } });
+    }
+
+    private async Task<List<Assignment>> ReserveAndSaveTurnAsync(QueueConfig config, bool mustSave)
     {
         var offered = new List<Assignment>();
         for (var round = 0; round < 3; round++)
@@ -762,6 +794,7 @@ public sealed class QueueGrain(
         }
 
         _publishPending = false;
+        HotlineMetrics.ReportQueue(Key, S.Waiting.Count, S.Waiting.Count == 0 ? null : S.Waiting.Min(w => w.FirstQueuedAt));
         var (centreId, _) = Keys.ParseQueue(Key);
         _ = GrainFactory.GetGrain<ICentreFeedGrain>(centreId).PublishQueueAsync(Snapshot());
     }

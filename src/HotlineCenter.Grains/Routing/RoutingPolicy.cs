@@ -204,13 +204,35 @@ public static class RoutingPolicy
     public static bool IsHeldFor(RoutableCall call, CounselorAvailability counselor, QueueConfig config, DateTimeOffset now) =>
         call.IsCrisis && !MayRetry(call, counselor.CounselorId, now) && IsEligible(call, counselor, config, now);
 
-    /// <summary>Index in <paramref name="free"/> (longest idle first) of who gets <paramref name="call"/>, or -1.</summary>
+    /// <summary>Has this counsellor taken the centre's cap of crisis calls this shift (<see cref="QueueConfig.HighRiskCallsPerShift"/>)?</summary>
+    public static bool IsAtHighRiskCap(CounselorAvailability counselor, QueueConfig config) =>
+        config.HighRiskCallsPerShift > 0 && counselor.HighRiskCallsThisShift >= config.HighRiskCallsPerShift;
+
+    /// <summary>
+    /// Index in <paramref name="free"/> (longest idle first) of who gets <paramref name="call"/>, or -1. A crisis call
+    /// goes to a counsellor under the centre's crisis-call cap when one may take it, and past the cap only when nobody
+    /// else free may.
+    /// </summary>
     private static int BestFor(RoutableCall call, List<CounselorAvailability> free, QueueConfig config, DateTimeOffset now)
     {
-        var untried = free.FindIndex(c => !WasTried(call, c.CounselorId) && IsEligible(call, c, config, now));
+        if (call.IsCrisis && config.HighRiskCallsPerShift > 0)
+        {
+            var underCap = BestAmong(call, free, config, now, c => !IsAtHighRiskCap(c, config));
+            if (underCap >= 0)
+            {
+                return underCap;
+            }
+        }
+
+        return BestAmong(call, free, config, now, _ => true);
+    }
+
+    private static int BestAmong(RoutableCall call, List<CounselorAvailability> free, QueueConfig config, DateTimeOffset now, Predicate<CounselorAvailability> allowed)
+    {
+        var untried = free.FindIndex(c => allowed(c) && !WasTried(call, c.CounselorId) && IsEligible(call, c, config, now));
         return untried >= 0
             ? untried
-            : free.FindIndex(c => MayRetry(call, c.CounselorId, now) && IsEligible(call, c, config, now));
+            : free.FindIndex(c => allowed(c) && MayRetry(call, c.CounselorId, now) && IsEligible(call, c, config, now));
     }
 
     /// <summary>Seconds of waiting after which a call should overflow.</summary>

@@ -19,7 +19,7 @@ public sealed class SimulatedCaller(IGrainFactory grains, CallerIdentityProtecto
         var callId = "SIM" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var number = fromNumber ?? "+86" + "13" + RandomNumberGenerator.GetInt32(0, 10) + RandomNumberGenerator.GetInt32(10_000_000, 100_000_000);
         var call = grains.GetGrain<ICallGrain>(callId);
-        await call.ArriveAsync(new CallArrival(centreId, "sim", identity.Protect(number), $"{callId}:arrive"));
+        await call.ArriveAsync(new CallArrival(centreId, "sim", identity.ProtectCaller(number), $"{callId}:arrive"));
         var instruction = await call.ChooseAsync(new IvrChoice(digits, $"{callId}:menu:1"));
         return (callId, instruction);
     }

@@ -66,13 +66,34 @@ public sealed class SimulatedTelephony(
     /// <summary>Follow-up dials placed, oldest first.</summary>
     public IReadOnlyCollection<SimulatedFollowUpDial> FollowUpDials => _followUps;
 
-    /// <summary>Records the dial; an answering caller bridges the counsellor into <c>followup-{id}</c>. The counsellor records the outcome on the desk.</summary>
-    public Task DialFollowUpAsync(string followUpId, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the dial; an answering caller bridges the counsellor into <c>followup-{id}</c>. Like a carrier's status callback,
+    /// the simulated network then reports the dial's outcome to the follow-up (picked up, or no answer); the counsellor
+    /// records whether they reached the caller on the desk.
+    /// </summary>
+    public Task DialFollowUpAsync(string followUpId, int dial, Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
     {
         var answered = FollowUpCallersAnswer && caller.EncryptedNumber is not null;
         _followUps.Enqueue(new SimulatedFollowUpDial(followUpId, counselorId, caller.CallerHash, answered, time.Now));
         _legs[counselorId] = new SimulatedLeg($"followup-{followUpId}", counselorId, answered ? "bridged" : "no-answer", time.Now);
         logger.LogInformation("Simulated follow-up {FollowUpId} dialled for counsellor {CounselorId} (answered: {Answered})", followUpId, counselorId, answered);
+        if (grains is not null)
+        {
+            // After the grain's turn (it is awaiting this dial), as the carrier's callback would arrive.
+            var outcome = answered ? Abstractions.Caseload.FollowUpDialOutcome.Answered : Abstractions.Caseload.FollowUpDialOutcome.NoAnswer;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await grains.GetGrain<Abstractions.Caseload.IFollowUpGrain>(followUpId).ApplyDialOutcomeAsync(dial, outcome);
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    logger.LogWarning(ex, "Simulated follow-up outcome for {FollowUpId} not delivered", followUpId);
+                }
+            }, CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 

@@ -18,6 +18,9 @@ public sealed class TwilioAccessTokens(IOptions<TwilioOptions> options, TimeProv
 
     public TimeSpan Lifetime => TokenLifetime;
 
+    /// <summary>Supervisors with a number in <c>Twilio:SupervisorPhones</c> are rung there instead.</summary>
+    public bool RingsSupervisorInBrowser(string supervisorId) => !options.Value.SupervisorPhones.ContainsKey(supervisorId);
+
     public string Issue(string identity)
     {
         if (string.IsNullOrWhiteSpace(identity) || identity.Length > 121)

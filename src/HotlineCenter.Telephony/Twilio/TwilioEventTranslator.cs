@@ -1,5 +1,6 @@
 using System.Globalization;
 using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Caseload;
 
 namespace HotlineCenter.Telephony.Twilio;
 
@@ -72,9 +73,37 @@ public static class TwilioEventTranslator
         return kind is null ? null : new ProviderEvent(kind.Value, $"{conferenceSid}:{statusCallbackEvent}:{sequenceNumber}", ParseTimestamp(timestamp), null);
     }
 
+    /// <summary>
+    /// What a conference callback says about the conference itself: it started or someone joined (its SID is the one to
+    /// address participants by from now on), or it ended. Null for events that say nothing about which conference it is.
+    /// </summary>
+    public static ConferenceChange? ConferenceLifecycle(string conferenceSid, string? statusCallbackEvent) => statusCallbackEvent switch
+    {
+        "conference-start" or "participant-join" => new ConferenceChange(conferenceSid, Ended: false),
+        "conference-end" => new ConferenceChange(conferenceSid, Ended: true),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The final status of a follow-up dial's caller leg. Picked up is answered (the counsellor says by whom); a
+    /// cancelled dial rang out unanswered as far as the caller is concerned. Other statuses yield nothing.
+    /// </summary>
+    public static FollowUpDialOutcome? FollowUpDial(string? callStatus) => callStatus switch
+    {
+        "in-progress" or "answered" => FollowUpDialOutcome.Answered,
+        "completed" => FollowUpDialOutcome.Completed,
+        "busy" => FollowUpDialOutcome.Busy,
+        "no-answer" or "canceled" => FollowUpDialOutcome.NoAnswer,
+        "failed" => FollowUpDialOutcome.Failed,
+        _ => null,
+    };
+
     /// <summary>Twilio's RFC 2822 <c>Timestamp</c>; the receipt time when absent or unreadable.</summary>
     public static DateTimeOffset ParseTimestamp(string? timestamp) =>
         timestamp is not null && DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
             : default;
 }
+
+/// <summary>A conference's SID became known (<see cref="Ended"/> false) or the conference ended.</summary>
+public sealed record ConferenceChange(string ConferenceSid, bool Ended);

@@ -39,6 +39,12 @@ public sealed partial class TwilioOptions
 
     public string DefaultCentreId { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Supervisors rung on a phone for monitor, whisper, barge and take-over (supervisor id → E.164); the others are rung
+    /// in the wallboard's browser softphone as <c>client:&lt;supervisor id&gt;</c>.
+    /// </summary>
+    public Dictionary<string, string> SupervisorPhones { get; set; } = [];
+
     /// <summary>Development only: accept unsigned webhooks from loopback. Off by default; refused outside Development.</summary>
     public bool AllowUnsignedLoopback { get; set; }
 
@@ -84,6 +90,14 @@ public sealed partial class TwilioOptions
         if (!Uri.TryCreate(ApiBaseUrl, UriKind.Absolute, out var apiUrl) || (apiUrl.Scheme != Uri.UriSchemeHttps && !apiUrl.IsLoopback))
         {
             problems.Add("Twilio:ApiBaseUrl must be an absolute https URL");
+        }
+
+        foreach (var (supervisor, phone) in SupervisorPhones)
+        {
+            if (!E164().IsMatch(phone ?? string.Empty))
+            {
+                problems.Add($"Twilio:SupervisorPhones:{supervisor} must be an E.164 number");
+            }
         }
 
         if (string.IsNullOrWhiteSpace(DefaultCentreId) && CentreByNumber.Count == 0)

@@ -1,3 +1,4 @@
+using HotlineCenter.Abstractions.Common;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -30,7 +31,16 @@ public sealed class TwilioApiException(int httpStatus, int? code, string message
     public int? Code { get; } = code;
 
     public string? MoreInfo { get; } = moreInfo;
+
+    /// <summary>
+    /// The request creates something (a call, a participant) and failed in a way that leaves open whether Twilio carried
+    /// it out (5xx, no answer) and it could not be looked up: the caller must not simply send it again.
+    /// </summary>
+    public bool MayHaveBeenCarriedOut { get; init; }
 }
+
+/// <summary>A conference participant as Twilio reports it.</summary>
+public sealed record TwilioParticipant(string CallSid, string ConferenceSid, string? Label, string? Status);
 
 /// <summary>A recording's metadata as Twilio reports it.</summary>
 /// <param name="DurationSeconds">Null while the recording is still in progress (Twilio reports -1 or nothing).</param>
@@ -94,18 +104,21 @@ public sealed record UpdateParticipantRequest
 }
 
 /// <summary>
-/// Twilio's REST API (twilio-contract.md §4): form-encoded bodies, Basic auth, lists as repeated keys.
-/// 429 and 5xx (and network failures or a try's timeout) are retried with jittered exponential backoff, three
-/// tries in all; other 4xx surface at once as <see cref="TwilioApiException"/>. Logs name the operation by its
-/// path template, the status and the try, never credentials, bodies or numbers.
+/// Twilio's REST API (twilio-contract.md §4): form-encoded bodies, Basic auth, lists as repeated keys. Failed tries
+/// are sent again as <see cref="TwilioRetryPolicy"/> decides (429 and requests that never left always; 5xx and lost
+/// answers only when repeating is harmless or the created participant can be looked up first), within a time budget:
+/// <see cref="DefaultBudget"/> per request, or the deadline of a client from <see cref="Within"/>. Other 4xx surface at
+/// once as <see cref="TwilioApiException"/>. Logs name the operation by its path template, the status and the try,
+/// never credentials, bodies or numbers.
 /// </summary>
 public sealed class TwilioRestClient
 {
-    public const int MaxTries = 3;
-
     // Bounds the paging of a recording list: a call has a handful of recordings, so more pages than this means
     // a paging loop rather than data.
     private const int MaxPages = 20;
+
+    // A look-up after a lost answer gets at least this long, even when the request's own budget is spent.
+    private static readonly TimeSpan CheckBudget = TimeSpan.FromSeconds(3);
 
     private readonly HttpClient _http;
     private readonly ILogger<TwilioRestClient> _logger;
@@ -113,6 +126,7 @@ public sealed class TwilioRestClient
     private readonly string _apiRoot;
     private readonly string _accountRoot;
     private readonly string _basicAuth;
+    private DateTimeOffset? _deadline;
 
     public TwilioRestClient(HttpClient http, TwilioCredentials credentials, ILogger<TwilioRestClient> logger, TimeProvider? time = null)
     {
@@ -123,6 +137,7 @@ public sealed class TwilioRestClient
         _apiRoot = credentials.ApiBaseUrl.AbsoluteUri.TrimEnd('/');
         _accountRoot = $"{_apiRoot}/2010-04-01/Accounts/{Escape(credentials.AccountSid)}/";
         _basicAuth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{credentials.AccountSid}:{credentials.AuthToken}"));
+        Wait = (delay, ct) => Task.Delay(delay, _time, ct);
     }
 
     public TwilioRestClient(HttpClient http, TwilioOptions options, ILogger<TwilioRestClient> logger, TimeProvider? time = null)
@@ -130,11 +145,33 @@ public sealed class TwilioRestClient
     {
     }
 
-    public TimeSpan BaseBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TwilioRetryPolicy Retry { get; init; } = TwilioRetryPolicy.Default;
 
-    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(3);
-
+    /// <summary>One try's own timeout (shortened to what is left of the budget).</summary>
     public TimeSpan TryTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A request's time budget on a client without a deadline of its own.</summary>
+    public TimeSpan DefaultBudget { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How the client waits between tries; a test replaces it to move a fake clock instead of sleeping.</summary>
+    public Func<TimeSpan, CancellationToken, Task> Wait { get; init; }
+
+    /// <summary>Where in the jitter window a delay falls, in [0, 1); a test fixes it.</summary>
+    public Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
+
+    /// <summary>
+    /// The same client with one deadline, <paramref name="budget"/> from now, for every request made through it: a
+    /// command's budget covers all of its requests (a look-up and the change it leads to).
+    /// </summary>
+    public TwilioRestClient Within(TimeSpan budget)
+    {
+        var copy = (TwilioRestClient)MemberwiseClone();
+        copy._deadline = _time.GetUtcNow() + budget;
+        return copy;
+    }
+
+    /// <summary>What is left of this client's deadline (the default budget for a client without one).</summary>
+    public TimeSpan Remaining => _deadline is { } deadline ? deadline - _time.GetUtcNow() : DefaultBudget;
 
     /// <summary>Places an outbound call; returns its call SID.</summary>
     public async Task<string> CreateCallAsync(CreateCallRequest request, CancellationToken cancellationToken)
@@ -148,7 +185,8 @@ public sealed class TwilioRestClient
         var form = new Form().Add("To", request.To).Add("From", request.From).Add("Url", request.Url).Add("Twiml", request.Twiml)
             .Add("StatusCallback", request.StatusCallback).AddAll("StatusCallbackEvent", request.StatusCallbackEvents)
             .Add("Timeout", request.Timeout).Add("Record", request.Record).Add("TimeLimit", request.TimeLimit);
-        using var json = await SendAsync(HttpMethod.Post, "Calls.json", "Calls", form, cancellationToken);
+        // Never sent twice blindly: a second call to a caller in crisis is worse than a failure the app reports.
+        using var json = await SendAsync(HttpMethod.Post, "Calls.json", "Calls", form, Repeat.No, null, cancellationToken);
         return RequiredString(json, "sid", "Calls");
     }
 
@@ -166,15 +204,19 @@ public sealed class TwilioRestClient
             throw new ArgumentException("Nothing to update: set Url, Twiml or Status.", nameof(request));
         }
 
-        using var _ = await SendAsync(HttpMethod.Post, $"Calls/{Escape(callSid)}.json", "Calls/{sid}", form, cancellationToken);
+        using var _ = await SendAsync(HttpMethod.Post, $"Calls/{Escape(callSid)}.json", "Calls/{sid}", form, Repeat.Yes, null, cancellationToken);
     }
 
     /// <summary>Redirects a live call to new TwiML, or hangs it up (<paramref name="complete"/>).</summary>
     public Task UpdateCallAsync(string callSid, string? url, string? twiml, bool complete, CancellationToken cancellationToken) =>
         UpdateCallAsync(callSid, new UpdateCallRequest { Url = url, Twiml = twiml, Status = complete ? "completed" : null }, cancellationToken);
 
-    /// <summary>Dials someone into a conference (by SID or friendly name); returns the new leg's call SID.</summary>
-    public async Task<string> AddParticipantAsync(string conference, AddParticipantRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Dials someone into a conference, by its SID or (only here) its friendly name, which creates it when it does not
+    /// exist yet. Not sent twice blindly: when an answer is lost, a labelled participant is looked for first, so a
+    /// counsellor is never rung twice; an unlabelled one is not repeated.
+    /// </summary>
+    public async Task<TwilioParticipant> AddParticipantAsync(string conference, AddParticipantRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var form = new Form().Add("From", request.From).Add("To", request.To).Add("Label", request.Label).Add("Muted", request.Muted)
@@ -185,24 +227,35 @@ public sealed class TwilioRestClient
             .Add("ConferenceStatusCallback", request.ConferenceStatusCallback)
             .AddAll("ConferenceStatusCallbackEvent", request.ConferenceStatusCallbackEvents);
         const string template = "Conferences/{c}/Participants";
-        using var json = await SendAsync(HttpMethod.Post, $"Conferences/{Escape(conference)}/Participants.json", template, form, cancellationToken);
-        return RequiredString(json, "call_sid", template);
+        Func<TwilioRestClient, CancellationToken, Task<JsonDocument?>>? lookUp = request.Label is { } label
+            ? async (client, ct) => await client.FindConferenceAsync(conference, ct) is { } sid ? await client.FetchParticipantJsonAsync(sid, label, ct) : null
+            : null;
+        using var json = await SendAsync(HttpMethod.Post, $"Conferences/{Escape(conference)}/Participants.json", template, form, Repeat.No, lookUp, cancellationToken);
+        return ReadParticipant(json, template);
     }
 
-    public async Task UpdateParticipantAsync(string conference, string callSidOrLabel, UpdateParticipantRequest request, CancellationToken cancellationToken)
+    /// <summary>A participant by call SID or label, in a conference named by its SID; null when it is not (or no longer) there.</summary>
+    public async Task<TwilioParticipant?> FetchParticipantAsync(string conferenceSid, string callSidOrLabel, CancellationToken cancellationToken)
+    {
+        using var json = await FetchParticipantJsonAsync(conferenceSid, callSidOrLabel, cancellationToken);
+        return json is null ? null : ReadParticipant(json, "Conferences/{sid}/Participants/{p}");
+    }
+
+    /// <summary>Changes a participant (mute, hold, coach) in a conference named by its SID (<c>CF…</c>): Twilio has no other address for it.</summary>
+    public async Task UpdateParticipantAsync(string conferenceSid, string callSidOrLabel, UpdateParticipantRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var form = new Form().Add("Muted", request.Muted).Add("Hold", request.Hold).Add("HoldUrl", request.HoldUrl)
             .Add("Coaching", request.Coaching).Add("CallSidToCoach", request.CallSidToCoach).Add("AnnounceUrl", request.AnnounceUrl);
-        using var _ = await SendAsync(HttpMethod.Post, $"Conferences/{Escape(conference)}/Participants/{Escape(callSidOrLabel)}.json", "Conferences/{c}/Participants/{p}", form, cancellationToken);
+        using var _ = await SendAsync(HttpMethod.Post, $"Conferences/{Escape(conferenceSid)}/Participants/{Escape(callSidOrLabel)}.json", "Conferences/{sid}/Participants/{p}", form, Repeat.Yes, null, cancellationToken);
     }
 
-    /// <summary>Removes a participant; false when it was not there (already left).</summary>
-    public async Task<bool> RemoveParticipantAsync(string conference, string callSidOrLabel, CancellationToken cancellationToken)
+    /// <summary>Removes a participant from a conference named by its SID; false when it was not there (already left).</summary>
+    public async Task<bool> RemoveParticipantAsync(string conferenceSid, string callSidOrLabel, CancellationToken cancellationToken)
     {
         try
         {
-            using var _ = await SendAsync(HttpMethod.Delete, $"Conferences/{Escape(conference)}/Participants/{Escape(callSidOrLabel)}.json", "Conferences/{c}/Participants/{p}", null, cancellationToken);
+            using var _ = await SendAsync(HttpMethod.Delete, $"Conferences/{Escape(conferenceSid)}/Participants/{Escape(callSidOrLabel)}.json", "Conferences/{sid}/Participants/{p}", null, Repeat.Yes, null, cancellationToken);
             return true;
         }
         catch (TwilioApiException ex) when (ex.HttpStatus == 404)
@@ -211,17 +264,41 @@ public sealed class TwilioRestClient
         }
     }
 
+    /// <summary>
+    /// The SID of the conference of this friendly name that has not ended (<c>init</c>, while a caller waits alone for a
+    /// counsellor, or <c>in-progress</c>), newest first; null when there is none. One list request without a status filter,
+    /// since the conference of a waiting caller is still <c>init</c>.
+    /// </summary>
+    public async Task<string?> FindLiveConferenceAsync(string friendlyName, CancellationToken cancellationToken)
+    {
+        var uri = new Uri($"{_accountRoot}Conferences.json?FriendlyName={Escape(friendlyName)}&PageSize=20");
+        using var json = await SendAsync(HttpMethod.Get, uri, "Conferences?FriendlyName", null, Repeat.Yes, null, cancellationToken);
+        if (json is null || !json.RootElement.TryGetProperty("conferences", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        return items.EnumerateArray()
+            .Where(c => c.TryGetProperty("status", out var status) && status.GetString() is "init" or "in-progress")
+            .Select(c => c.TryGetProperty("sid", out var sid) ? sid.GetString() : null)
+            .FirstOrDefault(sid => IsConferenceSid(sid));
+    }
+
     /// <summary>Ends a conference for everyone in it.</summary>
     public async Task EndConferenceAsync(string conferenceSid, CancellationToken cancellationToken)
     {
         var form = new Form().Add("Status", "completed");
-        using var _ = await SendAsync(HttpMethod.Post, $"Conferences/{Escape(conferenceSid)}.json", "Conferences/{sid}", form, cancellationToken);
+        using var _ = await SendAsync(HttpMethod.Post, $"Conferences/{Escape(conferenceSid)}.json", "Conferences/{sid}", form, Repeat.Yes, null, cancellationToken);
     }
+
+    /// <summary>Whether this is a conference SID (<c>^CF[0-9a-fA-F]{32}$</c>, Twilio's pattern) rather than a friendly name.</summary>
+    public static bool IsConferenceSid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? value) =>
+        value is { Length: 34 } && value.StartsWith("CF", StringComparison.Ordinal) && value.AsSpan(2).ContainsAnyExcept(HexDigits) is false;
 
     /// <summary>A call's current status (<c>queued</c>, <c>in-progress</c>, <c>completed</c>, …).</summary>
     public async Task<string> GetCallStatusAsync(string callSid, CancellationToken cancellationToken)
     {
-        using var json = await SendAsync(HttpMethod.Get, $"Calls/{Escape(callSid)}.json", "Calls/{sid}", null, cancellationToken);
+        using var json = await SendAsync(HttpMethod.Get, $"Calls/{Escape(callSid)}.json", "Calls/{sid}", null, Repeat.Yes, null, cancellationToken);
         return json is not null && json.RootElement.TryGetProperty("status", out var status) ? status.GetString() ?? "unknown" : "unknown";
     }
 
@@ -234,7 +311,7 @@ public sealed class TwilioRestClient
     {
         var form = new Form().Add("RecordingStatusCallback", recordingStatusCallback);
         const string template = "Calls/{sid}/Recordings";
-        using var json = await SendAsync(HttpMethod.Post, $"Calls/{Escape(callSid)}/Recordings.json", template, form, cancellationToken);
+        using var json = await SendAsync(HttpMethod.Post, $"Calls/{Escape(callSid)}/Recordings.json", template, form, Repeat.No, null, cancellationToken);
         return RequiredString(json, "sid", template);
     }
 
@@ -245,7 +322,7 @@ public sealed class TwilioRestClient
         var uri = new Uri($"{_accountRoot}Recordings.json?CallSid={Escape(callSid)}");
         for (var page = 0; page < MaxPages; page++)
         {
-            using var json = await SendAsync(HttpMethod.Get, uri, "Recordings?CallSid", null, cancellationToken);
+            using var json = await SendAsync(HttpMethod.Get, uri, "Recordings?CallSid", null, Repeat.Yes, null, cancellationToken);
             if (json is null)
             {
                 break;
@@ -273,7 +350,7 @@ public sealed class TwilioRestClient
     public async Task<TwilioRecording> GetRecordingAsync(string recordingSid, CancellationToken cancellationToken)
     {
         const string template = "Recordings/{sid}";
-        using var json = await SendAsync(HttpMethod.Get, $"Recordings/{Escape(recordingSid)}.json", template, null, cancellationToken);
+        using var json = await SendAsync(HttpMethod.Get, $"Recordings/{Escape(recordingSid)}.json", template, null, Repeat.Yes, null, cancellationToken);
         return json is null
             ? throw new TwilioApiException(502, null, $"Twilio answered {template} without a body.", null)
             : ReadRecording(json.RootElement);
@@ -299,71 +376,132 @@ public sealed class TwilioRestClient
 
     public async Task DeleteRecordingAsync(string recordingSid, CancellationToken cancellationToken)
     {
-        using var _ = await SendAsync(HttpMethod.Delete, $"Recordings/{Escape(recordingSid)}.json", "Recordings/{sid}", null, cancellationToken);
+        using var _ = await SendAsync(HttpMethod.Delete, $"Recordings/{Escape(recordingSid)}.json", "Recordings/{sid}", null, Repeat.Yes, null, cancellationToken);
     }
 
-    private Task<JsonDocument?> SendAsync(HttpMethod method, string path, string operation, Form? form, CancellationToken cancellationToken) =>
-        SendAsync(method, new Uri(_accountRoot + path), operation, form, cancellationToken);
-
-    private async Task<JsonDocument?> SendAsync(HttpMethod method, Uri uri, string operation, Form? form, CancellationToken cancellationToken)
+    private async Task<JsonDocument?> FetchParticipantJsonAsync(string conferenceSid, string callSidOrLabel, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            using var request = new HttpRequestMessage(method, uri);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _basicAuth);
-            if (form is not null)
-            {
-                request.Content = new FormUrlEncodedContent(form.Fields);
-            }
-
-            // The try's own deadline runs on the injected clock so a test's fake clock governs it too.
-            using var deadline = new CancellationTokenSource(TryTimeout, _time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-            try
-            {
-                using var response = await _http.SendAsync(request, linked.Token);
-                var body = await response.Content.ReadAsStringAsync(linked.Token);
-                var status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    _logger.LogInformation("Twilio {Method} {Operation} answered {Status} (try {Attempt})", method.Method, operation, status, attempt);
-                    return string.IsNullOrWhiteSpace(body) ? null : JsonDocument.Parse(body);
-                }
-
-                var error = ParseError(status, body);
-                var retryable = status == 429 || status >= 500;
-                // The code, not Twilio's message: the message can quote the number that was dialled.
-                _logger.LogWarning("Twilio {Method} {Operation} answered {Status} code {Code} (try {Attempt} of {MaxTries})",
-                    method.Method, operation, status, error.Code, attempt, MaxTries);
-                if (!retryable || attempt >= MaxTries)
-                {
-                    throw error;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // Only the exception's type: a transport message may carry the request URI or a proxy's reply.
-                _logger.LogWarning("Twilio {Method} {Operation} failed on try {Attempt} of {MaxTries}: {Reason}",
-                    method.Method, operation, attempt, MaxTries, deadline.IsCancellationRequested ? "timeout" : ex.GetType().Name);
-                if (attempt >= MaxTries)
-                {
-                    throw new TwilioApiException(0, null, $"Twilio did not answer {method.Method} {operation} after {MaxTries} tries.", null, ex);
-                }
-            }
-
-            await Task.Delay(Backoff(attempt), _time, cancellationToken);
+            return await SendAsync(HttpMethod.Get, $"Conferences/{Escape(conferenceSid)}/Participants/{Escape(callSidOrLabel)}.json", "Conferences/{sid}/Participants/{p}", null, Repeat.Yes, null, cancellationToken);
+        }
+        catch (TwilioApiException ex) when (ex.HttpStatus == 404)
+        {
+            return null;
         }
     }
 
-    /// <summary>
-    /// min(max, base·2ⁿ) for the n-th retry, half of it fixed and half random, so retries from many calls spread
-    /// out yet none comes back at once after a 429.
-    /// </summary>
-    private TimeSpan Backoff(int attempt)
+    /// <summary>A conference given by SID or friendly name, as its SID; null when no live conference has the name.</summary>
+    private async Task<string?> FindConferenceAsync(string conference, CancellationToken cancellationToken) =>
+        IsConferenceSid(conference) ? conference : await FindLiveConferenceAsync(conference, cancellationToken);
+
+    private Task<JsonDocument?> SendAsync(HttpMethod method, string path, string operation, Form? form, Repeat repeat, Func<TwilioRestClient, CancellationToken, Task<JsonDocument?>>? lookUp, CancellationToken cancellationToken) =>
+        SendAsync(method, new Uri(_accountRoot + path), operation, form, repeat, lookUp, cancellationToken);
+
+    private async Task<JsonDocument?> SendAsync(HttpMethod method, Uri uri, string operation, Form? form, Repeat repeat, Func<TwilioRestClient, CancellationToken, Task<JsonDocument?>>? lookUp, CancellationToken cancellationToken)
     {
-        var cap = Math.Min(MaxBackoff.TotalMilliseconds, BaseBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return cap <= 0 ? TimeSpan.Zero : TimeSpan.FromMilliseconds(cap / 2 + Random.Shared.NextDouble() * cap / 2);
+        var deadline = _deadline ?? _time.GetUtcNow() + DefaultBudget;
+        for (var attempt = 1; ; attempt++)
+        {
+            var tried = await TryAsync(method, uri, operation, form, attempt, deadline, cancellationToken);
+            HotlineMetrics.TelephonyRequests.Add(1, new System.Diagnostics.TagList
+            {
+                { "provider", "twilio" }, { "operation", $"{method.Method} {operation}" }, { "outcome", tried.Failure?.Outcome.ToString() ?? "Ok" },
+            });
+            if (tried.Failure is not { } failure)
+            {
+                return tried.Body;
+            }
+
+            var decision = Retry.Decide(failure.Outcome, repeat == Repeat.Yes, lookUp is not null, attempt, failure.RetryAfter, deadline - _time.GetUtcNow(), Jitter());
+            _logger.LogWarning("Twilio {Method} {Operation}: try {Attempt} {Outcome}; {Decision}", method.Method, operation, attempt, failure.Outcome, decision.Reason);
+            if (decision.Action == TwilioRetryAction.GiveUp)
+            {
+                throw failure.Error(mayHaveBeenCarriedOut: failure.Outcome is TwilioTryOutcome.ServerError or TwilioTryOutcome.NoAnswer && repeat == Repeat.No);
+            }
+
+            await Wait(decision.Delay, cancellationToken);
+            if (decision.Action is TwilioRetryAction.CheckThenRetry or TwilioRetryAction.CheckThenGiveUp)
+            {
+                JsonDocument? found;
+                try
+                {
+                    // The look-up has a budget of its own: knowing whether Twilio rang someone matters even when time is up.
+                    var checker = deadline - _time.GetUtcNow() < CheckBudget ? Within(CheckBudget) : this;
+                    found = await lookUp!(checker, cancellationToken);
+                }
+                catch (TwilioApiException ex)
+                {
+                    _logger.LogWarning("Twilio {Method} {Operation}: could not look whether it was carried out (HTTP {Status}); not repeated", method.Method, operation, ex.HttpStatus);
+                    throw failure.Error(mayHaveBeenCarriedOut: true);
+                }
+
+                if (found is not null)
+                {
+                    _logger.LogInformation("Twilio {Method} {Operation}: carried out although its answer was lost", method.Method, operation);
+                    return found;
+                }
+
+                if (decision.Action == TwilioRetryAction.CheckThenGiveUp)
+                {
+                    throw failure.Error(mayHaveBeenCarriedOut: false);
+                }
+            }
+        }
     }
+
+    /// <summary>One try: the answer's body, or how it failed.</summary>
+    private async Task<(JsonDocument? Body, TryFailure? Failure)> TryAsync(HttpMethod method, Uri uri, string operation, Form? form, int attempt, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, uri);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _basicAuth);
+        if (form is not null)
+        {
+            request.Content = new FormUrlEncodedContent(form.Fields);
+        }
+
+        // The try's own deadline runs on the injected clock so a test's fake clock governs it too; it never outlasts
+        // the request's budget by more than a second (a try cut to nothing could not succeed at all).
+        var left = deadline - _time.GetUtcNow();
+        var timeout = left < TryTimeout ? (left < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : left) : TryTimeout;
+        using var tryDeadline = new CancellationTokenSource(timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, tryDeadline.Token);
+        try
+        {
+            using var response = await _http.SendAsync(request, linked.Token);
+            var body = await response.Content.ReadAsStringAsync(linked.Token);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                _logger.LogInformation("Twilio {Method} {Operation} answered {Status} (try {Attempt})", method.Method, operation, status, attempt);
+                return (string.IsNullOrWhiteSpace(body) ? null : JsonDocument.Parse(body), null);
+            }
+
+            var error = ParseError(status, body);
+            // The code, not Twilio's message: the message can quote the number that was dialled.
+            _logger.LogWarning("Twilio {Method} {Operation} answered {Status} code {Code} (try {Attempt})", method.Method, operation, status, error.Code, attempt);
+            var outcome = status == 429 ? TwilioTryOutcome.TooManyRequests : status >= 500 ? TwilioTryOutcome.ServerError : TwilioTryOutcome.Refused;
+            return (null, new TryFailure(outcome, RetryAfter(response), error, null));
+        }
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Only the exception's type: a transport message may carry the request URI or a proxy's reply.
+            var outcome = ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }
+                ? TwilioTryOutcome.NotSent
+                : TwilioTryOutcome.NoAnswer;
+            _logger.LogWarning("Twilio {Method} {Operation} failed on try {Attempt}: {Reason}", method.Method, operation, attempt, tryDeadline.IsCancellationRequested ? "timeout" : ex.GetType().Name);
+            return (null, new TryFailure(outcome, null, null, ex) { What = $"{method.Method} {operation}", Tries = attempt });
+        }
+    }
+
+    /// <summary>Twilio's <c>Retry-After</c>: seconds, or an HTTP date.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - _time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+            _ => null,
+        };
 
     private static TwilioApiException ParseError(int status, string body)
     {
@@ -411,7 +549,34 @@ public sealed class TwilioRestClient
             ? text
             : throw new TwilioApiException(502, null, $"Twilio answered {operation} without '{property}'.", null);
 
+    private static TwilioParticipant ReadParticipant(JsonDocument? json, string operation) =>
+        new(RequiredString(json, "call_sid", operation), RequiredString(json, "conference_sid", operation),
+            json!.RootElement.TryGetProperty("label", out var label) && label.ValueKind == JsonValueKind.String ? label.GetString() : null,
+            json.RootElement.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String ? status.GetString() : null);
+
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
+    /// <summary>Whether sending a request twice has the effect of sending it once.</summary>
+    private enum Repeat
+    {
+        No,
+        Yes,
+    }
+
+    /// <summary>How a try failed: Twilio's error (when it answered), or the transport's exception.</summary>
+    private sealed record TryFailure(TwilioTryOutcome Outcome, TimeSpan? RetryAfter, TwilioApiException? Answered, Exception? Transport)
+    {
+        public string What { get; init; } = string.Empty;
+
+        public int Tries { get; init; }
+
+        public TwilioApiException Error(bool mayHaveBeenCarriedOut) =>
+            Answered is { } answered
+                ? new TwilioApiException(answered.HttpStatus, answered.Code, answered.Message, answered.MoreInfo) { MayHaveBeenCarriedOut = mayHaveBeenCarriedOut }
+                : new TwilioApiException(0, null, $"Twilio did not answer {What} (try {Tries}).", null, Transport) { MayHaveBeenCarriedOut = mayHaveBeenCarriedOut };
+    }
 
     private sealed class Form
     {

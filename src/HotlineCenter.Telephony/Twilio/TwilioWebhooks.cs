@@ -1,4 +1,5 @@
 using HotlineCenter.Abstractions.Calls;
+using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Queues;
@@ -35,6 +36,7 @@ public static class TwilioWebhooks
         hooks.MapPost("/counselor-status", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.CounselorStatusAsync));
         hooks.MapPost("/conference", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.ConferenceAsync, requireCallSid: false));
         hooks.MapPost("/recording", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.RecordingAsync));
+        hooks.MapPost("/followup-status", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.FollowUpStatusAsync));
 
         // The number's fallback URL: static TwiML from configuration, no Orleans, no Redis.
         hooks.MapPost("/fallback", (TwilioVoice v) => Results.Text(v.FallbackTwiml(), TwimlResponse.ContentType));
@@ -56,7 +58,6 @@ public sealed class TwilioVoice(
     ILogger<TwilioVoice> logger)
 {
     private const string FallbackSorry = "系统繁忙，正在为您转接备用热线，请不要挂机。";
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> CallbackOffered = new();
 
     private TwilioUrls Urls => new(options.Value.PublicBaseUrl);
 
@@ -93,6 +94,13 @@ public sealed class TwilioVoice(
         catch (BadWebhookException ex)
         {
             return Results.Problem(statusCode: 400, title: "Bad webhook", detail: ex.Message);
+        }
+        catch (HotlineRuleException ex)
+        {
+            // A webhook the call cannot take in its state (a menu answer for a call never seen, a late retry): the
+            // person on the line still gets through to the backup line; a refusal, not a failure of ours.
+            logger.LogWarning("Voice webhook {Path} for call {CallId} refused ({Code}); sending the caller to the backup line", request.Path, callSid, ex.Code);
+            return Results.Text(FallbackTwiml(), TwimlResponse.ContentType);
         }
         catch (TwilioApiException ex)
         {
@@ -143,9 +151,8 @@ public sealed class TwilioVoice(
         var to = form["To"].ToString();
         var centreId = options.Value.CentreByNumber.GetValueOrDefault(to) ?? options.Value.DefaultCentreId;
         var from = form["From"].ToString();
-        var caller = from.Length > 3 && from.StartsWith('+') && from[1..].All(char.IsAsciiDigit)
-            ? identity.Protect(from)
-            : new CallerRef(Keys.AnonymousCaller, "匿名来电", null);
+        // Withheld (anonymous, Restricted, +266696687, …) or no E.164 number: no caller profile at all.
+        var caller = from.StartsWith('+') ? identity.ProtectCaller(from) : CallerIdentityProtector.Withheld;
         var instruction = await Call(callSid).ArriveAsync(new CallArrival(centreId, "twilio", caller, $"{callSid}:incoming"));
         return await RenderAsync(instruction, callSid, attempt: 1, first: true);
     }
@@ -177,12 +184,17 @@ public sealed class TwilioVoice(
                 twiml.Say(WaitAnnouncement.Text(prompts, waiting), prompts.Voice, prompts.Language);
             }
 
+            // The call grain decides (once per call, saved): any node may serve this webhook, and a restart forgets nothing.
             var waited = call.QueuedAt is { } q ? (time.Now - q).TotalSeconds : 0;
             if (config.CallbackOfferAfterSeconds > 0 && waited >= config.CallbackOfferAfterSeconds
-                && call.Status == CallStatus.Queued && CallbackOffered.TryAdd(callSid, 0))
+                && call.Status == CallStatus.Queued && await Call(callSid).ClaimCallbackOfferAsync())
             {
                 // A conference's wait music cannot gather keys: take the caller out briefly to ask, then back in.
-                await commands.PostAsync($"offer callback {callSid}", ct => rest.UpdateCallAsync(callSid, Urls.CallbackOffer(callSid), null, complete: false, ct), default);
+                await commands.PostAsync(new TwilioCommand($"offer callback {callSid}", TwilioBudgets.OfferCallback,
+                    (api, ct) => api.UpdateCallAsync(callSid, Urls.CallbackOffer(callSid), null, complete: false, ct))
+                {
+                    OnFailed = _ => TwilioFailureAlerts.RaiseForCallAsync(grains, callSid, "offer-callback"),
+                }, default);
             }
         }
 
@@ -232,7 +244,6 @@ public sealed class TwilioVoice(
         if (translated is { } ev)
         {
             await Call(callId).ApplyAsync(ev);
-            CallbackOffered.TryRemove(callId, out _);
         }
     }
 
@@ -266,12 +277,48 @@ public sealed class TwilioVoice(
 
     public async Task ConferenceAsync(IFormCollection form, string participantSid)
     {
+        var conferenceSid = form["ConferenceSid"].ToString();
+        if (!TwilioRestClient.IsConferenceSid(conferenceSid))
+        {
+            throw new BadWebhookException("ConferenceSid is missing or malformed.");
+        }
+
         var callId = form["call"].ToString();
+        if (!Keys.IsValidCallId(callId))
+        {
+            return;
+        }
+
+        // Participants are changed through this SID from now on (only creating one accepts the friendly name).
+        switch (TwilioEventTranslator.ConferenceLifecycle(conferenceSid, form["StatusCallbackEvent"]))
+        {
+            case { Ended: false }:
+                await Call(callId).NoteConferenceAsync(conferenceSid);
+                break;
+            case { Ended: true }:
+                await Call(callId).ConferenceEndedAsync(conferenceSid);
+                break;
+        }
+
         var label = form.TryGetValue("ParticipantLabel", out var l) ? l.ToString() : null;
-        if (Keys.IsValidCallId(callId)
-            && TwilioEventTranslator.Conference(form["ConferenceSid"].ToString(), form["StatusCallbackEvent"], label, form["SequenceNumber"], form["Timestamp"]) is { } ev)
+        if (TwilioEventTranslator.Conference(conferenceSid, form["StatusCallbackEvent"], label, form["SequenceNumber"], form["Timestamp"]) is { } ev)
         {
             await Call(callId).ApplyAsync(ev);
+        }
+    }
+
+    /// <summary>A follow-up dial's caller leg reports its status: the final one is recorded on the follow-up as that dial's outcome.</summary>
+    public async Task FollowUpStatusAsync(IFormCollection form, string legSid)
+    {
+        var followUpId = form["followup"].ToString();
+        if (!Keys.IsValidCallId(followUpId) || !int.TryParse(form["dial"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var dial) || dial is < 1 or > 10_000)
+        {
+            throw new BadWebhookException("followup and dial must identify the follow-up and its dial.");
+        }
+
+        if (TwilioEventTranslator.FollowUpDial(form["CallStatus"]) is { } outcome)
+        {
+            await grains.GetGrain<IFollowUpGrain>(followUpId).ApplyDialOutcomeAsync(dial, outcome);
         }
     }
 
@@ -299,7 +346,7 @@ public sealed class TwilioVoice(
 
     private async Task<TwimlResponse> RenderAsync(CallInstruction instruction, string callSid, int attempt, bool first)
     {
-        var config = await grains.GetGrain<ICentreGrain>(instruction.CentreId).GetConfigAsync();
+        var config = instruction.CentreId is { Length: > 0 } centreId ? await grains.GetGrain<ICentreGrain>(centreId).GetConfigAsync() : null;
         var p = config?.Prompts ?? new CentrePrompts();
         var twiml = new TwimlResponse();
         switch (instruction.Kind)
@@ -342,6 +389,8 @@ public sealed class TwilioVoice(
                 }), action: Urls.After);
             case InstructionKind.CallbackConfirmed:
                 return twiml.Say(p.CallbackConfirmed, p.Voice, p.Language).Hangup();
+            case InstructionKind.Blocked:
+                return twiml.Say(p.BlockedMessage, p.Voice, p.Language).Hangup();
             default:
                 return twiml.Hangup();
         }
@@ -357,7 +406,8 @@ public sealed class TwilioVoice(
     {
         try
         {
-            return await rest.GetCallStatusAsync(callId, CancellationToken.None);
+            // Inside a webhook Twilio waits at most 15 s for: a short budget, whatever the rate limit.
+            return await rest.Within(TimeSpan.FromSeconds(3)).GetCallStatusAsync(callId, CancellationToken.None);
         }
         catch (TwilioApiException ex)
         {

@@ -80,12 +80,14 @@ public sealed class AccountService(IGrainFactory grains, HotlineCenter.Abstracti
 
     /// <summary>Whether the account's password is <paramref name="password"/>, without counting an attempt (for seeding only).</summary>
     public async Task<bool> HasPasswordAsync(string username, string password) =>
-        await Account(username).GetSignInCheckAsync() is { } check
+        await Account(username).GetSignInCheckAsync("seed") is { } check
         && Hasher.VerifyHashedPassword(username, check.PasswordHash, password) != PasswordVerificationResult.Failed;
 
     /// <summary>Checks the password and returns the principal to sign in with on success.</summary>
-    public async Task<(SignInOutcome Outcome, ClaimsPrincipal? Principal)> SignInAsync(string? username, string? password)
+    /// <param name="source">The client address: wrong passwords lock the account for that address only.</param>
+    public async Task<(SignInOutcome Outcome, ClaimsPrincipal? Principal)> SignInAsync(string? username, string? password, string? source = null)
     {
+        source ??= "unknown";
         var name = username?.Trim().ToLowerInvariant();
         if (!Keys.IsValidId(name) || string.IsNullOrEmpty(password) || password.Length > 200)
         {
@@ -93,7 +95,7 @@ public sealed class AccountService(IGrainFactory grains, HotlineCenter.Abstracti
         }
 
         var account = Account(name!);
-        var check = await account.GetSignInCheckAsync();
+        var check = await account.GetSignInCheckAsync(source);
         if (check is null || check.Account.Disabled)
         {
             // Same work as a real check, so timing does not reveal which user names exist.
@@ -107,7 +109,7 @@ public sealed class AccountService(IGrainFactory grains, HotlineCenter.Abstracti
         }
 
         var result = Hasher.VerifyHashedPassword(name!, check.PasswordHash, password);
-        var after = await account.RecordSignInAsync(result != PasswordVerificationResult.Failed);
+        var after = await account.RecordSignInAsync(result != PasswordVerificationResult.Failed, source);
         if (result == PasswordVerificationResult.Failed)
         {
             logger.LogWarning("Failed sign-in for account {Username}", name);

@@ -30,7 +30,8 @@ public sealed class AdminBootstrapper(IConfiguration configuration, IGrainFactor
             return;
         }
 
-        await accounts.CreateAsync("admin", "系统管理员", [StaffRole.Admin], centreId!, null, password);
+        // The first administrator of a deployment creates its centres: it spans centres (the provincial role).
+        await accounts.CreateAsync("admin", "系统管理员", [StaffRole.Admin, StaffRole.Provincial], centreId!, null, password);
         logger.LogWarning("Created the bootstrap administrator account 'admin' for centre {CentreId}", centreId);
     }
 

@@ -2,6 +2,8 @@ using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Counselors;
+using System.Security.Claims;
+using HotlineCenter.Web.Accounts;
 using HotlineCenter.Web.Consoles;
 using HotlineCenter.Web.Demo;
 using Microsoft.Extensions.Options;
@@ -31,13 +33,19 @@ public static class DemoApi
         // JSON API for scripts and tests: cookie-authenticated supervisors; SameSite=Strict cookies stand in for antiforgery.
         var api = app.MapGroup("/api").DisableAntiforgery().RequireAuthorization(Hosting.AuthSetup.SupervisorPolicy);
 
-        api.MapPost("/demo/calls", async (PlaceCallRequest body, DemoCalls calls, IOptions<DemoOptions> demo) =>
+        api.MapPost("/demo/calls", async (PlaceCallRequest body, DemoCalls calls, IOptions<DemoOptions> demo, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var centreId = body.CentreId ?? demo.Value.CentreId;
             var digits = body.Digits ?? string.Empty;
             if (!Keys.IsValidId(centreId))
             {
                 return Bad("centreId is invalid.");
+            }
+
+            // An unknown centre stays a 404 (the grain says so); a known one must be the user's own.
+            if (!user.MayActIn(centreId) && await grains.GetGrain<ICentreGrain>(centreId).GetConfigAsync() is not null)
+            {
+                return StaffAccess.OtherCentreProblem("centre");
             }
 
             if (digits.Length > 4 || !digits.All(char.IsAsciiDigit))
@@ -54,10 +62,21 @@ public static class DemoApi
             return Results.Created($"/api/calls/{callId}", new { callId });
         });
 
-        api.MapPost("/demo/calls/{callId}/hangup", async (string callId, DemoCalls calls) =>
-            Keys.IsValidCallId(callId) ? Results.Ok(await calls.CallerHangsUpAsync(callId)) : Bad("callId is invalid."));
+        api.MapPost("/demo/calls/{callId}/hangup", async (string callId, DemoCalls calls, IGrainFactory grains, ClaimsPrincipal user) =>
+        {
+            if (!Keys.IsValidCallId(callId))
+            {
+                return Bad("callId is invalid.");
+            }
 
-        api.MapGet("/calls/{callId}", async (string callId, DeskService desk) =>
+            // A call nobody placed is not created by hanging it up.
+            var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+            return call.Status == CallStatus.New ? Results.Problem(statusCode: 404, title: "Unknown call")
+                : !user.MayActIn(call.CentreId) ? StaffAccess.OtherCentreProblem("call")
+                : Results.Ok(await calls.CallerHangsUpAsync(callId));
+        });
+
+        api.MapGet("/calls/{callId}", async (string callId, DeskService desk, ClaimsPrincipal user) =>
         {
             if (!Keys.IsValidCallId(callId))
             {
@@ -65,13 +84,29 @@ public static class DemoApi
             }
 
             var call = await desk.GetCallAsync(callId);
-            return call.Status == CallStatus.New ? Results.Problem(statusCode: 404, title: "Unknown call") : Results.Ok(call);
+            return call.Status == CallStatus.New ? Results.Problem(statusCode: 404, title: "Unknown call")
+                : !user.MayActIn(call.CentreId) ? StaffAccess.OtherCentreProblem("call")
+                : Results.Ok(call);
         });
 
-        api.MapGet("/centres/{centreId}/live", async (string centreId, IGrainFactory grains) =>
-            Keys.IsValidId(centreId) ? Results.Ok(await grains.GetGrain<ICentreFeedGrain>(centreId).GetAsync()) : Bad("centreId is invalid."));
+        api.MapGet("/centres/{centreId}/live", async (string centreId, IGrainFactory grains, ClaimsPrincipal user) =>
+            !Keys.IsValidId(centreId) ? Bad("centreId is invalid.")
+            : !user.MayActIn(centreId) ? StaffAccess.OtherCentreProblem("centre")
+            : Results.Ok(await grains.GetGrain<ICentreFeedGrain>(centreId).GetAsync()));
 
-        var counselors = api.MapGroup("/counselors/{counselorId}");
+        // Acting for a counsellor: only one of the user's own centre.
+        var counselors = api.MapGroup("/counselors/{counselorId}").AddEndpointFilter(async (context, next) =>
+        {
+            var counselorId = context.HttpContext.Request.RouteValues["counselorId"] as string;
+            if (Keys.IsValidId(counselorId)
+                && await context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>().GetGrain<ICounselorGrain>(counselorId!).GetAsync() is { Profile: { } profile }
+                && !context.HttpContext.User.MayActIn(profile.CentreId))
+            {
+                return StaffAccess.OtherCentreProblem("counsellor");
+            }
+
+            return await next(context);
+        });
         counselors.MapPost("/presence", async (string counselorId, PresenceRequest body, DeskService desk) =>
         {
             if (!Keys.IsValidId(counselorId))

@@ -3,13 +3,17 @@ using System.Text.RegularExpressions;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Telephony;
+using HotlineCenter.Web.Accounts;
 using HotlineCenter.Web.Hosting;
 
 namespace HotlineCenter.Web.Api;
 
 public sealed record SuperviseRequest(string? Action, string? PartyNumber);
 
-/// <summary>Supervisor actions on a live call: monitor, whisper, barge, hold / unhold, add a party, hang up.</summary>
+/// <summary>
+/// Supervisor actions on a live call: monitor, whisper, barge, hold / unhold, add a party, hang up. Supervisors only
+/// (not administrators), and only on calls of their own centre (403 <c>centre.not-yours</c> otherwise).
+/// </summary>
 public static partial class SupervisionApi
 {
     public static WebApplication MapSupervisionApi(this WebApplication app)
@@ -33,6 +37,16 @@ public static partial class SupervisionApi
             }
 
             var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+            if (call.Status == CallStatus.New)
+            {
+                return Results.Problem(statusCode: 404, title: "Unknown call", detail: "There is no call with that id.");
+            }
+
+            if (!user.MayActIn(call.CentreId))
+            {
+                return StaffAccess.OtherCentreProblem("call");
+            }
+
             if (call.Status != CallStatus.Connected)
             {
                 return Results.Problem(statusCode: 409, title: "call.not-connected", detail: $"Call is {call.Status}; supervision needs a connected call.");
@@ -50,7 +64,7 @@ public static partial class SupervisionApi
             }
 
             return Results.NoContent();
-        }).RequireAuthorization(AuthSetup.SupervisorPolicy).DisableAntiforgery();
+        }).RequireAuthorization(AuthSetup.SupervisionPolicy).DisableAntiforgery();
         return app;
     }
 

@@ -102,10 +102,18 @@ public sealed class CentreForm
     public string CallbackOffer { get; set; } = string.Empty;
     public string CallbackConfirmed { get; set; } = string.Empty;
     public string PositionAnnouncement { get; set; } = string.Empty;
+    public string BlockedMessage { get; set; } = string.Empty;
     public string? GreetingAudioUrl { get; set; }
     public string? HoldMusicUrl { get; set; }
     public string? SelfHelpAudioUrl { get; set; }
     public int HighRiskCallerPriorityBoost { get; set; } = 50;
+    public int DecompressionMinutes { get; set; } = CentreConfig.DefaultDecompressionMinutes;
+    public int HighRiskCallsPerShift { get; set; }
+    public int RecordSubmitWithinMinutes { get; set; }
+    public int FollowUpAttemptsBeforeEscalation { get; set; }
+    public int FollowUpOverdueGraceMinutes { get; set; }
+    public int CallbackAttempts { get; set; }
+    public int CallbackRetrySeconds { get; set; }
     /// <summary>The centre's region (local callers) and what the reports say about it.</summary>
     public string? Province { get; set; }
     public string? City { get; set; }
@@ -124,8 +132,11 @@ public sealed class CentreForm
         RecordCalls = c.RecordCalls, CallbackOfferAfterSeconds = c.CallbackOfferAfterSeconds, AnnounceIntervalSeconds = c.AnnounceIntervalSeconds,
         Greeting = c.Prompts.Greeting, RecordingNotice = c.Prompts.RecordingNotice, Menu = c.Prompts.Menu, InvalidChoice = c.Prompts.InvalidChoice,
         PleaseHold = c.Prompts.PleaseHold, CallbackOffer = c.Prompts.CallbackOffer, CallbackConfirmed = c.Prompts.CallbackConfirmed,
-        PositionAnnouncement = c.Prompts.PositionAnnouncement, GreetingAudioUrl = c.Prompts.GreetingAudioUrl, HoldMusicUrl = c.Prompts.HoldMusicUrl,
+        PositionAnnouncement = c.Prompts.PositionAnnouncement, BlockedMessage = c.Prompts.BlockedMessage, GreetingAudioUrl = c.Prompts.GreetingAudioUrl, HoldMusicUrl = c.Prompts.HoldMusicUrl,
         SelfHelpAudioUrl = c.Prompts.SelfHelpAudioUrl,
+        DecompressionMinutes = c.DecompressionMinutes, HighRiskCallsPerShift = c.HighRiskCallsPerShift, RecordSubmitWithinMinutes = c.RecordSubmitWithinMinutes,
+        FollowUpAttemptsBeforeEscalation = c.FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = c.FollowUpOverdueGraceMinutes,
+        CallbackAttempts = c.CallbackAttempts, CallbackRetrySeconds = c.CallbackRetrySeconds,
         Province = c.Province, City = c.City, SatisfactionSurvey = c.SatisfactionSurvey, SatisfactionQuestion = c.Prompts.SatisfactionQuestion,
         ServiceHoursPerDay = c.ReportedServiceHours, ReportsForCentres = string.Join(", ", c.ReportsForCentres.IsDefault ? [] : c.ReportsForCentres),
         Queues = [.. c.Queues.Select(QueueForm.From)],
@@ -136,12 +147,15 @@ public sealed class CentreForm
     public CentreConfig ToConfig() => Original with
     {
         HighRiskCallerPriorityBoost = HighRiskCallerPriorityBoost,
+        DecompressionMinutes = DecompressionMinutes, HighRiskCallsPerShift = HighRiskCallsPerShift, RecordSubmitWithinMinutes = RecordSubmitWithinMinutes,
+        FollowUpAttemptsBeforeEscalation = FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = FollowUpOverdueGraceMinutes,
+        CallbackAttempts = CallbackAttempts, CallbackRetrySeconds = CallbackRetrySeconds,
         DisplayName = DisplayName.Trim(), DefaultQueueId = DefaultQueueId, DefaultPriority = DefaultPriority, MaxMenuAttempts = MaxMenuAttempts,
         RecordCalls = RecordCalls, CallbackOfferAfterSeconds = CallbackOfferAfterSeconds, AnnounceIntervalSeconds = AnnounceIntervalSeconds,
         Prompts = Original.Prompts with
         {
             Greeting = Greeting, RecordingNotice = RecordingNotice, Menu = Menu, InvalidChoice = InvalidChoice, PleaseHold = PleaseHold,
-            CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement,
+            CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement, BlockedMessage = BlockedMessage,
             GreetingAudioUrl = QueueForm.Blank(GreetingAudioUrl), HoldMusicUrl = QueueForm.Blank(HoldMusicUrl), SelfHelpAudioUrl = QueueForm.Blank(SelfHelpAudioUrl),
             SatisfactionQuestion = string.IsNullOrWhiteSpace(SatisfactionQuestion) ? Original.Prompts.SatisfactionQuestion : SatisfactionQuestion.Trim(),
         },

@@ -20,6 +20,7 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
     public async Task CreateCentreAsync(string centreId, string displayName, string by)
     {
         Keys.RequireId(centreId, "centre");
+        await RequireProvincialAsync(by);
         if (await Centre(centreId).GetConfigAsync() is not null)
         {
             throw new HotlineRuleException("centre.exists", $"Centre '{centreId}' exists already.");
@@ -83,6 +84,11 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
     /// <summary>Creates or updates an account as typed on the admin form; a new password on an existing account resets it.</summary>
     public async Task SaveAccountAsync(string centreId, AccountForm form, string by)
     {
+        if (form.Roles.Contains(StaffRole.Provincial))
+        {
+            await RequireProvincialAsync(by);
+        }
+
         if (form.IsNew)
         {
             await accounts.CreateAsync(form.Username.Trim(), form.DisplayName, form.Roles, centreId, QueueForm.Blank(form.CounselorId), form.Password ?? string.Empty);
@@ -101,6 +107,15 @@ public sealed class AdminService(IGrainFactory grains, AccountService accounts, 
     {
         await accounts.UnlockAsync(username);
         logger.LogInformation("Account {Username} unlocked by {StaffId}", username, by);
+    }
+
+    /// <summary>Creating centres and granting the cross-centre role are for someone who spans centres themselves.</summary>
+    private async Task RequireProvincialAsync(string by)
+    {
+        if (await grains.GetGrain<IUserAccountGrain>(by).GetAsync() is not { } actor || !actor.Roles.Contains(StaffRole.Provincial))
+        {
+            throw new HotlineRuleException("account.provincial-only", "Only a provincial administrator creates centres or grants the provincial role.");
+        }
     }
 
     public Task<RosterView> GetRosterAsync(string centreId) => Roster(centreId).GetAsync();

@@ -29,6 +29,8 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
 
     public Task<CounselorSnapshot> CompleteWrapUpAsync(string counselorId) => Counselor(counselorId).CompleteWrapUpAsync();
 
+    public Task<CounselorSnapshot> SaveDebriefAsync(string counselorId, string callId, string note) => Counselor(counselorId).SaveDebriefAsync(callId, note);
+
     public Task<CallSnapshot> GetCallAsync(string callId) => Call(callId).GetAsync();
 
     public Task<CentreConfig?> GetCentreConfigAsync(string centreId) => grains.GetGrain<ICentreGrain>(centreId).GetConfigAsync();
@@ -124,7 +126,7 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
             return new MyShiftCall(h.CallId, h.AcceptedAt, call.EndedAt, call.MaskedNumber, call.IsCrisis, record.Status, record.Record.Risk);
         }));
         var mine = await Caseload(centreId).GetCounselorFollowUpsAsync(counselorId);
-        return new MyShift([.. calls], [.. mine.Overdue, .. mine.DueNow, .. mine.Escalated, .. mine.Upcoming]);
+        return new MyShift([.. calls], [.. mine.Overdue, .. mine.DueNow, .. mine.Escalated, .. mine.Upcoming], mine.DoneRecently);
     }
 
     /// <summary>
@@ -201,7 +203,9 @@ public sealed record RecordCallFacts(
 /// <summary>One call on a counsellor's shift list.</summary>
 public sealed record MyShiftCall(string CallId, DateTimeOffset AcceptedAt, DateTimeOffset? EndedAt, string? MaskedNumber, bool IsCrisis, RecordStatus RecordStatus, RiskLevel Risk);
 
-public sealed record MyShift(ImmutableArray<MyShiftCall> Calls, ImmutableArray<FollowUpItem> FollowUps);
+/// <param name="FollowUps">Open follow-ups, overdue first, then due, escalated and upcoming.</param>
+/// <param name="FollowUpsDone">Reached or closed in the last two days, newest first.</param>
+public sealed record MyShift(ImmutableArray<MyShiftCall> Calls, ImmutableArray<FollowUpItem> FollowUps, ImmutableArray<FollowUpItem> FollowUpsDone = default);
 
 /// <summary>A flag a counsellor sets on the caller of their call.</summary>
 public sealed record CallerFlagRequest(CallerFlagKind Kind, string Note, int? Days);

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Reports;
+using HotlineCenter.Abstractions.Callers;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Common;
@@ -14,8 +15,27 @@ using HotlineCenter.Grains.Rosters;
 namespace HotlineCenter.Web.Consoles;
 
 /// <summary>The façade supervisor screens use: staffing, moving and taking over calls, the caseload and handover.</summary>
-public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, ILogger<SupervisorService> logger)
+public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telephony, HotlineTime time, ILogger<SupervisorService> logger,
+    Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider? signedIn = null)
 {
+    /// <summary>
+    /// The circuit's user must be allowed this call: its centre is theirs (or they span centres), and call content
+    /// (listen in, take over) needs the supervisor role. Without a circuit (no user known) nothing is allowed.
+    /// </summary>
+    private async Task RequireAllowedAsync(CallSnapshot call, bool content)
+    {
+        var user = signedIn is null ? null : (await signedIn.GetAuthenticationStateAsync()).User;
+        if (user?.Identity?.IsAuthenticated != true || !HotlineCenter.Web.Accounts.StaffAccess.MayActIn(user, call.CentreId))
+        {
+            throw HotlineCenter.Web.Accounts.StaffAccess.OtherCentreRefusal("call");
+        }
+
+        if (content && !HotlineCenter.Web.Accounts.StaffAccess.MaySupervise(user))
+        {
+            throw HotlineCenter.Web.Accounts.StaffAccess.NotASupervisorRefusal();
+        }
+    }
+
     public Task<CentreConfig?> GetCentreConfigAsync(string centreId) => Centre(centreId).GetConfigAsync();
 
     /// <summary>Acknowledges one of the centre's server-side alerts (the first acknowledgement stands; a crisis alert stops widening).</summary>
@@ -52,10 +72,47 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
         return Counselor(counselorId).CompleteWrapUpAsync();
     }
 
+    /// <summary>Blocks the caller of one of the centre's calls (by the call, never by a typed number).</summary>
+    public async Task<BlockedCaller> BlockCallerAsync(string centreId, string callId, string supervisorId, string reason, int days)
+    {
+        var call = grains.GetGrain<ICallGrain>(callId);
+        if ((await call.GetAsync()).CentreId != centreId)
+        {
+            throw new HotlineRuleException("call.other-centre", $"Call {callId} is not a call of centre {centreId}.");
+        }
+
+        return await call.BlockCallerAsync(supervisorId, reason, days);
+    }
+
+    /// <summary>The centre's callers blocked now, newest first.</summary>
+    public Task<ImmutableArray<BlockedCaller>> GetBlockedCallersAsync(string centreId) => grains.GetGrain<IBlockListGrain>(centreId).GetAsync();
+
+    /// <summary>Lifts the block set from one of the centre's calls.</summary>
+    public Task<ImmutableArray<BlockedCaller>> UnblockCallerAsync(string centreId, string callId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} lifts the block set from call {CallId}", supervisorId, callId);
+        return grains.GetGrain<IBlockListGrain>(centreId).UnblockAsync(callId, supervisorId);
+    }
+
+    /// <summary>The supervisor ends a counsellor's decompression after a crisis call early (the counsellor cannot).</summary>
+    public Task<CounselorSnapshot> EndDecompressionAsync(string counselorId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} ends the decompression of counsellor {CounselorId}", supervisorId, counselorId);
+        return Counselor(counselorId).EndDecompressionAsync(supervisorId, "wallboard");
+    }
+
+    /// <summary>A counsellor's debriefs for their supervisor, newest first.</summary>
+    public Task<ImmutableArray<Debrief>> GetDebriefsAsync(string counselorId, string supervisorId)
+    {
+        logger.LogInformation("Supervisor {SupervisorId} reads the debriefs of counsellor {CounselorId}", supervisorId, counselorId);
+        return Counselor(counselorId).GetDebriefsAsync();
+    }
+
     /// <summary>A supervisor's action on a connected call, through the telephony provider (a refusal is a <see cref="TelephonyRefusedException"/>).</summary>
     public async Task SuperviseAsync(string callId, SupervisionAction action, string supervisorId)
     {
         var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        await RequireAllowedAsync(call, content: true);
         if (call.Status != CallStatus.Connected)
         {
             throw new HotlineRuleException("call.not-connected", $"Call is {call.Status}; supervision needs a connected call.");
@@ -112,13 +169,17 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
 
     public Task<RosterView> SetOnDutyAsync(string centreId, string supervisorId, bool onDuty) => Roster(centreId).SetOnDutyAsync(supervisorId, onDuty);
 
-    public Task<CallSnapshot> MoveCallAsync(string callId, string targetQueueKey, string supervisorId) =>
-        grains.GetGrain<ICallGrain>(callId).MoveToQueueAsync(targetQueueKey, supervisorId);
+    public async Task<CallSnapshot> MoveCallAsync(string callId, string targetQueueKey, string supervisorId)
+    {
+        await RequireAllowedAsync(await grains.GetGrain<ICallGrain>(callId).GetAsync(), content: false);
+        return await grains.GetGrain<ICallGrain>(callId).MoveToQueueAsync(targetQueueKey, supervisorId);
+    }
 
     /// <summary>A supervisor sends a waiting call to a free counsellor of their choice (it rings them at once).</summary>
     public async Task OfferToCounselorAsync(string callId, string counselorId, string supervisorId)
     {
         var call = await grains.GetGrain<ICallGrain>(callId).GetAsync();
+        await RequireAllowedAsync(call, content: false);
         if (call.Status is not (CallStatus.Queued or CallStatus.CallbackPending) || call.QueueKey is null)
         {
             throw new HotlineRuleException("call.not-waiting", $"Call is {call.Status}; only a waiting call can be sent to a counsellor.");
@@ -136,6 +197,7 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     {
         var call = grains.GetGrain<ICallGrain>(callId);
         var snapshot = await call.GetAsync();
+        await RequireAllowedAsync(snapshot, content: true);
         if (snapshot.Status != CallStatus.Connected)
         {
             throw new HotlineRuleException("call.not-connected", $"Call is {snapshot.Status}; only a connected call can be taken over.");
@@ -155,6 +217,9 @@ public sealed class SupervisorService(IGrainFactory grains, ITelephonyPort telep
     }
 
     public Task<CaseloadView> GetCaseloadAsync(string centreId) => Caseload(centreId).GetAsync();
+
+    /// <summary>The centre's follow-ups grouped by what they need now (due, overdue, escalated, upcoming, done).</summary>
+    public Task<FollowUpBoard> GetFollowUpBoardAsync(string centreId) => Caseload(centreId).GetFollowUpBoardAsync();
 
     public Task<CaseloadView> AddHandoverNoteAsync(string centreId, string by, string text) => Caseload(centreId).AddHandoverNoteAsync(by, text);
 

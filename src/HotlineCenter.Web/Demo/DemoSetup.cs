@@ -114,7 +114,8 @@ public sealed class DemoSeeder(
         var staff = DemoCentre.Counselors
             .Select(c => (c.Id, c.Profile.DisplayName, Roles: new[] { StaffRole.Counselor }, CounselorId: (string?)c.Id))
             .Append((DemoCentre.Supervisor.SupervisorId, DemoCentre.Supervisor.DisplayName, [StaffRole.Supervisor], null))
-            .Append(("admin", "系统管理员", [StaffRole.Admin], null))
+            // The demo's administrator is the province's: it creates and configures centres (a centre's own admin sees only its centre).
+            .Append(("admin", "系统管理员", [StaffRole.Admin, StaffRole.Provincial], null))
             .Append(("auditor", "审计员", [StaffRole.Auditor], null));
         foreach (var (username, name, roles, counselorId) in staff)
         {

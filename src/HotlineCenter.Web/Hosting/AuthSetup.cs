@@ -15,6 +15,9 @@ public static class AuthSetup
     /// <summary>Supervisors and administrators: the live centre view and the demo controls.</summary>
     public const string SupervisorPolicy = "supervisor";
 
+    /// <summary>Call content — listening in, recordings, adding parties: supervisors only, never the administrator (the IT role).</summary>
+    public const string SupervisionPolicy = "supervision";
+
     /// <summary>The rate limit on sign-in attempts per client address (<c>Auth:SignInAttemptsPerMinute</c>, default 20).</summary>
     public const string SignInLimit = "sign-in";
 
@@ -30,18 +33,14 @@ public static class AuthSetup
             throw new InvalidOperationException("Auth:IdleTimeout must be between 00:01:00 and 12:00:00.");
         }
 
-        builder.Services.AddDataProtection()
-            .SetApplicationName("hotlinecenter")
-            .PersistKeysToStackExchangeRedis(
-                () => ConnectionMultiplexer.Connect(builder.Configuration.GetConnectionString("Redis")!).GetDatabase(),
-                "hotline:data-protection-keys");
+        builder.AddHotlineDataProtection();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(o =>
             {
                 o.Cookie.Name = "hotline.auth";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Strict;
-                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Cookie.SecurePolicy = SecuritySetup.RequiresHttps(builder.Configuration, builder.Environment) ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = idle;
                 o.SlidingExpiration = true;
                 o.LoginPath = "/login";
@@ -62,21 +61,43 @@ public static class AuthSetup
             throw new InvalidOperationException("Auth:SignInAttemptsPerMinute must be between 1 and 10000.");
         }
 
+        // The API (/api, every endpoint under it): per signed-in user, or per address before sign-in (Auth:ApiRequestsPerMinute, default 600).
+        var apiPerMinute = builder.Configuration.GetValue("Auth:ApiRequestsPerMinute", 600);
+        if (apiPerMinute is < 1 or > 1_000_000)
+        {
+            throw new InvalidOperationException("Auth:ApiRequestsPerMinute must be between 1 and 1000000.");
+        }
+
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = System.Threading.RateLimiting.PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                http.Request.Path.StartsWithSegments("/api")
+                    ? System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
+                        http.User.Identity?.IsAuthenticated == true ? "user:" + http.User.StaffId() : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                        _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = apiPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    : System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter(string.Empty));
             o.AddPolicy(SignInLimit, http => System.Threading.RateLimiting.RateLimitPartition.GetFixedWindowLimiter(
                 http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new System.Threading.RateLimiting.FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             o.OnRejected = async (context, token) =>
             {
                 context.HttpContext.Response.Headers.RetryAfter = "60";
+                if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                {
+                    await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "rate-limited", detail: "Too many API requests; wait a minute.").ExecuteAsync(context.HttpContext);
+                    return;
+                }
+
                 await context.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address; wait a minute.", token);
             };
         });
+        builder.Services.AddScoped<ConsoleActivity>();
         builder.Services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAccountStateProvider>();
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)));
+            .AddPolicy(SupervisorPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor), nameof(StaffRole.Admin)))
+            .AddPolicy(SupervisionPolicy, p => p.RequireRole(nameof(StaffRole.Supervisor)));
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ReasonedForbidHandler>();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddSingleton<AccountService>();
         builder.Services.AddHostedService<AdminBootstrapper>();
@@ -123,7 +144,7 @@ public static class AuthSetup
                 return Results.Problem(statusCode: 400, title: "Bad request", detail: "returnUrl holds control characters or is over 2 KiB.");
             }
 
-            var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password);
+            var (outcome, principal) = await accounts.SignInAsync(form.Username, form.Password, http.Connection.RemoteIpAddress?.ToString());
             var back = SafeLocal(form.ReturnUrl);
             if (outcome != SignInOutcome.Succeeded)
             {
@@ -163,6 +184,29 @@ public static class AuthSetup
         url is { Length: > 0 and <= 2048 } u && u[0] == '/'
         && !u.StartsWith("//", StringComparison.Ordinal) && !u.StartsWith("/\\", StringComparison.Ordinal)
         && !u.Any(char.IsControl);
+
+    /// <summary>An API refused for the caller's role says which roles it needs (403 problem details), instead of a bare 403.</summary>
+    private sealed class ReasonedForbidHandler : Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler
+    {
+        private readonly Microsoft.AspNetCore.Authorization.Policy.AuthorizationMiddlewareResultHandler _default = new();
+
+        public async Task HandleAsync(RequestDelegate next, HttpContext context, Microsoft.AspNetCore.Authorization.AuthorizationPolicy policy, Microsoft.AspNetCore.Authorization.Policy.PolicyAuthorizationResult authorizeResult)
+        {
+            if (authorizeResult.Forbidden && context.Request.Path.StartsWithSegments("/api") && !context.Response.HasStarted)
+            {
+                var roles = authorizeResult.AuthorizationFailure?.FailedRequirements
+                    .OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>()
+                    .SelectMany(r => r.AllowedRoles).Distinct().ToList() ?? [];
+                await Results.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "role.not-allowed",
+                    detail: roles.Count > 0 ? $"This needs the role {string.Join(" or ", roles)}." : "Your role may not do this.").ExecuteAsync(context);
+                return;
+            }
+
+            await _default.HandleAsync(next, context, policy, authorizeResult);
+        }
+    }
 
     private static Task Deny(RedirectContext<CookieAuthenticationOptions> context, int status)
     {

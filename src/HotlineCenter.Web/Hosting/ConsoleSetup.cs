@@ -74,6 +74,8 @@ public static class ConsoleSetup
             app.UseForwardedHeaders();
         }
 
+        app.UseHotlineSecurity();
+
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/error", CreateScopeForErrors = true });
 
         // Browsers get a page in the console's style and language; APIs, webhooks and the hub keep problem details.
@@ -83,8 +85,10 @@ public static class ConsoleSetup
         // Routing after the status pages, so a re-executed request is routed again to the status page.
         app.UseRouting();
         app.UseRequestLocalization();
-        app.UseRateLimiter();
         app.UseAuthentication();
+
+        // After authentication: the API's limit is per signed-in user (the sign-in limit is per address).
+        app.UseRateLimiter();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

@@ -19,8 +19,9 @@ public static class HealthSetup
     /// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: Redis and the silo work.</summary>
     public static WebApplication MapHotlineHealthChecks(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) });
+        // Probes read; any other method is a 405 like every other endpoint.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready) }).WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
         return app;
     }
 

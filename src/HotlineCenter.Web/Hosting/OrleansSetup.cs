@@ -17,6 +17,12 @@ public sealed class SiloSettings
     public int GatewayPort { get; set; } = 30000;
     /// <summary>Address other silos reach this one at; default loopback (single machine).</summary>
     public string? AdvertisedHost { get; set; }
+
+    /// <summary>
+    /// The IP address the silo and gateway ports listen on: by default the advertised address (the cluster network),
+    /// loopback without one. All interfaces only when named here explicitly (0.0.0.0): not advised (docs/security.md).
+    /// </summary>
+    public string? ListenAddress { get; set; }
 }
 
 public static class OrleansSetup
@@ -61,14 +67,16 @@ public static class OrleansSetup
                 o.ClusterId = settings.ClusterId;
                 o.ServiceId = settings.ServiceId;
             });
-            if (settings.AdvertisedHost is { Length: > 0 } host)
+            // Whoever reaches the silo port can call any grain: the ports listen on the cluster network only.
+            var (advertised, listen) = Endpoints(settings);
+            silo.Configure<EndpointOptions>(o =>
             {
-                silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
-            }
-            else
-            {
-                silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
-            }
+                o.AdvertisedIPAddress = advertised;
+                o.SiloPort = settings.SiloPort;
+                o.GatewayPort = settings.GatewayPort;
+                o.SiloListeningEndpoint = new IPEndPoint(listen, settings.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(listen, settings.GatewayPort);
+            });
 
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions());
             silo.AddRedisGrainStorage(StorageNames.Hotline, o => o.ConfigurationOptions = RedisOptions());
@@ -78,5 +86,23 @@ public static class OrleansSetup
         });
         builder.Services.AddHostedService<CentreWakeService>();
         return builder;
+    }
+
+    /// <summary>The address other silos are told (advertised) and the one the ports listen on.</summary>
+    public static (IPAddress Advertised, IPAddress Listen) Endpoints(SiloSettings settings)
+    {
+        var advertised = settings.AdvertisedHost is { Length: > 0 } host
+            ? IPAddress.TryParse(host, out var ip) ? ip
+                : Dns.GetHostAddresses(host).OrderBy(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
+                  ?? throw new InvalidOperationException($"Orleans:AdvertisedHost '{host}' does not resolve to an address.")
+            : IPAddress.Loopback;
+        if (settings.ListenAddress is not { Length: > 0 } configured)
+        {
+            return (advertised, advertised);
+        }
+
+        return IPAddress.TryParse(configured, out var listen)
+            ? (advertised, listen)
+            : throw new InvalidOperationException($"Orleans:ListenAddress '{configured}' is not an IP address.");
     }
 }

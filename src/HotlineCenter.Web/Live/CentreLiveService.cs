@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Collections.Concurrent;
+using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Centres;
 
 namespace HotlineCenter.Web.Live;
@@ -109,6 +110,7 @@ public sealed class CentreLiveService(IGrainFactory grains, ILogger<CentreLiveSe
             }
 
             Interlocked.Exchange(ref _lastVersion, snapshot.Version);
+            HotlineMetrics.LivePushes.Add(_handlers.Count, new System.Diagnostics.TagList { { "centre", centreId }, { "to", "console" } });
             foreach (var handler in _handlers.Values)
             {
                 try

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using HotlineCenter.Abstractions.Centres;
 using HotlineCenter.Abstractions.Common;
+using HotlineCenter.Web.Accounts;
 using HotlineCenter.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -29,6 +30,11 @@ public sealed class LiveHub(IGrainFactory grains) : Hub
             throw new HubException("centreId is invalid.");
         }
 
+        if (!Context.User!.MayActIn(centreId))
+        {
+            throw new HubException($"{HotlineCenter.Web.Accounts.StaffAccess.OtherCentre}: this centre's feed is for its own staff only.");
+        }
+
         await Groups.AddToGroupAsync(Context.ConnectionId, Group(centreId));
         return await grains.GetGrain<ICentreFeedGrain>(centreId).GetAsync();
     }
@@ -40,15 +46,20 @@ public sealed class LiveHub(IGrainFactory grains) : Hub
 /// <summary>Sends a centre's snapshot to its hub group; with the Redis backplane every node's clients get it once.</summary>
 public sealed class SignalRLiveBroadcaster(IHubContext<LiveHub> hub) : ILiveBroadcaster
 {
-    public Task PublishAsync(CentreLiveSnapshot snapshot, CancellationToken cancellationToken) =>
-        hub.Clients.Group(LiveHub.Group(snapshot.CentreId)).SendAsync(LiveHub.ChangedMessage, snapshot, cancellationToken);
+    public Task PublishAsync(CentreLiveSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        HotlineMetrics.LivePushes.Add(1, new System.Diagnostics.TagList { { "centre", snapshot.CentreId }, { "to", "hub-group" } });
+        return hub.Clients.Group(LiveHub.Group(snapshot.CentreId)).SendAsync(LiveHub.ChangedMessage, snapshot, cancellationToken);
+    }
 }
 
 public static class LiveHubSetup
 {
     public static WebApplicationBuilder AddHotlineLiveHub(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSignalR()
+        builder.Services.AddSingleton<LiveHubSessions>();
+        builder.Services.AddHostedService<LiveHubSessionSweep>();
+        builder.Services.AddSignalR(o => o.AddFilter<LiveHubSessions>())
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
             .AddStackExchangeRedis(builder.Configuration.GetConnectionString("Redis")!, o => o.Configuration.ChannelPrefix = RedisChannel.Literal("hotline-signalr"));
         builder.Services.AddSingleton<ILiveBroadcaster, SignalRLiveBroadcaster>();

@@ -98,7 +98,7 @@ public sealed class RecordingTelephony : ITelephonyPort
     /// <summary>Follow-up dials: the follow-up id, the caller reference handed to the port, the counsellor.</summary>
     public ConcurrentQueue<(string FollowUpId, HotlineCenter.Abstractions.Calls.CallerRef Caller, string CounselorId)> FollowUpDials { get; } = new();
 
-    public Task DialFollowUpAsync(string followUpId, HotlineCenter.Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
+    public Task DialFollowUpAsync(string followUpId, int dial, HotlineCenter.Abstractions.Calls.CallerRef caller, string counselorId, CancellationToken cancellationToken)
     {
         FollowUpDials.Enqueue((followUpId, caller, counselorId));
         return Add("follow-up", followUpId, counselorId);

@@ -44,6 +44,26 @@ public sealed class CaseworkTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Withheld_callers_get_no_caller_profile_so_one_withheld_caller_never_sees_anothers_history()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var (first, wang) = await s.ConnectedCallAsync("anon-one", "wang", Keys.AnonymousCaller);
+        var wangId = wang.GetPrimaryKeyString();
+        var firstKey = await first.GetCallerKeyForAsync(wangId);
+        await Record(first).SubmitAsync(HighRisk, wangId);
+        await first.EndByCounselorAsync(wangId);
+
+        var (second, li) = await s.ConnectedCallAsync("anon-two", "li", Keys.AnonymousCaller);
+        var secondKey = await second.GetCallerKeyForAsync(li.GetPrimaryKeyString());
+
+        // Nothing reached the one profile every withheld caller would share: no arrival, no contact, no risk.
+        var shared = await fixture.Grains.GetGrain<ICallerGrain>(Keys.AnonymousCaller).GetContextAsync(null);
+        Assert.Equal((null, null), (firstKey, secondKey));
+        Assert.Equal((false, 0, 0), (shared.IsRepeat, shared.TotalContacts, shared.CallsLast30Days));
+        Assert.Null(shared.LastContactAt);
+    }
+
+    [Fact]
     public async Task Submitting_a_high_risk_record_opens_a_crisis_case_and_a_24_hour_follow_up_for_the_counselor()
     {
         var s = await Scenario.CreateAsync(fixture);

@@ -138,7 +138,8 @@ public sealed class RoutingSafetyTests(ClusterFixture fixture)
         // Once the crisis is hers, the youth call is next for her, not stranded by the choice.
         await lin.AcceptOfferAsync(crisis.GetPrimaryKeyString());
         await crisis.EndByCounselorAsync(lin.GetPrimaryKeyString());
-        await lin.CompleteWrapUpAsync();
+        await s.WaitForStateAsync(lin, PresenceState.Decompression);
+        await lin.EndDecompressionAsync("sup-1", "ready");
         Assert.Equal(youth.GetPrimaryKeyString(), (await s.WaitForStateAsync(lin, PresenceState.Offered)).CallId);
     }
 

@@ -23,3 +23,15 @@ public sealed class LockoutPolicyTests
         Assert.False(LockoutPolicy.IsLocked(null, Now));
     }
 }
+
+public sealed class LockoutSourceKeyTests
+{
+    [Theory]
+    [InlineData(null, "unknown")]
+    [InlineData("", "unknown")]
+    [InlineData("  ", "unknown")]
+    [InlineData("203.0.113.7", "203.0.113.7")]
+    [InlineData("2001:DB8::1", "2001:db8::1")]
+    public void Each_client_address_is_counted_under_its_own_key(string? address, string key) =>
+        Assert.Equal(key, LockoutPolicy.SourceKey(address));
+}

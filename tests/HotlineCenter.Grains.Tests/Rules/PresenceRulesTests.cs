@@ -17,6 +17,9 @@ public sealed class PresenceRulesTests
     [InlineData(PresenceState.NotResponding, PresenceState.Available)]
     [InlineData(PresenceState.Training, PresenceState.Supervision)]
     [InlineData(PresenceState.Offline, PresenceState.Training)]
+    [InlineData(PresenceState.OnCall, PresenceState.Decompression)]
+    [InlineData(PresenceState.Decompression, PresenceState.Available)]
+    [InlineData(PresenceState.Decompression, PresenceState.Offline)]
     public void Legal_moves_are_allowed(PresenceState from, PresenceState to) => Assert.True(PresenceRules.CanMove(from, to));
 
     [Theory]
@@ -28,6 +31,11 @@ public sealed class PresenceRulesTests
     [InlineData(PresenceState.Offered, PresenceState.Break)]
     [InlineData(PresenceState.WrapUp, PresenceState.OnCall)]
     [InlineData(PresenceState.Available, PresenceState.Available)]
+    [InlineData(PresenceState.Available, PresenceState.Decompression)]
+    [InlineData(PresenceState.WrapUp, PresenceState.Decompression)]
+    [InlineData(PresenceState.Decompression, PresenceState.Offered)]
+    [InlineData(PresenceState.Decompression, PresenceState.Break)]
+    [InlineData(PresenceState.Decompression, PresenceState.WrapUp)]
     public void Illegal_moves_are_refused(PresenceState from, PresenceState to) => Assert.False(PresenceRules.CanMove(from, to));
 
     [Fact]
@@ -39,4 +47,21 @@ public sealed class PresenceRulesTests
             new HashSet<PresenceState> { PresenceState.Offline, PresenceState.Available, PresenceState.Break, PresenceState.Training, PresenceState.Supervision },
             self);
     }
+
+    [Theory]
+    [InlineData(PresenceState.Decompression, PresenceState.Available, false)]
+    [InlineData(PresenceState.Decompression, PresenceState.Training, false)]
+    [InlineData(PresenceState.Decompression, PresenceState.Offline, true)]
+    [InlineData(PresenceState.WrapUp, PresenceState.Available, true)]
+    [InlineData(PresenceState.Break, PresenceState.Available, true)]
+    public void Only_signing_out_is_the_counsellors_own_way_out_of_decompression(PresenceState from, PresenceState target, bool allowed) =>
+        Assert.Equal(allowed, PresenceRules.MayChooseFrom(from, target));
+
+    [Theory]
+    [InlineData(false, false, 10, PresenceState.WrapUp)]
+    [InlineData(true, false, 10, PresenceState.WrapUp)]
+    [InlineData(true, true, 10, PresenceState.Decompression)]
+    [InlineData(true, true, 0, PresenceState.WrapUp)]
+    public void A_crisis_call_ends_in_decompression_when_the_centre_has_it(bool factsKnown, bool crisis, int minutes, PresenceState expected) =>
+        Assert.Equal(expected, PresenceRules.AfterCall(factsKnown ? new CallEndFacts(crisis, minutes) : null));
 }

@@ -133,6 +133,48 @@ public sealed class RoutingPolicyTests
         Assert.Equal(expected, string.Join(",", plan.Select(a => a.CounselorId)));
     }
 
+    /// <summary>
+    /// Who gets a call under the centre's cap of crisis calls per shift. Free counsellors are listed longest idle first
+    /// as <c>id:crisisCallsThisShift</c>; cap 0 is off.
+    /// </summary>
+    [Theory]
+    // Off: the longest idle, whatever they have taken.
+    [InlineData(0, true, "a:5,b:0", "a")]
+    // At the cap: a colleague under it gets the crisis call even though a has waited longer.
+    [InlineData(2, true, "a:2,b:0", "b")]
+    [InlineData(2, true, "a:3,b:1", "b")]
+    // Under the cap: the usual longest idle.
+    [InlineData(2, true, "a:1,b:0", "a")]
+    // Nobody under the cap is free: the crisis call still goes to someone at once.
+    [InlineData(2, true, "a:2,b:4", "a")]
+    [InlineData(2, true, "a:2", "a")]
+    // Non-crisis calls are not capped.
+    [InlineData(2, false, "a:2,b:0", "a")]
+    public void Crisis_calls_go_past_the_per_shift_cap_only_when_nobody_under_it_is_free(int cap, bool crisis, string free, string expected)
+    {
+        var counselors = free.Split(',').Select((entry, i) =>
+        {
+            var parts = entry.Split(':');
+            return Counselor(parts[0], 500 - i) with { HighRiskCallsThisShift = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) };
+        }).ToList();
+
+        var plan = RoutingPolicy.Plan([Call("c", 10, 1, crisis: crisis)], counselors, Config with { HighRiskCallsPerShift = cap }, T0);
+
+        Assert.Equal(expected, string.Join(",", plan.Select(p => p.CounselorId)));
+    }
+
+    [Fact]
+    public void A_counsellor_under_the_cap_who_missed_the_crisis_call_is_tried_again_before_one_at_the_cap()
+    {
+        // x missed it (crisis: retry at once); y is at the cap and has not been tried: x first, the cap is respected.
+        var call = Call("c", 10, 1, crisis: true, declined: "x") with { RetryAt = new Dictionary<string, DateTimeOffset> { ["x"] = T0 } };
+        var counselors = new[] { Counselor("y", 600) with { HighRiskCallsThisShift = 3 }, Counselor("x", 100) };
+
+        var plan = RoutingPolicy.Plan([call], counselors, Config with { HighRiskCallsPerShift = 3 }, T0);
+
+        Assert.Equal("x", Assert.Single(plan).CounselorId);
+    }
+
     /// <summary>When an unanswered offer lets the same counsellor be offered the call again (seconds after the miss).</summary>
     [Theory]
     [InlineData(true, TryOutcome.Missed, 0)]

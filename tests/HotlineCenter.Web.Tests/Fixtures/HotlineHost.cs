@@ -22,6 +22,9 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
 
     public string ServiceId { get; } = serviceId;
 
+    /// <summary>The key-encryption key of the test hosts' data-protection keys (32 bytes, base64).</summary>
+    public const string TestKeyEncryptionKey = "dGVzdC1vbmx5LWtleS1lbmNyeXB0aW9uLWtleS0zMmI=";
+
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public static string NewServiceId() => "t" + Guid.NewGuid().ToString("N")[..12];
@@ -38,12 +41,19 @@ public sealed class HotlineHost(string serviceId, FakeTimeProvider? clock = null
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
         builder.UseSetting("Hotline:CallerHashKey", "test-key-0123456789-0123456789-0123456789");
+        builder.UseSetting("Hotline:NumberKeys:k1", "test-number-key-k1-0123456789-0123456789");
+        builder.UseSetting("Hotline:CurrentNumberKeyId", "k1");
+        builder.UseSetting("DataProtection:KeyEncryptionKey", TestKeyEncryptionKey);
         builder.UseSetting("Demo:Seed", seedDemo ? "true" : "false");
+
+        // Plain http on loopback like ops/run.sh; the Secure-cookie and https behaviour has its own tests without it.
+        builder.UseSetting("Security:InsecureHttpOnLoopback", "true");
         builder.UseSetting("Demo:Enabled", "true");
         builder.UseSetting("Demo:NotForRealCallers", "true");
 
         // The suite signs in hundreds of times from one address; the limit itself has its own test.
         builder.UseSetting("Auth:SignInAttemptsPerMinute", "10000");
+        builder.UseSetting("Auth:ApiRequestsPerMinute", "1000000");
         builder.UseSetting("Demo:Password", SignIn.DemoPassword);
         builder.UseSetting("Routing:TickInterval", "00:00:00.020");
         builder.UseSetting("Routing:FeedInterval", "00:00:00.050");

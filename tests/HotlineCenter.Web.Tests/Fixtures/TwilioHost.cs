@@ -71,9 +71,19 @@ public sealed class TwilioHost : IAsyncDisposable
         return new TwilioHost(api, host, new TwilioDriver(client, PublicBase, AccountSid, AuthToken));
     }
 
-    /// <summary>A caller dials in and presses <paramref name="digits"/>; returns the menu's answer.</summary>
-    public async Task<WebhookAnswer> CallInAsync(string sid, string from, string digits) =>
-        await Driver.PressAsync(await Driver.IncomingAsync(sid, from, Hotline), sid, from, Hotline, digits);
+    /// <summary>
+    /// A caller dials in and presses <paramref name="digits"/>; returns the menu's answer. When it puts the caller in their
+    /// conference, Twilio does so: the fake has the conference and the app hears of the join with its CF SID.
+    /// </summary>
+    public async Task<WebhookAnswer> CallInAsync(string sid, string from, string digits)
+    {
+        var menu = await Driver.PressAsync(await Driver.IncomingAsync(sid, from, Hotline), sid, from, Hotline, digits);
+        await Driver.JoinConferenceAsync(Api, menu, sid);
+        return menu;
+    }
+
+    /// <summary>The CF SID of the call's live conference at the fake Twilio.</summary>
+    public string ConferenceSid(string sid) => Api.Conference($"call-{sid}")?.Sid ?? throw new InvalidOperationException($"Call {sid} has no conference.");
 
     /// <summary>The REST request that rang a counsellor into this call's conference (the n-th one).</summary>
     public Task<RecordedRequest?> RingAsync(string sid, int nth = 1) =>
@@ -89,11 +99,17 @@ public sealed class TwilioHost : IAsyncDisposable
         var sid = TwilioDriver.NewCallSid();
         await CallInAsync(sid, from, "2");
         var legStatus = (await RingAsync(sid))!.Field("StatusCallback")!;
-        await Driver.LegStatusAsync(legStatus, TwilioDriver.NewCallSid(), "in-progress", 1);
+        // The leg Twilio created when the app rang the counsellor answers, and is in the conference from then on.
+        var leg = await Eventually.MatchesAsync(
+            () => Task.FromResult(Api.Conference($"call-{sid}")?.Participants.FirstOrDefault(p => p.Label == $"counselor-{counselorId}")?.CallSid),
+            s => s is not null, "counsellor leg created");
+        Api.JoinConference($"call-{sid}", leg!, $"counselor-{counselorId}", startsConference: true);
+        await Driver.LegStatusAsync(legStatus, leg!, "in-progress", 1);
         await Eventually.MatchesAsync(() => Grains.GetGrain<ICallGrain>(sid).GetAsync(), c => c.Status == CallStatus.Connected, "connected");
         return (sid, legStatus);
     }
 
+    /// <summary>Stops the host, then the fake Twilio, which fails the test if the app sent Twilio a request it would refuse.</summary>
     public async ValueTask DisposeAsync()
     {
         await Host.DisposeAsync();
