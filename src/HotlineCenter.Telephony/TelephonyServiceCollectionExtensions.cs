@@ -70,6 +70,7 @@ public static class TelephonyServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TwilioCommandQueue>());
         services.AddSingleton<ITelephonyPort, TwilioTelephonyPort>();
         services.AddSingleton<TwilioVoice>();
+        services.AddSingleton<TwilioSurvey>();
         services.AddSingleton<TwilioSignatureFilter>();
         services.AddSingleton<TwilioAccessTokens>();
         services.AddSingleton<ISoftphoneTokens>(sp => sp.GetRequiredService<TwilioAccessTokens>());

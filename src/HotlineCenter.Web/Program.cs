@@ -24,6 +24,7 @@ builder.AddHotlineAuditTrail();
 builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();
 builder.AddHotlineConsole();
+builder.AddHotlineReports();
 builder.AddHotlineDemo();
 
 var app = builder.Build();
@@ -38,6 +39,7 @@ app.MapDemoApi();
 app.MapSupervisionApi();
 app.MapTelephonyApi();
 app.MapAuditApi();
+app.MapReportsApi();
 app.MapHotlineLiveHub();
 app.MapHotlineConsole();
 

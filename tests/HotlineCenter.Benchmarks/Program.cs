@@ -1,10 +1,16 @@
 using HotlineCenter.Benchmarks;
 
 // Routing benchmark (ops/bench.sh), webhook benchmark (ops/bench-webhooks.sh), live-feed benchmark
-// (ops/bench-live.sh) or crisis-alert benchmark (ops/bench-alerts.sh); see docs/benchmarks.md.
+// (ops/bench-live.sh), crisis-alert benchmark (ops/bench-alerts.sh) or month-report benchmark (ops/bench-reports.sh);
+// see docs/benchmarks.md.
 if (args.Length > 1 && args[0] == "--live")
 {
     return await LiveFeedBenchmark.RunAsync(LiveBenchmarkSettings.Parse(args[1..]));
+}
+
+if (args.Length > 0 && args[0] == "--reports")
+{
+    return await ReportBenchmark.RunAsync(args.Skip(1).Chunk(2).ToDictionary(p => p[0].TrimStart('-'), p => p.ElementAtOrDefault(1) ?? string.Empty));
 }
 
 if (args.Length > 1 && args[0] == "--alerts")

@@ -48,4 +48,16 @@ public sealed class SimulatedTelephonyTests
         Assert.Equal(("followup-CA1", "bridged"), (_network.Legs["c-wang"].CallId, _network.Legs["c-wang"].State));
         Assert.Equal(("followup-CA2", "no-answer"), (_network.Legs["c-li"].CallId, _network.Legs["c-li"].State));
     }
+
+    [Fact]
+    public async Task The_satisfaction_question_ends_the_counsellors_leg_and_is_recorded()
+    {
+        await _network.RingCounselorAsync("CA9", "c-wang", TimeSpan.FromSeconds(20), default);
+        await _network.ConnectCounselorAsync("CA9", "c-wang", default);
+
+        await _network.AskSatisfactionAsync("CA9", default);
+
+        Assert.Equal(["CA9"], _network.SurveysAsked);
+        Assert.False(_network.Legs.ContainsKey("c-wang"));
+    }
 }

@@ -64,7 +64,7 @@ public sealed class AuditTrailHostTests : IAsyncLifetime
         var (callId, _) = await _host.Services.GetRequiredService<HotlineCenter.Telephony.Simulated.SimulatedCaller>().PlaceCallAsync(Centre, "2", "+8613700001111");
         await using var circuit = await CircuitOfAsync("c-wang", "10.20.30.40");
 
-        await circuit.ServiceProvider.GetRequiredService<DeskService>().GetRecordAsync(callId);
+        await circuit.ServiceProvider.GetRequiredService<DeskService>().GetRecordAsync(callId, "c-wang");
         var refused = await Assert.ThrowsAsync<HotlineCenter.Abstractions.Common.HotlineRuleException>(() =>
             circuit.ServiceProvider.GetRequiredService<DeskService>().GetCallerContextAsync("c-wang", callId));
         var entries = await AuditEntries.OfAsync(_host.Grains, Centre);

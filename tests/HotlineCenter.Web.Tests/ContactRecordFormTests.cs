@@ -1,4 +1,5 @@
 using Bunit;
+using HotlineCenter.Abstractions.Common;
 using HotlineCenter.Abstractions.Records;
 using HotlineCenter.Web.Components.Desk;
 using HotlineCenter.Web.Tests.Fakes;
@@ -33,6 +34,8 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         Risk = RiskLevel.Moderate,
         ProblemCategories = ["情绪"],
         Outcome = "情绪缓解，已提供求助资源",
+        AgeBand = "18-24",
+        Gender = "unknown",
     };
 
     private IRenderedComponent<ContactRecordForm> RenderForm(DateTimeOffset? connectedAt = null) =>
@@ -115,6 +118,8 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         Assert.Contains("请完成风险评估", errors);
         Assert.Contains("请至少选择一个问题类别", errors);
         Assert.Contains("请填写处理结果", errors);
+        Assert.Contains("请选择年龄段", errors);
+        Assert.Contains("请选择性别", errors);
         Assert.DoesNotContain("高危或紧急来电须填写回访计划", errors);
         Assert.Empty(_record.Submissions);
         Assert.NotEqual("已提交", Status(form));
@@ -151,9 +156,10 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
     [Fact]
     public void A_rule_error_from_the_grain_on_submit_is_shown_and_the_record_stays_open()
     {
-        // Another counsellor's draft: the grain refuses the write, whatever the form thinks of the fields.
-        _record.Seed(RecordStatus.Draft, Complete, "c-li", Time.GetUtcNow());
+        // The call says this counsellor was never on it: the grain refuses the write, whatever the form thinks of the fields.
+        _record.Seed(RecordStatus.Draft, Complete, Counselor, Time.GetUtcNow());
         var form = RenderForm();
+        _record.FailNextWriteWith = new HotlineRuleException("record.not-yours", "Only a counsellor who took the call writes (their part of) its record.");
 
         form.Find("[data-testid=record-submit]").Click();
 
@@ -231,5 +237,48 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         form.Find("[data-testid=record-risk]").MouseDown();
         _popovers.WaitForAssertion(() => Assert.NotEmpty(_popovers.FindAll(".mud-popover-open .mud-list-item")), Settle);
         _popovers.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == label).Click();
+    }
+
+    [Fact]
+    public void Choosing_an_age_band_and_a_gender_saves_them_and_the_choice_shows_as_pressed()
+    {
+        var form = RenderForm();
+
+        form.Find("[data-testid=record-age-14-17]").Click();
+        form.WaitForAssertion(() => Assert.Equal("14-17", _record.Record.AgeBand), Settle);
+        form.Find("[data-testid=record-gender-female]").Click();
+
+        form.WaitForAssertion(() => Assert.Equal(("14-17", "female"), (_record.Record.AgeBand, _record.Record.Gender)), Settle);
+        Assert.Equal("true", form.Find("[data-testid=record-age-14-17]").GetAttribute("aria-pressed"));
+        Assert.Equal("false", form.Find("[data-testid=record-age-18-24]").GetAttribute("aria-pressed"));
+    }
+
+    [Fact]
+    public void A_third_party_caller_needs_a_relation_and_an_other_referral_its_description_before_submitting()
+    {
+        _record.Seed(RecordStatus.Draft, Complete with { ThirdParty = true, Referrals = ["other"] }, Counselor, Time.GetUtcNow());
+        var form = RenderForm();
+
+        form.Find("[data-testid=record-submit]").Click();
+
+        form.WaitForAssertion(() => Assert.Equal("代他人求助须选择与当事人关系；请说明其他转介", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
+        Assert.NotEmpty(form.FindAll("[data-testid=record-relation-parent]"));
+        Assert.NotEmpty(form.FindAll("input[data-testid=record-referral-other]"));
+        Assert.Empty(_record.Submissions);
+    }
+
+    [Fact]
+    public void Interventions_and_referrals_are_lists_kept_in_the_order_they_are_offered()
+    {
+        var form = RenderForm();
+
+        form.Find("[data-testid=record-referral-school]").Click();
+        form.WaitForAssertion(() => Assert.Single(_record.Record.Referrals), Settle);
+        form.Find("[data-testid=record-referral-hospital]").Click();
+        form.WaitForAssertion(() => Assert.Equal(2, _record.Record.Referrals.Length), Settle);
+        form.Find("[data-testid=record-intervention-safety-plan]").Click();
+
+        form.WaitForAssertion(() => Assert.Equal<string>(["safety-plan"], _record.Record.InterventionsGiven), Settle);
+        Assert.Equal<string>(["hospital", "school"], _record.Record.Referrals);
     }
 }

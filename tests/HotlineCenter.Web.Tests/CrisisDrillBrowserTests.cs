@@ -129,6 +129,8 @@ public sealed class CrisisDrillBrowserTests : BrowserTest
 
         // The counsellor submits the record: the follow-up (回访) is scheduled on their desk, and the case's follow-up action is handed to it.
         await desk.Locator("[data-testid=record-category-情绪]").CheckAsync();
+        await desk.Locator("[data-testid=record-age-unknown]").ClickAsync();
+        await desk.Locator("[data-testid=record-gender-unknown]").ClickAsync();
         await desk.Locator("[data-testid=record-outcome]").FillAsync("已由120送医，约定回访");
         await desk.Locator("[data-testid=record-follow-up]").FillAsync("明日上午回访，确认就医情况");
         await WaitForDraftAsync(sid, r => r.Outcome == "已由120送医，约定回访" && r.FollowUpPlan is not null, "the outcome and follow-up plan");

@@ -32,6 +32,8 @@ public sealed class DeskCaseworkBrowserTests : BrowserTest
         await desk.Locator("[data-testid=safety-plan-save]").ClickAsync();
         await Expect(desk.GetByText("安全计划已保存")).ToBeVisibleAsync();
         await desk.Locator("[data-testid=record-category-情绪]").CheckAsync();
+        await desk.Locator("[data-testid=record-age-unknown]").ClickAsync();
+        await desk.Locator("[data-testid=record-gender-unknown]").ClickAsync();
         await desk.Locator("[data-testid=record-outcome]").FillAsync("已制定安全计划");
         await desk.Locator("[data-testid=record-follow-up]").FillAsync("24小时内回访");
         var firstCallId = (await Host.Grains.GetGrain<ICounselorGrain>("c-zhang").GetAsync()).CallId!;

@@ -70,6 +70,10 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         ["/api/counselors/{counselorId}/wrap-up/complete"] = Sup,
         ["/hubs/live"] = Sup,
         ["/hubs/live/negotiate"] = Sup,
+        ["/reports"] = Sup,
+        ["/api/reports/report.xlsx"] = Sup,
+        ["/api/reports/report.csv"] = Sup,
+        ["/api/reports/daily/{centreId}/{day}.xlsx"] = Sup,
     };
 
     [Fact]

@@ -102,6 +102,8 @@ public sealed class LivePageBrowserTests : BrowserTest
         // The record is written during the call; a draft survives a reload.
         await Expect(page.Locator("[data-testid=record-form]")).ToBeVisibleAsync();
         await page.Locator("[data-testid=record-category-学业]").CheckAsync();
+        await page.Locator("[data-testid=record-age-unknown]").ClickAsync();
+        await page.Locator("[data-testid=record-gender-unknown]").ClickAsync();
         await page.Locator("[data-testid=record-outcome]").FillAsync("情绪缓解，已提供求助资源");
         await Expect(page.Locator("[data-testid=record-status]")).ToContainTextAsync("草稿已保存");
         var callId = (await Host.Grains.GetGrain<ICounselorGrain>("c-zhang").GetAsync()).CallId!;

@@ -74,6 +74,8 @@ public sealed class RecordsToFinishBrowserTests : BrowserTest
         // The counsellor finishes it from the desk; the list empties.
         await toFinish.Locator("[data-testid=record-to-finish-open]").ClickAsync();
         await desk.Locator("[data-testid=record-category-情绪]").CheckAsync();
+        await desk.Locator("[data-testid=record-age-unknown]").ClickAsync();
+        await desk.Locator("[data-testid=record-gender-unknown]").ClickAsync();
         await desk.Locator("[data-testid=record-outcome]").FillAsync("情绪稳定，约定回访");
         await desk.Locator("[data-testid=record-follow-up]").FillAsync("24小时内回访");
         await WaitForDraftAsync(callId, r => r.Outcome == "情绪稳定，约定回访" && r.FollowUpPlan is not null && !r.ProblemCategories.IsDefaultOrEmpty, "the finished fields");

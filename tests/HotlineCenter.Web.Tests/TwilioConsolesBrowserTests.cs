@@ -55,6 +55,8 @@ public sealed class TwilioConsolesBrowserTests : BrowserTest
         await Expect(wallboard.Locator("[data-testid=kpi-answer-rate]")).ToHaveTextAsync("100%");
 
         await desk.Locator("[data-testid=record-category-家庭]").CheckAsync();
+        await desk.Locator("[data-testid=record-age-unknown]").ClickAsync();
+        await desk.Locator("[data-testid=record-gender-unknown]").ClickAsync();
         await desk.Locator("[data-testid=record-outcome]").FillAsync("情绪平稳，约定必要时再来电");
         await ChooseRiskAsync(desk, "中危", RiskLevel.Moderate, sid);
         await WaitForDraftAsync(sid, r => r.Outcome == "情绪平稳，约定必要时再来电", "the outcome");

@@ -64,6 +64,8 @@ public enum TimelineKind
     CallerBlocked = 40,
     /// <summary>A supervisor blocked this call's caller (detail: until when).</summary>
     CallerBlockSet = 41,
+    /// <summary>After the counsellor left, the caller was asked the satisfaction question (detail: the rating, once given).</summary>
+    SatisfactionSurvey = 28,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>
@@ -72,10 +74,15 @@ public enum TimelineKind
 [GenerateSerializer, Immutable]
 [Alias("hotline.caller-ref")]
 /// <param name="EncryptedNumber">The number, encrypted (AES-GCM), kept only so a callback can be dialled.</param>
+/// <param name="NumberRegion">
+/// Where the number is registered, from the offline geocoder (e.g. 陕西省西安市), read by the telephony adapter while it
+/// still has the number; the call counts its caller local or out-of-area with it on arrival and does not keep it.
+/// </param>
 public sealed record CallerRef(
     [property: Id(0)] string CallerHash,
     [property: Id(1)] string MaskedNumber,
-    [property: Id(2)] string? EncryptedNumber = null);
+    [property: Id(2)] string? EncryptedNumber = null,
+    [property: Id(3)] string? NumberRegion = null);
 
 /// <summary>A call reaching a centre.</summary>
 [GenerateSerializer, Immutable]
@@ -184,7 +191,13 @@ public sealed record CallSnapshot(
     [property: Id(14)] ImmutableArray<RecordingInfo> Recordings = default,
     [property: Id(15)] string? CounselorLegId = null,
     // The provider's id of the call's conference (Twilio's CF… ConferenceSid), once known: participants are changed through it.
-    [property: Id(16)] string? ConferenceSid = null);
+    [property: Id(16)] string? ConferenceSid = null,
+    [property: Id(17)] int? SatisfactionRating = null,
+    [property: Id(18)] ImmutableArray<string> Counselors = default)
+{
+    /// <summary>Every counsellor the call was connected to, in turn (a caller re-queued after a dropped leg has two).</summary>
+    public ImmutableArray<string> CounselorsInTurn => Counselors.IsDefault ? (CounselorId is { } c && ConnectedAt is not null ? [c] : []) : Counselors;
+}
 
 /// <summary>A recording of the call kept by the provider (audio is reached only through the app).</summary>
 [GenerateSerializer, Immutable]

@@ -109,4 +109,11 @@ public interface ICallGrain : IGrainWithStringKey
     /// </summary>
     [Alias("claim-callback-offer")]
     Task<bool> ClaimCallbackOfferAsync();
+
+    /// <summary>
+    /// The caller's answer to the satisfaction question (1–5), once per call and only after it was asked; a repeated
+    /// answer is ignored. A rating outside 1–5 or on a call that was not asked is refused.
+    /// </summary>
+    [Alias("rate-service")]
+    Task<CallSnapshot> RateServiceAsync(int rating, string eventKey);
 }

@@ -59,6 +59,20 @@ public sealed record CentreConfig
     [Id(16)] public int CallbackRetrySeconds { get; init; } = 300;
     /// <summary>Minutes after a call ends by which its contact record should be submitted; past it the supervisor is alerted.</summary>
     [Id(17)] public int RecordSubmitWithinMinutes { get; init; } = 30;
+    /// <summary>The centre's province (one of <c>ChinaRegions.Provinces</c>): callers whose number is registered elsewhere are out-of-area (外地).</summary>
+    [Id(18)] public string? Province { get; init; }
+    /// <summary>The centre's city; null for a provincial centre, whose local callers are the whole province's.</summary>
+    [Id(19)] public string? City { get; init; }
+    /// <summary>After the counsellor leaves, ask the caller to rate the service 1–5 (never after a crisis call).</summary>
+    [Id(20)] public bool SatisfactionSurvey { get; init; }
+    /// <summary>Other centres whose reports this centre's supervisors and administrators read (a provincial centre's city centres).</summary>
+    [Id(21)] public ImmutableArray<string> ReportsForCentres { get; init; } = [];
+    /// <summary>Daily opening hours, as the provincial form reports them (服务时长（小时/日）); 0 (stored before the setting) reads as 24.</summary>
+    [Id(22)] public int ServiceHoursPerDay { get; init; } = 24;
+
+    /// <summary>The opening hours to report: a configuration stored before the setting existed reads as 24.</summary>
+    public int ReportedServiceHours => ServiceHoursPerDay is > 0 and <= 24 ? ServiceHoursPerDay : 24;
+
     /// <summary>Minutes a counsellor spends in Decompression after a crisis call (offered no calls); 0 turns it off.</summary>
     [Id(40)] public int DecompressionMinutes { get; init; } = DefaultDecompressionMinutes;
 
@@ -91,6 +105,9 @@ public sealed record CentrePrompts
     [Id(12)] public string PositionAnnouncement { get; init; } = "您前面还有{0}位来电者，预计等待约{1}分钟。";
     /// <summary>Said instead when the estimated wait is under a minute: "您前面还有{0}位来电者，预计等待不到一分钟。"</summary>
     [Id(13)] public string PositionAnnouncementUnderAMinute { get; init; } = "您前面还有{0}位来电者，预计等待不到一分钟。";
+    /// <summary>The satisfaction question, asked after the counsellor leaves when the centre has the survey on.</summary>
+    [Id(14)] public string SatisfactionQuestion { get; init; } = "请您为本次服务打分：非常满意请按5，满意请按4，一般请按3，不满意请按2，非常不满意请按1。";
+    [Id(15)] public string SatisfactionThanks { get; init; } = "感谢您的评价，再见。";
     /// <summary>What a blocked caller hears after a non-danger choice, before the call ends; it points to 110/120 and the danger option.</summary>
     [Id(30)] public string BlockedMessage { get; init; } = "您好，本热线暂时无法接听您的来电。如果您现在有危险，请重新拨打并按1，或拨打110、120。";
 }

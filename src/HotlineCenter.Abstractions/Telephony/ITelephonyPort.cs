@@ -38,6 +38,13 @@ public interface ITelephonyPort
     Task HangUpAsync(string callId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The counsellor left: take the caller out of the conversation and ask the centre's satisfaction question (the answer
+    /// comes back as <c>ICallGrain.RateServiceAsync</c>); the call then ends. The default ends the call without asking, so a
+    /// provider that cannot ask still hangs up.
+    /// </summary>
+    Task AskSatisfactionAsync(string callId, CancellationToken cancellationToken) => HangUpAsync(callId, cancellationToken);
+
+    /// <summary>
     /// Call (or text) a centre's on-call number with a spoken message ("a crisis is waiting at …"), never caller data.
     /// The default refuses, so a provider that cannot do it is recorded as a failed notification rather than a silent one.
     /// </summary>

@@ -54,16 +54,21 @@ public sealed class CallGrain(
         }
 
         Keys.RequireId(arrival.CentreId, "centre");
-        _ = await GetCentreConfigAsync(arrival.CentreId);
+        var config = await GetCentreConfigAsync(arrival.CentreId);
         var now = time.Now;
         S.CentreId = arrival.CentreId;
         S.Provider = arrival.Provider;
-        S.Caller = arrival.Caller;
+
+        // Where the number is registered is counted (local or out-of-area) and not kept.
+        var origin = CallerOriginRules.Classify(arrival.Caller.NumberRegion, config.Province, config.City);
+        S.Caller = arrival.Caller with { NumberRegion = null };
         S.ArrivedAt = now;
         S.Status = CallStatus.InIvr;
         MarkApplied(arrival.EventKey);
         Record(TimelineKind.Arrived, detail: arrival.Provider);
         await SaveAsync();
+        Count(CallOutcome.Received, 0);
+        Count(CallOutcome.CallerOrigin, 0, origin);
         if (Keys.IsCallerProfileKey(arrival.Caller.CallerHash))
         {
             _ = GrainFactory.GetGrain<ICallerGrain>(arrival.Caller.CallerHash).CallArrivedAsync(Id, now);
@@ -137,7 +142,11 @@ public sealed class CallGrain(
         S.Status = CallStatus.Queued;
         Record(TimelineKind.Queued, S.QueueKey, detail: S.IsCrisis ? "crisis" : highRisk ? "high-risk-caller" : null);
         await SaveAsync();
-        Count(CallOutcome.Received, 0);
+        if (S.IsCrisis)
+        {
+            Count(CallOutcome.CrisisCall, 0);
+        }
+
         logger.LogInformation("Call {CallId} queued in {QueueKey} (crisis: {IsCrisis})", Id, S.QueueKey, S.IsCrisis);
         return CurrentInstruction();
     }
@@ -210,6 +219,7 @@ public sealed class CallGrain(
                     S.CallbackAnswered = true;
                     Record(TimelineKind.CallbackAnswered, S.QueueKey, S.CounselorId, $"dial {S.CallbackDials}");
                     Count(CallOutcome.Answered, S.WaitSeconds ?? 0);
+                    Count(CallOutcome.CallbackDone, 0);
                 }
 
                 break;
@@ -253,6 +263,7 @@ public sealed class CallGrain(
         S.Status = CallStatus.CallbackPending;
         Record(TimelineKind.CallbackRequested, S.QueueKey);
         await SaveAsync();
+        Count(CallOutcome.CallbackRequested, 0);
         logger.LogInformation("Call {CallId} keeps its place in {QueueKey} for a callback", Id, S.QueueKey);
         return CurrentInstruction();
     }
@@ -286,8 +297,46 @@ public sealed class CallGrain(
         }
 
         await EndConnectedAsync(time.Now, "counsellor");
+
+        // The caller is still on the line: where the centre asks, they rate the service before the call ends
+        // (never after a crisis call, nor of a caller without a number, who could not be told apart from others).
+        var config = await GrainFactory.GetGrain<ICentreGrain>(S.CentreId!).GetConfigAsync();
+        var survey = config?.SatisfactionSurvey == true && !S.IsCrisis && Keys.IsCallerProfileKey(S.Caller?.CallerHash);
+        if (survey)
+        {
+            S.SurveyAsked = true;
+            Record(TimelineKind.SatisfactionSurvey, S.QueueKey);
+        }
+
         await SaveAsync();
-        await SafeTelephonyAsync(ct => telephony.HangUpAsync(Id, ct));
+        await SafeTelephonyAsync(ct => survey ? telephony.AskSatisfactionAsync(Id, ct) : telephony.HangUpAsync(Id, ct));
+        return Snapshot();
+    }
+
+    public async Task<CallSnapshot> RateServiceAsync(int rating, string eventKey)
+    {
+        RequireKey(eventKey);
+        if (rating is < 1 or > 5)
+        {
+            throw new HotlineRuleException("call.invalid-rating", "A satisfaction rating is a key from 1 to 5.");
+        }
+
+        if (!S.SurveyAsked || S.IsCrisis)
+        {
+            throw new HotlineRuleException("call.not-surveyed", $"Call {Id} was not asked the satisfaction question.");
+        }
+
+        if (S.SatisfactionRating is not null || S.AppliedKeys.Contains(eventKey))
+        {
+            return Snapshot();
+        }
+
+        MarkApplied(eventKey);
+        S.SatisfactionRating = rating;
+        Record(TimelineKind.SatisfactionSurvey, S.QueueKey, detail: $"rated {rating}");
+        await SaveAsync();
+        Count(CallOutcome.Satisfaction, rating);
+        logger.LogInformation("Call {CallId} rated {Rating} by its caller", Id, rating);
         return Snapshot();
     }
 
@@ -295,11 +344,7 @@ public sealed class CallGrain(
 
     public Task<string?> GetCallerKeyForAsync(string staffId)
     {
-        if (string.IsNullOrEmpty(staffId) || (S.CounselorId != staffId && S.TakenOverBy != staffId))
-        {
-            throw new HotlineRuleException("call.not-yours", "Only the staff member on this call sees its caller.");
-        }
-
+        RequireStaffOnCall(staffId);
         return Task.FromResult(S.Caller?.CallerHash is { } hash && Keys.IsCallerProfileKey(hash) ? hash : null);
     }
 
@@ -315,6 +360,7 @@ public sealed class CallGrain(
             S.IsCrisis = true;
             Record(TimelineKind.CrisisDeclared, S.QueueKey, counselorId);
             await SaveAsync();
+            Count(CallOutcome.CrisisCall, 0);
             logger.LogWarning("Call {CallId}: crisis declared by counsellor {CounselorId}", Id, counselorId);
         }
 
@@ -349,15 +395,28 @@ public sealed class CallGrain(
 
         Record(kind, S.QueueKey, staffId, detail);
         await SaveAsync();
+        if (S.IsCrisis)
+        {
+            Count(CallOutcome.CrisisCall, 0);
+        }
     }
 
     private void RequireStaffOnCall(string staffId)
     {
-        if (string.IsNullOrEmpty(staffId) || (S.CounselorId != staffId && S.TakenOverBy != staffId))
+        if (!IsStaffOnCall(staffId))
         {
             throw new HotlineRuleException("call.not-yours", "Only the staff member on this call sees its caller.");
         }
     }
+
+    /// <summary>
+    /// Offered to, connected to, taken over by, or connected earlier to a counsellor whose leg dropped (the caller was
+    /// re-queued): each of them writes their part of the record and may read the caller for it.
+    /// </summary>
+    private bool IsStaffOnCall(string staffId) =>
+        !string.IsNullOrEmpty(staffId)
+        && (S.CounselorId == staffId || S.TakenOverBy == staffId || S.Counselors.Contains(staffId)
+            || S.Timeline.Any(t => t.Kind is TimelineKind.Connected or TimelineKind.CallbackDialled && t.CounselorId == staffId));
 
     /// <summary>Opens (idempotently) the call's one crisis case and time-stamps it on the timeline the first time.</summary>
     /// <param name="save">False on the IVR path: the entry is saved with the queued call, so a failed enqueue leaves the event unapplied for its retry.</param>
@@ -560,6 +619,11 @@ public sealed class CallGrain(
         S.CounselorId = counselorId;
         S.ConnectedAt = now;
         S.WaitSeconds ??= S.QueuedAt is { } q ? (now - q).TotalSeconds : null;
+        if (!S.Counselors.Contains(counselorId))
+        {
+            S.Counselors.Add(counselorId);
+        }
+
         if (callback)
         {
             S.CallbackDials++;
@@ -743,7 +807,13 @@ public sealed class CallGrain(
                 Count(CallOutcome.Abandoned, S.WaitSeconds ?? 0);
                 logger.LogInformation("Call {CallId} abandoned after {WaitSeconds:F0} s in {QueueKey}", Id, S.WaitSeconds, S.QueueKey);
                 break;
-            case CallStatus.New or CallStatus.InIvr:
+            case CallStatus.InIvr:
+                // Hung up in the menu: 呼损 too, counted apart as the menu's.
+                Abandon(occurredAt);
+                Count(CallOutcome.Abandoned, 0);
+                Count(CallOutcome.AbandonedInIvr, 0);
+                break;
+            case CallStatus.New:
                 Abandon(occurredAt);
                 break;
         }
@@ -779,13 +849,15 @@ public sealed class CallGrain(
         return at < floor ? floor : at;
     }
 
-    /// <summary>Feeds the centre's day counters (one-way; each outcome keyed, so counted once per call).</summary>
-    private void Count(CallOutcome outcome, double seconds)
+    /// <summary>
+    /// Feeds the centre's statistics for the hour the call arrived (one-way; each outcome keyed by the call, so a
+    /// replayed provider event or a second counsellor's answer counts once).
+    /// </summary>
+    private void Count(CallOutcome outcome, double seconds, string? label = null)
     {
         if (S.CentreId is { } centreId && S.ArrivedAt is { } arrived)
         {
-            _ = GrainFactory.GetGrain<IStatsGrain>(StatsCounter.Key(centreId, arrived))
-                .RecordAsync(new StatsEvent($"{Id}:{outcome}", outcome, seconds, S.IsCrisis));
+            Stats.Count(GrainFactory, centreId, arrived, new StatsEvent($"{Id}:{outcome}", outcome, seconds, S.IsCrisis, label));
         }
     }
 
@@ -918,5 +990,12 @@ public sealed class CallGrain(
 
     private CallSnapshot Snapshot() => new(
         Id, S.CentreId, S.Status, S.Caller?.MaskedNumber, S.QueueKey, S.IsCrisis, S.BasePriority, S.CounselorId,
-        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId, S.ConferenceSid);
+        S.ArrivedAt, S.QueuedAt, S.ConnectedAt, S.EndedAt, S.WaitSeconds, [.. S.Timeline], [.. S.Recordings], S.CounselorLegId, S.ConferenceSid,
+        S.SatisfactionRating, [.. CounselorsInTurn()]);
+
+    /// <summary>The counsellors connected in turn; calls stored before the list existed read it off their timeline.</summary>
+    private IEnumerable<string> CounselorsInTurn() =>
+        S.Counselors.Count > 0
+            ? S.Counselors
+            : S.Timeline.Where(t => t.Kind is TimelineKind.Connected or TimelineKind.CallbackDialled && t.CounselorId is not null).Select(t => t.CounselorId!).Distinct();
 }

@@ -37,4 +37,9 @@ public sealed class CallState
     [Id(24)] public string? ConferenceSid { get; set; }
     /// <summary>The waiting caller was offered a keep-place callback (once per call, on any node).</summary>
     [Id(25)] public bool CallbackOffered { get; set; }
+    /// <summary>Every counsellor the call was connected to, in turn (each has a part of the record).</summary>
+    [Id(26)] public List<string> Counselors { get; set; } = [];
+    /// <summary>The caller was asked to rate the service after the counsellor left.</summary>
+    [Id(27)] public bool SurveyAsked { get; set; }
+    [Id(28)] public int? SatisfactionRating { get; set; }
 }

@@ -2,6 +2,7 @@ using HotlineCenter.Abstractions.Alerts;
 using HotlineCenter.Abstractions.Calls;
 using HotlineCenter.Abstractions.Caseload;
 using HotlineCenter.Abstractions.Centres;
+using HotlineCenter.Abstractions.Reports;
 using HotlineCenter.Abstractions.Rosters;
 using HotlineCenter.Abstractions.Telephony;
 using HotlineCenter.Grains.Rosters;
@@ -87,6 +88,7 @@ public sealed class FollowUpGrain(
         }
 
         await SaveAsync();
+        Count("due", CallOutcome.FollowUpDue, S.Item.DueAt);
         await CheckAsync();
         logger.LogInformation("Follow-up of call {CallId} scheduled for counsellor {CounselorId}", CallId, S.Item.CounselorId);
         return Detail();
@@ -173,6 +175,7 @@ public sealed class FollowUpGrain(
         await SaveAsync();
         if (next.Status == FollowUpStatus.Done)
         {
+            Count("done", CallOutcome.FollowUpDone, attempt.At);
             await FinishAsync();
         }
         else if (next.Status == FollowUpStatus.Escalated && item.Status != FollowUpStatus.Escalated)
@@ -281,6 +284,7 @@ public sealed class FollowUpGrain(
             Raise(FollowUpRules.OverdueAlertId(CallId), AlertKind.FollowUpOverdue, critical: true, item.CounselorId);
             S.OverdueRaised = true;
             changed = true;
+            Count("overdue", CallOutcome.FollowUpOverdue, overdue);
             logger.LogWarning("Follow-up of call {CallId} is overdue", CallId);
         }
 
@@ -291,6 +295,10 @@ public sealed class FollowUpGrain(
 
         await ArmAsync(now);
     }
+
+    /// <summary>The centre's statistics (due in the hour it falls due, done and overdue when they happen), once per follow-up.</summary>
+    private void Count(string what, CallOutcome outcome, DateTimeOffset at) =>
+        Reports.Stats.Count(GrainFactory, S.CentreId, at, new StatsEvent($"followup:{CallId}:{what}", outcome, 0, false));
 
     private async Task ArmAsync(DateTimeOffset now)
     {

@@ -137,6 +137,7 @@ public sealed class CrisisCaseGrain(
         await RefreshHospitalsAsync();
         await SaveAsync();
         await AnnounceAsync();
+        Reports.Stats.Count(GrainFactory, S.CentreId, now, new Abstractions.Reports.StatsEvent($"case:{CaseId}", Abstractions.Reports.CallOutcome.CrisisCase, 0, true));
         logger.LogWarning("Crisis case {CaseId} opened for call {CallId} at centre {CentreId} ({Trigger}, {Actions} actions proposed)",
             CaseId, opening.CallId, opening.CentreId, opening.Trigger, S.Actions.Count);
         return View();
@@ -242,6 +243,13 @@ public sealed class CrisisCaseGrain(
                 break;
             default:
                 throw new HotlineRuleException("crisis.unknown-channel", "Carry an action out by conference, call-out or dispatch sheet.");
+        }
+
+        if (action.Kind != ActionKind.FollowUp)
+        {
+            // Escalations by receiver (联动 110 / 120 / 绿色通道 …): a case counts once per kind, however many tries it took.
+            Reports.Stats.Count(GrainFactory, S.CentreId, now, new Abstractions.Reports.StatsEvent(
+                $"case:{CaseId}:escalation:{action.Kind}", Abstractions.Reports.CallOutcome.Escalation, 0, true, action.Kind.ToString()));
         }
 
         logger.LogWarning("Crisis case {CaseId}: action {ActionId} ({Kind}) requested by {Channel}", CaseId, actionId, action.Kind, how.Channel);

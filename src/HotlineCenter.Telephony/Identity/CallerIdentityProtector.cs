@@ -139,7 +139,7 @@ public sealed class CallerIdentityProtector
 
         var normalized = Normalize(number);
         var hash = Convert.ToHexStringLower(HMACSHA256.HashData(_hashKey, Encoding.UTF8.GetBytes(normalized)));
-        return new CallerRef(hash, Mask(normalized), Encrypt(normalized));
+        return new CallerRef(hash, Mask(normalized), Encrypt(normalized), NumberRegions.Of(normalized));
     }
 
     /// <summary>The clear number of a caller, for dialling a callback; null when it cannot be decrypted.</summary>

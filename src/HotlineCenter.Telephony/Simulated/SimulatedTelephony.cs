@@ -140,6 +140,37 @@ public sealed class SimulatedTelephony(
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The rating the simulated caller gives when asked (1–5; null: they hang up without pressing a key). The demo console
+    /// and tests set it; the answer reaches the call as the Twilio webhook's would, after the grain's turn.
+    /// </summary>
+    public int? SurveyRating { get; set; } = 5;
+
+    /// <summary>Calls the simulated network asked the satisfaction question of, oldest first.</summary>
+    public IReadOnlyCollection<string> SurveysAsked => _surveys;
+
+    private readonly ConcurrentQueue<string> _surveys = new();
+
+    public async Task AskSatisfactionAsync(string callId, CancellationToken cancellationToken)
+    {
+        _surveys.Enqueue(callId);
+        await HangUpAsync(callId, cancellationToken);
+        if (grains is not null && SurveyRating is { } rating)
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await grains.GetGrain<Abstractions.Calls.ICallGrain>(callId).RateServiceAsync(rating, $"{callId}:sim-survey");
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    logger.LogWarning(ex, "Simulated satisfaction answer for call {CallId} not delivered", callId);
+                }
+            }, CancellationToken.None);
+        }
+    }
+
     public Task HangUpAsync(string callId, CancellationToken cancellationToken)
     {
         foreach (var (counselorId, leg) in _legs)

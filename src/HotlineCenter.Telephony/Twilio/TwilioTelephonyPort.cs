@@ -108,6 +108,26 @@ public sealed class TwilioTelephonyPort(
     /// <summary>On Twilio the counsellor is connected by answering their leg; nothing more to do.</summary>
     public Task ConnectCounselorAsync(string callId, string counselorId, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// The caller's call is redirected to the survey's TwiML (which takes them out of the conference, ending it); a redirect
+    /// that fails for good ends the call as a hang-up would, so no caller is left in an empty conference.
+    /// </summary>
+    public Task AskSatisfactionAsync(string callId, CancellationToken cancellationToken) =>
+        commands.PostAsync(new TwilioCommand($"survey {callId}", TwilioBudgets.HangUp, async (api, ct) =>
+        {
+            try
+            {
+                await api.UpdateCallAsync(callId, TwilioSurvey.AskUrl(options.Value.PublicBaseUrl, callId), null, complete: false, ct);
+            }
+            catch (TwilioApiException ex) when (ex.HttpStatus == 404)
+            {
+                // The caller hung up first: nobody to ask.
+            }
+        })
+        {
+            OnFailed = _ => HangUpAsync(callId, CancellationToken.None),
+        }, cancellationToken).AsTask();
+
     public Task CallBackCallerAsync(string callId, CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
         commands.PostAsync(new TwilioCommand($"call back {callId}", TwilioBudgets.Callback, async (api, ct) =>
         {

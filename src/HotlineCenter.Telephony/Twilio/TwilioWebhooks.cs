@@ -30,6 +30,8 @@ public static class TwilioWebhooks
         hooks.MapPost("/voice/callback-offer", (HttpRequest r, TwilioVoice v) => v.VoiceAsync(r, v.CallbackOfferAsync));
         hooks.MapPost("/voice/callback", (HttpRequest r, TwilioVoice v) => v.VoiceAsync(r, v.CallbackAsync));
         hooks.MapPost("/voice/after", (HttpRequest r, TwilioVoice v) => v.VoiceAsync(r, (_, _) => Task.FromResult(new TwimlResponse().Hangup())));
+        hooks.MapPost("/voice/survey", (HttpRequest r, TwilioVoice v, TwilioSurvey s) => v.VoiceAsync(r, s.AskAsync));
+        hooks.MapPost("/voice/survey/answer", (HttpRequest r, TwilioVoice v, TwilioSurvey s) => v.VoiceAsync(r, s.AnswerAsync));
         hooks.MapPost("/status", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.CallerStatusAsync));
         hooks.MapPost("/counselor-status", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.CounselorStatusAsync));
         hooks.MapPost("/conference", (HttpRequest r, TwilioVoice v) => v.CallbackEventAsync(r, v.ConferenceAsync, requireCallSid: false));

@@ -114,6 +114,14 @@ public sealed class CentreForm
     public int FollowUpOverdueGraceMinutes { get; set; }
     public int CallbackAttempts { get; set; }
     public int CallbackRetrySeconds { get; set; }
+    /// <summary>The centre's region (local callers) and what the reports say about it.</summary>
+    public string? Province { get; set; }
+    public string? City { get; set; }
+    public bool SatisfactionSurvey { get; set; }
+    public string SatisfactionQuestion { get; set; } = string.Empty;
+    public int ServiceHoursPerDay { get; set; } = 24;
+    /// <summary>Centre ids, comma-separated, whose reports this centre's staff read (a provincial centre's city centres).</summary>
+    public string ReportsForCentres { get; set; } = string.Empty;
     public List<QueueForm> Queues { get; set; } = [];
     public List<IvrForm> Ivr { get; set; } = [];
     public List<DirectoryForm> Directory { get; set; } = [];
@@ -129,6 +137,8 @@ public sealed class CentreForm
         DecompressionMinutes = c.DecompressionMinutes, HighRiskCallsPerShift = c.HighRiskCallsPerShift, RecordSubmitWithinMinutes = c.RecordSubmitWithinMinutes,
         FollowUpAttemptsBeforeEscalation = c.FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = c.FollowUpOverdueGraceMinutes,
         CallbackAttempts = c.CallbackAttempts, CallbackRetrySeconds = c.CallbackRetrySeconds,
+        Province = c.Province, City = c.City, SatisfactionSurvey = c.SatisfactionSurvey, SatisfactionQuestion = c.Prompts.SatisfactionQuestion,
+        ServiceHoursPerDay = c.ReportedServiceHours, ReportsForCentres = string.Join(", ", c.ReportsForCentres.IsDefault ? [] : c.ReportsForCentres),
         Queues = [.. c.Queues.Select(QueueForm.From)],
         Ivr = [.. c.IvrOptions.Select(IvrForm.From)],
         Directory = [.. (c.Directory.IsDefault ? [] : c.Directory).Select(DirectoryForm.From)],
@@ -147,7 +157,10 @@ public sealed class CentreForm
             Greeting = Greeting, RecordingNotice = RecordingNotice, Menu = Menu, InvalidChoice = InvalidChoice, PleaseHold = PleaseHold,
             CallbackOffer = CallbackOffer, CallbackConfirmed = CallbackConfirmed, PositionAnnouncement = PositionAnnouncement, BlockedMessage = BlockedMessage,
             GreetingAudioUrl = QueueForm.Blank(GreetingAudioUrl), HoldMusicUrl = QueueForm.Blank(HoldMusicUrl), SelfHelpAudioUrl = QueueForm.Blank(SelfHelpAudioUrl),
+            SatisfactionQuestion = string.IsNullOrWhiteSpace(SatisfactionQuestion) ? Original.Prompts.SatisfactionQuestion : SatisfactionQuestion.Trim(),
         },
+        Province = QueueForm.Blank(Province), City = QueueForm.Blank(City), SatisfactionSurvey = SatisfactionSurvey, ServiceHoursPerDay = ServiceHoursPerDay,
+        ReportsForCentres = [.. ReportsForCentres.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
         Queues = [.. Queues.Select(q => q.ToConfig())],
         IvrOptions = [.. Ivr.Select(o => o.ToOption())],
         Directory = [.. Directory.Select(d => d.ToEntry())],

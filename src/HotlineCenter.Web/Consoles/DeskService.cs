@@ -36,7 +36,35 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
 
     public Task<CentreConfig?> GetCentreConfigAsync(string centreId) => grains.GetGrain<ICentreGrain>(centreId).GetConfigAsync();
 
-    public Task<ContactRecordView> GetRecordAsync(string callId) => audit.TrackAsync(AuditKind.RecordRead, callId, () => Record(callId).GetAsync());
+    /// <summary>The counsellor's own part of the call's record (a call two counsellors took in turn has a part each).</summary>
+    public Task<ContactRecordView> GetRecordAsync(string callId, string counselorId) => audit.TrackAsync(AuditKind.RecordRead, callId, () => Record(callId).GetPartAsync(counselorId));
+
+    /// <summary>
+    /// What the record shows from the call, never typed: when this counsellor's part of the conversation began and how
+    /// long it lasted, how long the caller waited for them, the queue, the counsellor, and whether the centre knows the
+    /// caller (to pre-fill first or repeat caller).
+    /// </summary>
+    public async Task<RecordCallFacts> GetRecordFactsAsync(string callId, string counselorId)
+    {
+        var call = await Call(callId).GetAsync();
+        var config = call.CentreId is { } centreId ? await GetCentreConfigAsync(centreId) : null;
+        var queueName = call.QueueKey is { } key && config is not null
+            ? config.Queues.FirstOrDefault(q => Keys.Queue(config.CentreId, q.QueueId) == key)?.DisplayName ?? key
+            : call.QueueKey;
+        var counselorName = (await Counselor(counselorId).GetAsync()).Profile?.DisplayName ?? counselorId;
+        bool? repeat = null;
+        try
+        {
+            var context = await GetCallerContextAsync(counselorId, callId);
+            repeat = context == CallerContext.Unknown ? null : context.IsRepeat;
+        }
+        catch (HotlineRuleException)
+        {
+            // A withheld number or a call the counsellor is no longer on: nothing to pre-fill.
+        }
+
+        return RecordCallFacts.For(call, counselorId, queueName, counselorName, repeat);
+    }
 
     public Task<ContactRecordView> SaveDraftAsync(string callId, ContactRecord record, string counselorId) => Record(callId).SaveDraftAsync(record, counselorId);
 
@@ -97,7 +125,7 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
         var calls = await Task.WhenAll(handled.Select(async h =>
         {
             var call = await Call(h.CallId).GetAsync();
-            var record = await Record(h.CallId).GetAsync();
+            var record = await Record(h.CallId).GetPartAsync(counselorId);
             return new MyShiftCall(h.CallId, h.AcceptedAt, call.EndedAt, call.MaskedNumber, call.IsCrisis, record.Status, record.Record.Risk);
         }));
         var mine = await Caseload(centreId).GetCounselorFollowUpsAsync(counselorId);
@@ -105,15 +133,16 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
     }
 
     /// <summary>
-    /// Records the counsellor has not submitted for calls they took in the last week, beyond the call in hand: they
-    /// stay on the desk across wrap-up expiry, sign-out and restarts until they are submitted.
+    /// The counsellor's parts of records not submitted for calls they took in the last week, beyond the call in hand:
+    /// they stay on the desk across wrap-up expiry, sign-out and restarts until they are submitted. A call that went on
+    /// to another counsellor (their leg dropped, the caller was re-queued) is listed for each of them, for their part.
     /// </summary>
     public async Task<ImmutableArray<MyShiftCall>> GetRecordsToFinishAsync(string counselorId, string? currentCallId)
     {
         var handled = await Counselor(counselorId).GetHandledCallsAsync(time.Now.AddDays(-7));
         var calls = await Task.WhenAll(handled.Where(h => h.CallId != currentCallId).Select(async h =>
         {
-            var record = await Record(h.CallId).GetAsync();
+            var record = await Record(h.CallId).GetPartAsync(counselorId);
             if (record.Status == RecordStatus.Submitted)
             {
                 return null;
@@ -143,6 +172,35 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
     private IContactRecordGrain Record(string callId) => grains.GetGrain<IContactRecordGrain>(callId);
 
     private ICaseloadGrain Caseload(string centreId) => grains.GetGrain<ICaseloadGrain>(centreId);
+}
+
+/// <summary>The call's side of a counsellor's part of the record (read from the call, shown read-only on the form).</summary>
+public sealed record RecordCallFacts(
+    DateTimeOffset? StartedAt, DateTimeOffset? EndedAt, double? WaitSeconds, string? QueueName, string CounselorName, string? MaskedNumber, bool? KnownRepeatCaller)
+{
+    /// <summary>
+    /// This counsellor's turn on the call: from their connection to the re-queue, take-over or end that followed it (a
+    /// caller re-queued after a dropped leg has a turn per counsellor); the wait is since the caller last joined a queue.
+    /// </summary>
+    public static RecordCallFacts For(CallSnapshot call, string counselorId, string? queueName, string counselorName, bool? knownRepeatCaller)
+    {
+        var timeline = call.Timeline.IsDefault ? [] : call.Timeline;
+        var start = timeline.LastOrDefault(t => t.Kind is TimelineKind.Connected or TimelineKind.CallbackDialled && t.CounselorId == counselorId);
+        DateTimeOffset? end = null;
+        double? wait = call.WaitSeconds;
+        if (start is not null)
+        {
+            var index = timeline.IndexOf(start);
+            end = timeline.Skip(index + 1).FirstOrDefault(t => t.Kind is TimelineKind.Ended or TimelineKind.Requeued or TimelineKind.TakenOver)?.At
+                ?? (call.Status is CallStatus.Ended or CallStatus.Abandoned ? call.EndedAt : null);
+            if (timeline.Take(index).LastOrDefault(t => t.Kind == TimelineKind.Requeued) is { } requeued)
+            {
+                wait = Math.Max(0, (start.At - requeued.At).TotalSeconds);
+            }
+        }
+
+        return new RecordCallFacts(start?.At ?? call.ConnectedAt, end, wait, queueName, counselorName, call.MaskedNumber, knownRepeatCaller);
+    }
 }
 
 /// <summary>One call on a counsellor's shift list.</summary>

@@ -43,6 +43,8 @@ public static class DemoCentre
         ],
         DefaultQueueId = "general",
         DefaultPriority = 10,
+        Province = "陕西省",
+        City = "西安市",
         MaxMenuAttempts = 2,
         Directory =
         [

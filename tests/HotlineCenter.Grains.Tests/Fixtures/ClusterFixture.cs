@@ -80,6 +80,8 @@ public sealed class RecordingTelephony : ITelephonyPort
 
     public Task HangUpAsync(string callId, CancellationToken cancellationToken) => Add("hang-up", callId, null);
 
+    public Task AskSatisfactionAsync(string callId, CancellationToken cancellationToken) => Add("survey", callId, null);
+
     public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
     {
         if (request.Action == SupervisionAction.AddParty)

@@ -136,14 +136,14 @@ public sealed class ContactRecordTests(ClusterFixture fixture)
         var saved = await record.SaveDraftAsync(draft, wang);
         var stranger = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SaveDraftAsync(draft, $"{s.CentreId}-li"));
         var incomplete = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SubmitAsync(draft, wang));
-        var submitted = await record.SubmitAsync(draft with { Risk = HotlineCenter.Abstractions.Records.RiskLevel.NoneOrLow, Outcome = "缓解" }, wang);
+        var submitted = await record.SubmitAsync(draft with { Risk = HotlineCenter.Abstractions.Records.RiskLevel.NoneOrLow, Outcome = "缓解", AgeBand = "unknown", Gender = "unknown" }, wang);
         var again = await Assert.ThrowsAsync<HotlineRuleException>(() => record.SubmitAsync(draft, wang));
         var unknownCall = fixture.Grains.GetGrain<HotlineCenter.Abstractions.Records.IContactRecordGrain>("CA" + Guid.NewGuid().ToString("N"));
         var notTheirCall = await Assert.ThrowsAsync<HotlineRuleException>(() => unknownCall.SaveDraftAsync(draft, wang));
 
         Assert.Equal(HotlineCenter.Abstractions.Records.RecordStatus.Draft, saved.Status);
         Assert.Equal(("record.not-yours", "record.invalid", "record.submitted"), (stranger.Code, incomplete.Code, again.Code));
-        Assert.Equal("call.not-yours", notTheirCall.Code);
+        Assert.Equal("record.not-yours", notTheirCall.Code);
         Assert.Equal(HotlineCenter.Abstractions.Records.RecordStatus.Submitted, submitted.Status);
         Assert.Equal("缓解", (await record.GetAsync()).Record.Outcome);
     }

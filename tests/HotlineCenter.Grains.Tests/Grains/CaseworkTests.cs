@@ -14,7 +14,7 @@ public sealed class CaseworkTests(ClusterFixture fixture)
 {
     private static readonly ContactRecord HighRisk = new()
     {
-        Risk = RiskLevel.High, ProblemCategories = ["情绪"], Outcome = "安全计划已制定", FollowUpPlan = "24小时内回访",
+        Risk = RiskLevel.High, ProblemCategories = ["情绪"], Outcome = "安全计划已制定", FollowUpPlan = "24小时内回访", AgeBand = "25-34", Gender = "female",
     };
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
 
     private static readonly RiskAssessment ImminentHere = Ticked(RiskFactor.AttemptInProgress) with { LocationKnown = true, Location = "雁塔区某小区3号楼" };
 
-    private static ContactRecord Draft(RiskAssessment assessment) => new() { AgeBand = "18-25", Gender = "女", Region = "雁塔区", Assessment = assessment };
+    private static ContactRecord Draft(RiskAssessment assessment) => new() { AgeBand = "18-24", Gender = "female", Region = "雁塔区", Assessment = assessment };
 
     private static ContactRecord Complete(RiskAssessment assessment) =>
         Draft(assessment) with { ProblemCategories = ["情绪"], Outcome = "已联动110", FollowUpPlan = "24小时内回访" };
@@ -255,7 +255,7 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         Assert.Equal(DeliveryState.Pending, sent.Actions.Single(a => a.ActionId == ambulance.ActionId).Delivery!.State);
         Assert.Equal(($"{CaseId(call)}-{ambulance.ActionId}", "120", "长安区某路12号", "服药约20片", (string?)null, "enc-sheet"),
             (dispatch.Sheet.SheetId, dispatch.Sheet.Receiver, dispatch.Sheet.Location, dispatch.Sheet.Summary, dispatch.Sheet.CallbackNumber, dispatch.EncryptedCallbackNumber));
-        Assert.Equal(("https://linkage.example.cn/120", "xa-120", "测试中心", "12356", "18-25"), (dispatch.Endpoint, dispatch.SecretRef, dispatch.Sheet.CentreName, dispatch.Sheet.Centre24hNumber, dispatch.Sheet.AgeBand));
+        Assert.Equal(("https://linkage.example.cn/120", "xa-120", "测试中心", "12356", "18–24岁"), (dispatch.Endpoint, dispatch.SecretRef, dispatch.Sheet.CentreName, dispatch.Sheet.Centre24hNumber, dispatch.Sheet.AgeBand));
         Assert.Contains("MedicalEmergencyNow", dispatch.Sheet.Facts);
         Assert.Equal((DeliveryState.Failed, (int?)500, "http-error"), (action.Delivery!.State, action.Delivery.HttpStatus, action.Delivery.FailureCode));
         Assert.Equal((ActionKind.Police110, ActionState.Proposed, "imminent-location-known-110"), (next.Kind, next.State, next.RuleId));
@@ -406,7 +406,7 @@ public sealed class CrisisCaseTests(ClusterFixture fixture)
         var (call, wang) = await s.ConnectedCallAsync("green", "wang");
         var wangId = wang.GetPrimaryKeyString();
         var minor = Ticked(RiskFactor.IdeationNow, RiskFactor.ExpressedIntentToDie) with { CallerIsMinor = true, AcutePsychiatricSymptoms = true, CallerWilling = true };
-        await Record(call).SaveDraftAsync(Draft(minor) with { AgeBand = "12-17" }, wangId);
+        await Record(call).SaveDraftAsync(Draft(minor) with { AgeBand = "14-17" }, wangId);
         var grain = Case(call);
         var opened = await grain.GetAsync();
         var green = opened.Actions.Single(a => a.Kind == ActionKind.GreenChannelHospital);

@@ -21,14 +21,14 @@ public sealed class RecordWatchTests(ClusterFixture fixture)
         await record.SaveDraftAsync(high, wangId);
         await call.EndByCounselorAsync(wangId);
         var alerts = fixture.Grains.GetGrain<ICentreAlertsGrain>(s.CentreId);
-        var alertId = $"record-not-submitted:{call.GetPrimaryKeyString()}";
+        var alertId = $"record-not-submitted:{call.GetPrimaryKeyString()}:{wangId}";
 
         fixture.Time.Advance(TimeSpan.FromMinutes(29));
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => record.GetAsync()));
         var early = await alerts.GetCurrentAsync();
         fixture.Time.Advance(TimeSpan.FromMinutes(1));
         var raised = await Eventually.MatchesAsync(alerts.GetCurrentAsync, list => list.Any(a => a.AlertId == alertId), "the unsubmitted-record alert");
-        await record.SubmitAsync(high with { ProblemCategories = ["情绪"], Outcome = "情绪平稳", FollowUpPlan = "明日回访" }, wangId);
+        await record.SubmitAsync(high with { ProblemCategories = ["情绪"], Outcome = "情绪平稳", FollowUpPlan = "明日回访", AgeBand = "unknown", Gender = "unknown" }, wangId);
         var history = await Eventually.MatchesAsync(alerts.GetHistoryAsync, list => list.Any(a => a.AlertId == alertId && a.Status == AlertStatus.Resolved), "the alert resolved by the submission");
 
         Assert.DoesNotContain(early, a => a.AlertId == alertId);

@@ -53,6 +53,13 @@ public sealed class FakeContactRecordGrain(string callId, TimeProvider time) : I
         return view;
     }
 
+    /// <summary>One part is all this fake holds: the counsellor's own, or empty for anyone else.</summary>
+    public async Task<ContactRecordView> GetPartAsync(string counselorId) =>
+        CounselorId is null || CounselorId == counselorId ? await GetAsync() : new ContactRecordView(callId, RecordStatus.Empty, new ContactRecord(), counselorId, null);
+
+    public Task<System.Collections.Immutable.ImmutableArray<ContactRecordView>> GetPartsAsync() =>
+        Task.FromResult(Status == RecordStatus.Empty ? System.Collections.Immutable.ImmutableArray<ContactRecordView>.Empty : [View()]);
+
     public Task<ContactRecordView> SaveDraftAsync(ContactRecord record, string counselorId) => Store(record, counselorId, submitting: false);
 
     public Task<ContactRecordView> SubmitAsync(ContactRecord record, string counselorId) => Store(record, counselorId, submitting: true);
