@@ -39,6 +39,10 @@ public sealed class ReportsApiTests(SharedHostFixture fixture)
         using var workbook = new XLWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()));
         Assert.Equal("陕西省 心理援助热线服务情况统计表（2026年11月）", workbook.Worksheet(ReportWorkbook.FormSheet).Cell("A1").GetString());
         Assert.Equal("西安市12356心理援助热线", workbook.Worksheet(ReportWorkbook.FormSheet).Cell("A6").GetString());
+        var exports = (await AuditEntries.OfAsync(fixture.Host.Grains, "xa-12356"))
+            .Where(e => e.Kind == HotlineCenter.Abstractions.Audit.AuditKind.Export && e.Target == "report:xa-12356").Select(e => e.Detail).ToList();
+        Assert.Contains("xlsx 2026-11-01/2026-11-30", exports);
+        Assert.Contains("csv 2026-11-01/2026-11-30", exports);
     }
 
     [Theory]
