@@ -50,36 +50,16 @@ fi
 
 mkdir -p "$data/redis" "$data/logs" "$data/nginx"
 chmod 700 "$data"
-secret() {
-  if [ ! -s "$data/$1" ]; then
-    (umask 077; head -c "$2" /dev/urandom | base64 | tr -d '/+=\n' > "$data/$1")
-  fi
-  cat "$data/$1"
-}
 redis_password="$(secret redis-password 33)"
 redis_admin_password="$(secret redis-admin-password 33)"
 caller_hash_key="$(secret caller-hash.key 48)"
 number_key="$(secret number-k1.key 48)"
 audit_key="$(secret audit-checkpoint.key 48)"
-if [ ! -s "$data/dp-kek" ]; then
-  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$data/dp-kek")
-fi
-dp_kek="$(cat "$data/dp-kek")"
+dp_kek="$(key_encryption_key)"
 demo_password="$(secret demo-password 12)"
 export REDISCLI_AUTH="$redis_admin_password"
 
-(umask 077; cat > "$data/redis.conf" <<CONF
-bind 127.0.0.1
-port $redis_port
-dir $data/redis
-appendonly yes
-appendfsync always
-save ""
-logfile $data/logs/redis.log
-requirepass $redis_admin_password
-user hotline on >$redis_password ~* &* +@all -@dangerous +info +client|setname +client|id
-CONF
-)
+write_redis_conf "$data/redis.conf" "$redis_port" "$data/redis" "$data/logs/redis.log" "$redis_admin_password" "$redis_password" ""
 
 pids=()
 redis_pid=""

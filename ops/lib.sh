@@ -50,3 +50,38 @@ wait_for_redis() {
   echo "Redis on port $1 did not start" >&2
   return 1
 }
+
+# A secret made once into $data/<name> (mode 600; <bytes> random bytes, base64 without '/+='), printed for the caller.
+# Needs $data set by the script.
+secret() {
+  if [ ! -s "$data/$1" ]; then
+    (umask 077; head -c "$2" /dev/urandom | base64 | tr -d '/+=\n' > "$data/$1")
+  fi
+  cat "$data/$1"
+}
+
+# The data-protection key-encryption key: exactly 32 bytes in standard base64 (the host checks), made once.
+key_encryption_key() {
+  if [ ! -s "$data/dp-kek" ]; then
+    (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$data/dp-kek")
+  fi
+  cat "$data/dp-kek"
+}
+
+# Writes a Redis config (mode 600: Redis reads its passwords from it, not from the command line ps shows):
+# loopback, AOF fsynced on every write, the admin password for the default user and an ACL user "hotline" for the app.
+#   write_redis_conf FILE PORT DIR LOGFILE ADMIN_PASSWORD APP_PASSWORD SAVE
+write_redis_conf() {
+  (umask 077; cat > "$1" <<CONF
+bind 127.0.0.1
+port $2
+dir $3
+appendonly yes
+appendfsync always
+save "$7"
+logfile $4
+requirepass $5
+user hotline on >$6 ~* &* +@all -@dangerous +info +client|setname +client|id
+CONF
+)
+}

@@ -29,32 +29,12 @@ chmod 700 "$data"
 #   number-k1.key      encrypts the numbers kept for callbacks (AES-GCM, key id k1); a separate secret
 #   redis-password     the app's Redis ACL user "hotline"; redis-admin-password the default user (shutdown)
 #   dp-kek             encrypts the data-protection keys (which sign the sign-in cookies) at rest in Redis
-secret() {
-  if [ ! -s "$data/$1" ]; then
-    (umask 077; head -c "$2" /dev/urandom | base64 | tr -d '/+=\n' > "$data/$1")
-  fi
-  cat "$data/$1"
-}
-if [ ! -s "$data/dp-kek" ]; then
-  (umask 077; head -c 32 /dev/urandom | base64 | tr -d '\n' > "$data/dp-kek")
-fi
+key_encryption_key >/dev/null
 redis_password="$(secret redis-password 33)"
 redis_admin_password="$(secret redis-admin-password 33)"
 export REDISCLI_AUTH="$redis_admin_password"
 
-# Redis reads its passwords from a file only this user can read (not from the command line, which ps shows).
-(umask 077; cat > "$data/redis.conf" <<CONF
-bind 127.0.0.1
-port $redis_port
-dir $data/redis
-appendonly yes
-appendfsync always
-save "900 1"
-logfile $data/logs/redis.log
-requirepass $redis_admin_password
-user hotline on >$redis_password ~* &* +@all -@dangerous +info +client|setname +client|id
-CONF
-)
+write_redis_conf "$data/redis.conf" "$redis_port" "$data/redis" "$data/logs/redis.log" "$redis_admin_password" "$redis_password" "900 1"
 
 web=""
 started_redis=""
