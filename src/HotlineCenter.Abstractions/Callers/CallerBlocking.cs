@@ -15,6 +15,11 @@ public sealed record CallerBlock(
     [property: Id(3)] DateTimeOffset Until,
     [property: Id(4)] string CallId);
 
+/// <summary>What the call reads of its caller at the menu choice, in one read: the context (high-risk boost) and any block in force.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.caller-menu-facts")]
+public sealed record CallerMenuFacts([property: Id(0)] CallerContext Context, [property: Id(1)] CallerBlock? Block);
+
 /// <summary>A centre's blocked caller as supervisors see it: masked number and the call it was set from, never the hash.</summary>
 [GenerateSerializer, Immutable]
 [Alias("hotline.blocked-caller")]

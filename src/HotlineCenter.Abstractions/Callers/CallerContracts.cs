@@ -97,6 +97,10 @@ public interface ICallerGrain : IGrainWithStringKey
     [Alias("unblock")]
     Task UnblockAsync(string by);
 
+    /// <summary>The context as seen on this call and the block in force now, read together when the caller chooses from the menu.</summary>
+    [Alias("get-menu-facts"), ReadOnly]
+    Task<CallerMenuFacts> GetMenuFactsAsync(string currentCallId);
+
     /// <summary>The block in force now, or null.</summary>
     [Alias("get-block"), ReadOnly]
     Task<CallerBlock?> GetBlockAsync();

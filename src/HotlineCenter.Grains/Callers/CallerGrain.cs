@@ -117,5 +117,8 @@ public sealed class CallerGrain(
         await state.WriteStateAsync();
     }
 
+    public Task<CallerMenuFacts> GetMenuFactsAsync(string currentCallId) =>
+        Task.FromResult(new CallerMenuFacts(CallerContextRules.Build(S, currentCallId, time.Now), BlockRules.InForce(S.Block, time.Now) ? S.Block : null));
+
     public Task<CallerBlock?> GetBlockAsync() => Task.FromResult(BlockRules.InForce(S.Block, time.Now) ? S.Block : null);
 }

@@ -109,7 +109,8 @@ public sealed class CallGrain(
             return CurrentInstruction() with { Kind = InstructionKind.RepeatMenu };
         }
 
-        if (!decision.IsCrisis && await IsBlockedCallerAsync())
+        var caller = await ReadCallerAtMenuAsync();
+        if (!decision.IsCrisis && caller.Blocked)
         {
             // A blocked caller hears the centre's message and the call ends; "I am in danger" would have got through.
             S.Status = CallStatus.Ended;
@@ -121,7 +122,7 @@ public sealed class CallGrain(
             return new CallInstruction(InstructionKind.Blocked, S.CentreId!, null, null);
         }
 
-        var highRisk = config.HighRiskCallerPriorityBoost > 0 && await IsKnownHighRiskCallerAsync();
+        var highRisk = config.HighRiskCallerPriorityBoost > 0 && caller.HighRisk;
         S.IsCrisis = decision.IsCrisis;
         S.BasePriority = CallerPriority.BasePriority(decision.BasePriority, highRisk, config.HighRiskCallerPriorityBoost);
         S.RequiredSkill = decision.RequiredSkill;
@@ -474,7 +475,7 @@ public sealed class CallGrain(
         }
 
         var hash = S.Caller?.CallerHash;
-        var withheld = hash is null || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller;
+        var withheld = hash is null || !Keys.IsCallerProfileKey(hash);
         if (BlockRules.Problem(reason, days, withheld) is { } problem)
         {
             throw new HotlineRuleException(problem, "The block cannot be set: " + problem);
@@ -862,46 +863,26 @@ public sealed class CallGrain(
     }
 
     /// <summary>
-    /// Whether a supervisor's block is in force for this caller. A failed read never keeps a caller from help: it
-    /// counts as "not blocked".
+    /// One read of the caller at the menu choice: whether a supervisor's block is in force and whether the centre knows
+    /// them as high risk. Call → caller is a safe await: the caller grain awaits nobody. A failed read never keeps a
+    /// caller from help: it counts as neither blocked nor known.
     /// </summary>
-    private async Task<bool> IsBlockedCallerAsync()
-    {
-        if (S.Caller?.CallerHash is not { } hash || !Keys.IsValidId(hash) || hash == Keys.AnonymousCaller)
-        {
-            return false;
-        }
-
-        try
-        {
-            return BlockRules.InForce(await GrainFactory.GetGrain<ICallerGrain>(hash).GetBlockAsync(), time.Now);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            logger.LogWarning(ex, "Call {CallId}: the caller's block could not be read; answered as usual", Id);
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Whether the caller is known to the centre as high risk. Call → caller is a safe await: the caller grain awaits
-    /// nobody. A failed read must never keep a caller out of the queue, so it counts as "not known".
-    /// </summary>
-    private async Task<bool> IsKnownHighRiskCallerAsync()
+    private async Task<(bool Blocked, bool HighRisk)> ReadCallerAtMenuAsync()
     {
         if (S.Caller?.CallerHash is not { } hash || !Keys.IsCallerProfileKey(hash))
         {
-            return false;
+            return (false, false);
         }
 
         try
         {
-            return CallerPriority.IsHighRisk(await GrainFactory.GetGrain<ICallerGrain>(hash).GetContextAsync(Id));
+            var facts = await GrainFactory.GetGrain<ICallerGrain>(hash).GetMenuFactsAsync(Id);
+            return (BlockRules.InForce(facts.Block, time.Now), CallerPriority.IsHighRisk(facts.Context));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            logger.LogWarning(ex, "Call {CallId}: the caller's history could not be read; queued without a high-risk boost", Id);
-            return false;
+            logger.LogWarning(ex, "Call {CallId}: the caller's history could not be read; answered as usual, without a high-risk boost", Id);
+            return (false, false);
         }
     }
 
