@@ -867,6 +867,9 @@ public sealed class CallGrain(
     /// them as high risk. Call → caller is a safe await: the caller grain awaits nobody. A failed read never keeps a
     /// caller from help: it counts as neither blocked nor known.
     /// </summary>
+    /// <summary>How long the menu choice waits for the caller's history before answering without it.</summary>
+    private static readonly TimeSpan MenuReadBudget = TimeSpan.FromSeconds(2);
+
     private async Task<(bool Blocked, bool HighRisk)> ReadCallerAtMenuAsync()
     {
         if (S.Caller?.CallerHash is not { } hash || !Keys.IsCallerProfileKey(hash))
@@ -876,7 +879,8 @@ public sealed class CallGrain(
 
         try
         {
-            var facts = await GrainFactory.GetGrain<ICallerGrain>(hash).GetMenuFactsAsync(Id);
+            // Bounded: one caller's grain swamped (a number dialling again and again) must not hold up this caller's menu.
+            var facts = await GrainFactory.GetGrain<ICallerGrain>(hash).GetMenuFactsAsync(Id).WaitAsync(MenuReadBudget);
             return (BlockRules.InForce(facts.Block, time.Now), CallerPriority.IsHighRisk(facts.Context));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
