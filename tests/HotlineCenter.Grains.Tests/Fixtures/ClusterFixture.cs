@@ -20,6 +20,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal static readonly RecordingTelephony Telephony = new();
     internal static readonly RecordingLinkage Linkage = new();
 
+    /// <summary>
+    /// A barrier for callers whose key starts with <see cref="HeldCallerPrefix"/>: their grain's menu read waits on it,
+    /// as a caller grain swamped by one number dialling again and again would. Released by the test that holds it.
+    /// </summary>
+    internal static readonly TaskCompletionSource HeldCallers = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal const string HeldCallerPrefix = "held-";
+
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
         .Build();
@@ -42,6 +50,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(StorageNames.Hotline);
             siloBuilder.UseInMemoryReminderService();
+            siloBuilder.AddIncomingGrainCallFilter(async context =>
+            {
+                if (context.InterfaceMethod?.Name == nameof(HotlineCenter.Abstractions.Callers.ICallerGrain.GetMenuFactsAsync)
+                    && context.TargetId.Key.ToString()!.StartsWith(HeldCallerPrefix, StringComparison.Ordinal))
+                {
+                    await HeldCallers.Task;
+                }
+
+                await context.Invoke();
+            });
             siloBuilder.ConfigureServices(services =>
             {
                 services.AddSingleton(new HotlineTime(Clock));
