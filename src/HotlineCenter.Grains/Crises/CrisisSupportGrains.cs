@@ -142,6 +142,14 @@ public sealed class CrisisIndexGrain(
         await SaveAsync();
     }
 
+    public async Task ForgetAsync(string caseId)
+    {
+        if (state.State.Entries.RemoveAll(e => e.CaseId == caseId) > 0)
+        {
+            await SaveAsync();
+        }
+    }
+
     public Task<CrisisIndexView> GetAsync()
     {
         var since = time.Now - ClosedListed;
