@@ -63,6 +63,9 @@ public sealed class RetentionGrain(
         S.Days.Add(day);
         S.Days.Sort();
         await state.WriteStateAsync();
+
+        // A centre configured after start-up is scheduled by its first call.
+        await EnsureScheduledAsync();
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => PurgeNowAsync();
