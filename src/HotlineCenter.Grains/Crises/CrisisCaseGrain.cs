@@ -43,7 +43,7 @@ public sealed class CrisisCaseState
 }
 
 /// <summary>
-/// One crisis case, persisted and never trimmed. Opened by a call (crisis button, IVR danger option) or a record
+/// One crisis case, persisted and never trimmed (deleted only by the retention purge, once closed past retention). Opened by a call (crisis button, IVR danger option) or a record
 /// (assessment), at most once per call since its key is derived from the call id. Its actions are proposed by the
 /// centre's escalation rules, moved by <see cref="ActionStateMachine"/>, and watched for deadlines by a tick timer
 /// (precision) and a reminder (survives restarts) while any action is open. Await order: case → rule set, directory,
