@@ -393,8 +393,17 @@ public sealed class ContactRecordGrain(
 
         if (submitting)
         {
-            // The follow-up and crisis case took the caller reference above: the call may now drop its number.
-            await call.RecordPartSubmittedAsync(counselorId);
+            // The follow-up and crisis case took the caller reference above: the call may now drop its number. A failure here
+            // leaves the number to the purge; it never fails a submission that is stored.
+            try
+            {
+                await call.RecordPartSubmittedAsync(counselorId);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogWarning(ex, "Call {CallId} was not told that {CounselorId}'s part is submitted; it keeps the number until the purge", CallId, counselorId);
+            }
+
             logger.LogInformation("Contact record of call {CallId} submitted by {CounselorId} (risk {Risk})", CallId, counselorId, record.Risk);
         }
 
