@@ -19,6 +19,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero));
     internal static readonly RecordingTelephony Telephony = new();
     internal static readonly RecordingLinkage Linkage = new();
+    internal static readonly RecordingRecordings RecordingStore = new();
 
     /// <summary>
     /// A barrier for callers whose key starts with <see cref="HeldCallerPrefix"/>: their grain's menu read waits on it,
@@ -39,6 +40,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     public RecordingTelephony Port => Telephony;
 
     public RecordingLinkage Sheets => Linkage;
+
+    /// <summary>The provider's recordings as the retention purge sees them (what it deleted, which it cannot).</summary>
+    public RecordingRecordings Recordings => RecordingStore;
 
     public Task InitializeAsync() => Cluster.DeployAsync();
 
@@ -65,6 +69,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 services.AddSingleton(new HotlineTime(Clock));
                 services.AddSingleton<ITelephonyPort>(Telephony);
                 services.AddSingleton<HotlineCenter.Abstractions.Crises.ILinkageSender>(Linkage);
+                services.AddSingleton<IRecordingSource>(RecordingStore);
                 services.AddHotlineGrains();
                 services.Configure<RoutingOptions>(o =>
                 {
@@ -156,4 +161,25 @@ public sealed class RecordingLinkage : HotlineCenter.Abstractions.Crises.ILinkag
     }
 
     public IReadOnlyList<HotlineCenter.Abstractions.Crises.LinkageDispatch> For(string caseId) => [.. Sent.Where(d => d.CaseId == caseId)];
+}
+
+/// <summary>The provider's recordings: records each deletion; a recording id in <see cref="Refuse"/> is refused with Twilio's 20003.</summary>
+public sealed class RecordingRecordings : IRecordingSource
+{
+    public ConcurrentQueue<string> Deleted { get; } = new();
+
+    public ConcurrentDictionary<string, bool> Refuse { get; } = new();
+
+    public Task<Stream> OpenAsync(string recordingId, CancellationToken cancellationToken) => Task.FromResult<Stream>(new MemoryStream([1, 2, 3]));
+
+    public Task DeleteAsync(string recordingId, CancellationToken cancellationToken)
+    {
+        if (Refuse.ContainsKey(recordingId))
+        {
+            throw new TelephonyRefusedException("test", "20003", 401);
+        }
+
+        Deleted.Enqueue(recordingId);
+        return Task.CompletedTask;
+    }
 }
