@@ -106,6 +106,9 @@ public sealed record FullPathSettings
 /// <param name="ServerCpuSeconds">From the first measured arrival until every call has ended (warm-up excluded).</param>
 public sealed record PhaseResult(string Name, FullPathLoad Load, double ServerCpuSeconds, double RedisCpuSeconds, double WallSeconds, long MaxRssBytes, int Lost, int StillQueued, string? LostDetail)
 {
+    /// <summary>This load program's own CPU over the same span (callers, counsellors, fake Twilio, consoles): it shares the machine.</summary>
+    public double LoadCpuSeconds { get; init; }
+
     /// <summary>More lines for the report (push latency, memory).</summary>
     public List<string> Notes { get; } = [];
 
@@ -311,8 +314,9 @@ public static class FullPathBenchmark
     {
         var cpu0 = ProcessCpu.Seconds(serverPid);
         var redis0 = ProcessCpu.Seconds(redisPid);
+        var self0 = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        load.MeasuredStarts = () => (cpu0, redis0, clock) = (ProcessCpu.Seconds(serverPid), ProcessCpu.Seconds(redisPid), Stopwatch.StartNew());
+        load.MeasuredStarts = () => (cpu0, redis0, self0, clock) = (ProcessCpu.Seconds(serverPid), ProcessCpu.Seconds(redisPid), Process.GetCurrentProcess().TotalProcessorTime, Stopwatch.StartNew());
         long maxRss = 0;
         using var cts = new CancellationTokenSource();
         var rss = Task.Run(async () =>
@@ -331,10 +335,11 @@ public static class FullPathBenchmark
         var wall = clock.Elapsed.TotalSeconds;
         var cpu = ProcessCpu.Seconds(serverPid) - cpu0;
         var redis = ProcessCpu.Seconds(redisPid) - redis0;
+        var self = (Process.GetCurrentProcess().TotalProcessorTime - self0).TotalSeconds;
         await cts.CancelAsync();
         await rss;
         var (lost, queued, detail) = await countLost();
-        return new PhaseResult(name, load, cpu, redis, wall, maxRss, lost, queued, detail);
+        return new PhaseResult(name, load, cpu, redis, wall, maxRss, lost, queued, detail) { LoadCpuSeconds = self };
     }
 
     private static void Print(PhaseResult r, FullPathSettings s)

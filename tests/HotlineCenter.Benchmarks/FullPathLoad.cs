@@ -20,6 +20,8 @@ public sealed class SimCall(string sid, int index, bool measured)
     public string? ConferenceSid { get; set; }
     public string? ConferenceCallback { get; set; }
     public int Rung;
+    /// <summary>The caller is in the conference (or will never be): a counsellor's leg can join it.</summary>
+    public TaskCompletionSource Joined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource Answered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -181,6 +183,8 @@ public sealed class FullPathLoad
                 await ConferenceAsync(call, callback, "participant-join", call.Sid, "caller");
             }
 
+            call.Joined.TrySetResult();
+
             while (waitUrl is not null && !call.Answered.Task.IsCompleted)
             {
                 // The wait URL is fetched as the caller enters, and again each time its TwiML has played out.
@@ -197,6 +201,7 @@ public sealed class FullPathLoad
         }
         finally
         {
+            call.Joined.TrySetResult();
             Interlocked.Decrement(ref _inSystem);
         }
     }
@@ -237,7 +242,15 @@ public sealed class FullPathLoad
             await LegAsync(call, "counselor-status", statusCallback, legSid, "initiated");
             await LegAsync(call, "counselor-status", statusCallback, legSid, "ringing");
             await Task.Delay(_s.AnswerDelay);
-            _api.Answered(call.Conference!, label, legSid);
+
+            // The ring may come before the menu's answer has been read; the leg joins once the caller is in the conference.
+            await call.Joined.Task;
+            if (call.Conference is null || call.ConferenceSid is null)
+            {
+                throw new BenchFailure("a counsellor was rung for a call whose caller never reached the conference");
+            }
+
+            _api.Answered(call.Conference, label, legSid);
             Watch(call, ChangeKind.Connected);
             await LegAsync(call, "counselor-status", statusCallback, legSid, "in-progress");
             call.Answered.TrySetResult();
