@@ -371,7 +371,7 @@ public static class FullPathBenchmark
         Console.WriteLine($"  {"all",-17} {Samples.Stats(all)}");
         var perCall = r.ServerCpuSeconds / r.MeasuredCalls;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CPU from the first measured arrival until all calls ended ({r.WallSeconds:F1} s): server {r.ServerCpuSeconds:F2} s ({r.ServerCpuSeconds / r.WallSeconds * 100:F0} % of one core), Redis {r.RedisCpuSeconds:F2} s"));
+            $"CPU from the first measured arrival until all calls ended ({r.WallSeconds:F1} s): server {r.ServerCpuSeconds:F2} s ({r.ServerCpuSeconds / r.WallSeconds * 100:F0} % of one core), Redis {r.RedisCpuSeconds:F2} s, this load program {r.LoadCpuSeconds:F2} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU per measured call: server {perCall * 1000:F2} ms, server + Redis {(r.ServerCpuSeconds + r.RedisCpuSeconds) / r.MeasuredCalls * 1000:F2} ms"));
         if (r.MaxRssBytes > 0)
