@@ -109,6 +109,9 @@ public sealed record PhaseResult(string Name, FullPathLoad Load, double ServerCp
     /// <summary>This load program's own CPU over the same span (callers, counsellors, fake Twilio, consoles): it shares the machine.</summary>
     public double LoadCpuSeconds { get; init; }
 
+    /// <summary>The server's CPU share of one core with no call in progress, measured over 5 s just before the phase.</summary>
+    public double IdleCores { get; init; }
+
     /// <summary>More lines for the report (push latency, memory).</summary>
     public List<string> Notes { get; } = [];
 
@@ -312,6 +315,10 @@ public static class FullPathBenchmark
 
     private static async Task<PhaseResult> MeasureAsync(string name, FullPathSettings s, FullPathLoad load, int serverPid, int redisPid, Func<Task<(int Lost, int StillQueued, string? Detail)>> countLost)
     {
+        // What the server burns with no call (timers, feeds, membership): reported, so a light run is not misread.
+        var idle0 = ProcessCpu.Seconds(serverPid);
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var idle = (ProcessCpu.Seconds(serverPid) - idle0) / 5;
         var cpu0 = ProcessCpu.Seconds(serverPid);
         var redis0 = ProcessCpu.Seconds(redisPid);
         var self0 = Process.GetCurrentProcess().TotalProcessorTime;
@@ -339,7 +346,7 @@ public static class FullPathBenchmark
         await cts.CancelAsync();
         await rss;
         var (lost, queued, detail) = await countLost();
-        return new PhaseResult(name, load, cpu, redis, wall, maxRss, lost, queued, detail) { LoadCpuSeconds = self };
+        return new PhaseResult(name, load, cpu, redis, wall, maxRss, lost, queued, detail) { LoadCpuSeconds = self, IdleCores = idle };
     }
 
     private static void Print(PhaseResult r, FullPathSettings s)
@@ -373,7 +380,7 @@ public static class FullPathBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU from the first measured arrival until all calls ended ({r.WallSeconds:F1} s): server {r.ServerCpuSeconds:F2} s ({r.ServerCpuSeconds / r.WallSeconds * 100:F0} % of one core), Redis {r.RedisCpuSeconds:F2} s, this load program {r.LoadCpuSeconds:F2} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"CPU per measured call: server {perCall * 1000:F2} ms, server + Redis {(r.ServerCpuSeconds + r.RedisCpuSeconds) / r.MeasuredCalls * 1000:F2} ms"));
+            $"CPU per measured call: server {perCall * 1000:F2} ms, server + Redis {(r.ServerCpuSeconds + r.RedisCpuSeconds) / r.MeasuredCalls * 1000:F2} ms; server idle before the phase {r.IdleCores * 100:F0} % of one core (per call net of idle: {(r.ServerCpuSeconds - (r.IdleCores * r.WallSeconds)) / r.MeasuredCalls * 1000:F2} ms)"));
         if (r.MaxRssBytes > 0)
         {
             Console.WriteLine($"server RSS (max, sampled each second): {r.MaxRssBytes / (1024.0 * 1024):F0} MB");
