@@ -116,4 +116,11 @@ public interface ICallGrain : IGrainWithStringKey
     /// </summary>
     [Alias("rate-service")]
     Task<CallSnapshot> RateServiceAsync(int rating, string eventKey);
+
+    /// <summary>
+    /// The caller reference (with the sealed number) for a break-glass reveal; called only by
+    /// <see cref="IUnmaskGrantGrain"/> after it checked a valid grant. Server side only, never handed to a browser.
+    /// </summary>
+    [Alias("caller-ref-for-unmask")]
+    Task<CallerRef?> GetCallerRefForUnmaskAsync();
 }

@@ -82,6 +82,14 @@ public sealed record CentreConfig
     /// past it they still get one when nobody else is free. 0 turns it off.
     /// </summary>
     [Id(41)] public int HighRiskCallsPerShift { get; init; }
+
+    /// <summary>Minutes a break-glass grant to see a caller's full number lasts (1–60); 0 (stored before the setting) reads as the default.</summary>
+    [Id(60)] public int UnmaskGrantMinutes { get; init; } = DefaultUnmaskGrantMinutes;
+
+    public const int DefaultUnmaskGrantMinutes = 10;
+
+    /// <summary>The grant's lifetime to apply: a configuration stored before the setting existed reads as the default.</summary>
+    public int EffectiveUnmaskGrantMinutes => UnmaskGrantMinutes is >= 1 and <= 60 ? UnmaskGrantMinutes : DefaultUnmaskGrantMinutes;
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>
