@@ -101,9 +101,18 @@ public sealed class UnmaskGrantGrain(
             throw new HotlineRuleException(UnmaskRules.UnknownCall, UnmaskRules.Describe(UnmaskRules.UnknownCall));
         }
 
-        var crisisCase = await GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(CallId)).GetAsync();
+        CrisisCaseView? crisisCase = null;
+        try
+        {
+            crisisCase = await GrainFactory.GetGrain<ICrisisCaseGrain>(CrisisKeys.CaseId(CallId)).GetAsync();
+        }
+        catch (HotlineRuleException)
+        {
+            // The call has no crisis case.
+        }
+
         FollowUpDetail? followUp = null;
-        if (crisisCase.Status == CaseStatus.None)
+        if (crisisCase is not { Status: not CaseStatus.None })
         {
             try
             {
