@@ -25,6 +25,7 @@ builder.AddHotlineLiveFeed();
 builder.AddHotlineLiveHub();
 builder.AddHotlineConsole();
 builder.AddHotlineReports();
+builder.AddHotlineRetention();
 builder.AddHotlineDemo();
 
 var app = builder.Build();

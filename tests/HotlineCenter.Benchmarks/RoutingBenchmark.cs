@@ -133,7 +133,7 @@ public static class RoutingBenchmark
         try
         {
             var call = grains.GetGrain<ICallGrain>(callId);
-            await call.ArriveAsync(new CallArrival(centreId, "bench", new CallerRef("h", "m"), $"{callId}:arrive"));
+            await call.ArriveAsync(new CallArrival(centreId, "bench", new CallerRef("h" + callId, "m"), $"{callId}:arrive"));
             port.Queued(callId, measured);
             await call.ChooseAsync(new IvrChoice("2", $"{callId}:menu"));
         }

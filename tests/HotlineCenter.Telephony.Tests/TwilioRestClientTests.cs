@@ -164,6 +164,19 @@ public sealed class TwilioRestClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_retention_purge_deletes_a_recording_at_twilio_through_the_recording_source()
+    {
+        var recording = _api.AddRecording(Call1, 312);
+        var source = new TwilioRecordingSource(_client);
+
+        await source.DeleteAsync(recording, default);
+        var left = await _client.ListRecordingsAsync(Call1, default);
+
+        Assert.Equal(("DELETE", $"/Recordings/{recording}.json"), (_api.Requests[0].Method, _api.Requests[0].Path));
+        Assert.Empty(left);
+    }
+
+    [Fact]
     public async Task Recordings_of_a_call_are_started_listed_and_deleted()
     {
         var done = _api.AddRecording(Call1, 312, conferenceSid: "CF" + new string('c', 32));

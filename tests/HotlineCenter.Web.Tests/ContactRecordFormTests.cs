@@ -19,13 +19,14 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
 
     private readonly FakeGrainFactory _grains = new();
     private readonly FakeContactRecordGrain _record;
+    private readonly RecordingAuditTrail _audit = new();
     private readonly IRenderedComponent<MudPopoverProvider> _popovers;
 
     public ContactRecordFormTests()
     {
         _record = new FakeContactRecordGrain(CallId, Time);
         _grains.Add<IContactRecordGrain>(CallId, _record);
-        Services.AddSingleton(FakeDesk.Over(_grains, Time));
+        Services.AddSingleton(new HotlineCenter.Web.Consoles.DeskService(_grains, new UnusedTelephony(), new HotlineTime(Time), _audit));
         _popovers = Render<MudPopoverProvider>();
     }
 
@@ -149,8 +150,48 @@ public sealed class ContactRecordFormTests : ConsoleTestContext
         var submitted = Assert.Single(_record.Submissions);
         Assert.Equal((RiskLevel.Moderate, "情绪", "情绪缓解，已提供求助资源"), (submitted.Risk, Assert.Single(submitted.ProblemCategories), submitted.Outcome));
         Assert.Empty(form.FindAll("[data-testid=record-errors]"));
-        Assert.True(form.Find("[data-testid=record-submit]").HasAttribute("disabled"));
+        Assert.Empty(form.FindAll("[data-testid=record-submit]"));
+        Assert.NotEmpty(form.FindAll("[data-testid=record-amend]"));
         Assert.True(form.Find("input[data-testid=record-outcome]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public void A_submitted_record_is_amended_with_a_reason_and_shows_the_amendment_old_to_new()
+    {
+        _record.Seed(RecordStatus.Submitted, Complete, Counselor, Time.GetUtcNow());
+        var form = RenderForm();
+        Assert.Empty(form.FindAll("[data-testid=record-amendments]"));
+
+        form.Find("[data-testid=record-amend]").Click();
+        form.Find("input[data-testid=record-outcome]").Input("情绪缓解，已转介社区");
+        Time.Advance(TimeSpan.FromMilliseconds(500));
+        form.Find("input[data-testid=record-amend-reason]").Input("补记转介");
+        form.WaitForAssertion(() => Assert.False(form.Find("[data-testid=record-amend-save]").HasAttribute("disabled")), Settle);
+        form.Find("[data-testid=record-amend-save]").Click();
+
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=record-amendment]")), Settle);
+        var amendment = Assert.Single(_record.Amendments);
+        Assert.Equal((Counselor, "补记转介", "outcome"), (amendment.Author, amendment.Reason, Assert.Single(amendment.Changes).Field));
+        Assert.Empty(_record.Drafts);
+        Assert.Contains("补记转介", form.Find("[data-testid=record-amendment-reason]").TextContent);
+        Assert.Equal("处理结果：情绪缓解，已提供求助资源 → 情绪缓解，已转介社区", form.Find("[data-testid=record-amendment-change]").TextContent.Trim());
+        Assert.True(form.Find("input[data-testid=record-outcome]").HasAttribute("disabled"));
+        Assert.Contains(_audit.Entries, e => e.Kind == HotlineCenter.Abstractions.Audit.AuditKind.RecordAmended && e.Target == CallId && e.Detail == $"part={Counselor}");
+    }
+
+    [Fact]
+    public void An_amendment_that_changes_nothing_is_refused_in_words_and_nothing_is_appended()
+    {
+        _record.Seed(RecordStatus.Submitted, Complete, Counselor, Time.GetUtcNow());
+        var form = RenderForm();
+
+        form.Find("[data-testid=record-amend]").Click();
+        form.Find("input[data-testid=record-amend-reason]").Input("复核");
+        form.WaitForAssertion(() => Assert.False(form.Find("[data-testid=record-amend-save]").HasAttribute("disabled")), Settle);
+        form.Find("[data-testid=record-amend-save]").Click();
+
+        form.WaitForAssertion(() => Assert.Equal("更正没有改变任何内容", form.Find("[data-testid=record-errors]").TextContent.Trim()), Settle);
+        Assert.Empty(_record.Amendments);
     }
 
     [Fact]

@@ -36,6 +36,8 @@ public enum AuditKind
     DebriefRead = 21,
     /// <summary>A supervisor ended a counsellor's decompression early (target: the counsellor id).</summary>
     DecompressionEnded = 22,
+    /// <summary>A submitted contact record was amended (target: the call id; detail: the part and the fields changed, never their values).</summary>
+    RecordAmended = 23,
 }
 
 /// <summary>How the audited act ended. Stored by number in the chain's hash.</summary>

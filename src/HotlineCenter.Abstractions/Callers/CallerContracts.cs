@@ -104,4 +104,8 @@ public interface ICallerGrain : IGrainWithStringKey
     /// <summary>The block in force now, or null.</summary>
     [Alias("get-block"), ReadOnly]
     Task<CallerBlock?> GetBlockAsync();
+
+    /// <summary>The retention purge removed this call: its arrival and contact leave the caller's history (one-way from the call).</summary>
+    [Alias("forget-call"), OneWay]
+    Task ForgetCallAsync(string callId);
 }

@@ -123,4 +123,20 @@ public interface ICallGrain : IGrainWithStringKey
     /// </summary>
     [Alias("caller-ref-for-unmask")]
     Task<CallerRef?> GetCallerRefForUnmaskAsync();
+
+    /// <summary>
+    /// The record grain tells the call that this counsellor's part is submitted (after it handed the caller reference to
+    /// the follow-up and crisis case that need it): once the call is over, no callback is pending and every counsellor's
+    /// part is in, the call drops the encrypted number (<c>RetentionRules.CallNeedsNumber</c>).
+    /// </summary>
+    [Alias("record-part-submitted")]
+    Task RecordPartSubmittedAsync(string counselorId);
+
+    /// <summary>The retention purge: a call that is over and arrived at or before <paramref name="cutoff"/> is deleted.</summary>
+    [Alias("purge")]
+    Task<Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff);
+
+    /// <summary>The provider deleted these recordings (retention): their metadata leaves the call, the timeline says so.</summary>
+    [Alias("recordings-deleted")]
+    Task RecordingsDeletedAsync(System.Collections.Immutable.ImmutableArray<string> recordingSids);
 }

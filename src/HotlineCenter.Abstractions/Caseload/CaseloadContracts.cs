@@ -126,4 +126,8 @@ public interface ICaseloadGrain : IGrainWithStringKey
     /// <summary>One counsellor's follow-ups, grouped the same way, for the desk.</summary>
     [Alias("counselor-follow-ups"), ReadOnly]
     Task<FollowUpBoard> GetCounselorFollowUpsAsync(string counselorId);
+
+    /// <summary>The retention purge removed this call's follow-up and case: any entry still listed for it leaves the caseload.</summary>
+    [Alias("forget-call")]
+    Task ForgetCallAsync(string callId);
 }

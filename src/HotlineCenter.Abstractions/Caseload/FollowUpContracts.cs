@@ -114,4 +114,8 @@ public interface IFollowUpGrain : IGrainWithStringKey
 
     [Alias("get"), ReadOnly]
     Task<FollowUpDetail> GetAsync();
+
+    /// <summary>The retention purge: a follow-up done or closed at or before <paramref name="cutoff"/> is deleted; an open one stays.</summary>
+    [Alias("purge")]
+    Task<Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff);
 }

@@ -90,6 +90,28 @@ public sealed record CentreConfig
 
     /// <summary>The grant's lifetime to apply: a configuration stored before the setting existed reads as the default.</summary>
     public int EffectiveUnmaskGrantMinutes => UnmaskGrantMinutes is >= 1 and <= 60 ? UnmaskGrantMinutes : DefaultUnmaskGrantMinutes;
+
+    /// <summary>
+    /// Years contact records, calls, crisis cases and follow-ups are kept before the scheduled purge removes them
+    /// (3–10; 0, stored before the setting, reads as <see cref="DefaultRecordRetentionYears"/>).
+    /// </summary>
+    [Id(50)] public int RecordRetentionYears { get; init; } = DefaultRecordRetentionYears;
+    /// <summary>Days call recordings are kept before the purge asks the provider to delete them (0, stored before the setting, reads as 180).</summary>
+    [Id(51)] public int RecordingRetentionDays { get; init; } = DefaultRecordingRetentionDays;
+
+    public const int DefaultRecordRetentionYears = 3;
+    public const int MinRecordRetentionYears = 3;
+    public const int MaxRecordRetentionYears = 10;
+    public const int DefaultRecordingRetentionDays = 180;
+    public const int MaxRecordingRetentionDays = 3650;
+
+    /// <summary>The record retention in force: a configuration stored before the setting keeps the default (never less than the law's 3 years).</summary>
+    public int EffectiveRecordRetentionYears =>
+        RecordRetentionYears == 0 ? DefaultRecordRetentionYears : Math.Clamp(RecordRetentionYears, MinRecordRetentionYears, MaxRecordRetentionYears);
+
+    /// <summary>The recording retention in force: a configuration stored before the setting keeps the default.</summary>
+    public int EffectiveRecordingRetentionDays =>
+        RecordingRetentionDays <= 0 ? DefaultRecordingRetentionDays : Math.Min(RecordingRetentionDays, MaxRecordingRetentionDays);
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

@@ -181,6 +181,13 @@ public interface ICrisisCaseGrain : IGrainWithStringKey
     /// <summary>The linkage sender's outcome for a sheet (one-way from the sender).</summary>
     [Alias("delivery-report"), OneWay]
     Task ReportDeliveryAsync(string actionId, LinkageOutcome outcome);
+
+    /// <summary>
+    /// The retention purge: a case closed at or before <paramref name="cutoff"/> is deleted (and leaves the crisis index);
+    /// an open case stays whatever its age.
+    /// </summary>
+    [Alias("purge")]
+    Task<Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff);
 }
 
 /// <summary>A case on a centre's crisis board.</summary>
@@ -199,7 +206,7 @@ public sealed record CrisisIndexView(
     [property: Id(1)] ImmutableArray<CrisisIndexEntry> Open,
     [property: Id(2)] ImmutableArray<CrisisIndexEntry> RecentlyClosed);
 
-/// <summary>A centre's open and recently closed case ids (key: centre id), for the crisis board; cases themselves are never deleted.</summary>
+/// <summary>A centre's open and recently closed case ids (key: centre id), for the crisis board; cases are deleted only by the retention purge.</summary>
 [Alias("hotline.crisis-index")]
 public interface ICrisisIndexGrain : IGrainWithStringKey
 {
@@ -214,6 +221,10 @@ public interface ICrisisIndexGrain : IGrainWithStringKey
     /// <summary>Open cases (oldest first) and those closed in the last 7 days (newest first).</summary>
     [Alias("get"), ReadOnly]
     Task<CrisisIndexView> GetAsync();
+
+    /// <summary>The case was purged (retention): it leaves the index if it is still listed.</summary>
+    [Alias("forget")]
+    Task ForgetAsync(string caseId);
 }
 
 /// <summary>Keys of the crisis grains.</summary>

@@ -14,9 +14,17 @@ public interface IQueueGrain : IGrainWithStringKey
     [Alias("configure")]
     Task ConfigureAsync(QueueConfig config);
 
-    /// <summary>Adds a call (idempotent); returns its 1-based position.</summary>
-    [Alias("enqueue")]
+    /// <summary>
+    /// Adds a call (idempotent) and returns its 1-based position once the entry is saved. Interleaved with the queue's
+    /// other work, so a burst of arrivals is saved together in one write and never waits behind routing: the caller is
+    /// answered and kept however far routing has fallen behind. Routing the new call follows in its own turn.
+    /// </summary>
+    [Alias("enqueue"), AlwaysInterleave]
     Task<int> EnqueueAsync(QueuedCall call);
+
+    /// <summary>Routes what waits now (posted by the queue to itself after arrivals; harmless from anyone else).</summary>
+    [Alias("route-waiting"), OneWay]
+    Task RouteWaitingAsync();
 
     /// <summary>Takes a call out (abandoned or moved elsewhere); false when it was not here.</summary>
     [Alias("remove")]

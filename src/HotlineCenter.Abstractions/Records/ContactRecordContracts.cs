@@ -102,7 +102,10 @@ public enum RecordStatus
     Submitted = 2,
 }
 
-/// <summary>One counsellor's part of a call's record as stored: the latest draft or the submitted version.</summary>
+/// <summary>
+/// One counsellor's part of a call's record as stored: the latest draft or the submitted version. A submitted part is
+/// never edited: <see cref="Record"/> is the record as amended, <see cref="Amendments"/> every correction appended to it.
+/// </summary>
 [GenerateSerializer, Immutable]
 [Alias("hotline.contact-record-view")]
 public sealed record ContactRecordView(
@@ -110,7 +113,30 @@ public sealed record ContactRecordView(
     [property: Id(1)] RecordStatus Status,
     [property: Id(2)] ContactRecord Record,
     [property: Id(3)] string? CounselorId,
-    [property: Id(4)] DateTimeOffset? SavedAt);
+    [property: Id(4)] DateTimeOffset? SavedAt,
+    [property: Id(5)] ImmutableArray<RecordAmendment> Amendments = default)
+{
+    /// <summary>The amendments, oldest first (none for a record never amended).</summary>
+    public ImmutableArray<RecordAmendment> AmendmentsOrEmpty => Amendments.IsDefault ? [] : Amendments;
+}
+
+/// <summary>One field an amendment changed, as the record shows it (codes and text; <c>null</c> for an empty field).</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.record-field-change")]
+public sealed record RecordFieldChange(
+    [property: Id(0)] string Field,
+    [property: Id(1)] string? Old,
+    [property: Id(2)] string? New);
+
+/// <summary>A correction of a submitted part: who, when, why, and each field old → new. Appended, never edited.</summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.record-amendment")]
+public sealed record RecordAmendment(
+    [property: Id(0)] int Number,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string Author,
+    [property: Id(3)] string Reason,
+    [property: Id(4)] ImmutableArray<RecordFieldChange> Changes);
 
 /// <summary>
 /// The contact record of one call (key: the call id), in one part per counsellor who took the call: a call answered by
@@ -147,4 +173,20 @@ public interface IContactRecordGrain : IGrainWithStringKey
     /// </summary>
     [Alias("watch"), OneWay]
     Task WatchAsync(string counselorId, string centreId, DateTimeOffset endedAt);
+
+    /// <summary>
+    /// Appends an amendment to a submitted part (the part of <paramref name="counselorId"/>): <paramref name="corrected"/> is the
+    /// whole part as it should read, validated as a submission; the grain keeps the fields that differ (old → new) with
+    /// <paramref name="author"/>, the time and the required <paramref name="reason"/>. Refused for a part not submitted,
+    /// without a reason, with no change, or changing the structured risk assessment. The statistics keep the first
+    /// submission's figures (docs/security.md).
+    /// </summary>
+    [Alias("amend")]
+    Task<ContactRecordView> AmendAsync(string counselorId, ContactRecord corrected, string author, string reason);
+
+    /// <summary>
+    /// The retention purge: deletes the stored record when every part was last saved at or before <paramref name="cutoff"/>.
+    /// </summary>
+    [Alias("purge")]
+    Task<Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff);
 }

@@ -24,4 +24,10 @@ public interface IRecordingSource
 {
     /// <summary>The recording's audio (MP3); throws <see cref="TelephonyRefusedException"/> when the provider refuses.</summary>
     Task<Stream> OpenAsync(string recordingId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes the recording at the provider (the retention purge); one the provider no longer has counts as deleted.
+    /// Throws <see cref="TelephonyRefusedException"/> when the provider refuses.
+    /// </summary>
+    Task DeleteAsync(string recordingId, CancellationToken cancellationToken);
 }

@@ -51,6 +51,14 @@ public sealed class CallerGrain(
         await state.WriteStateAsync();
     }
 
+    public async Task ForgetCallAsync(string callId)
+    {
+        if (S.Arrivals.RemoveAll(a => a.CallId == callId) + S.Contacts.RemoveAll(c => c.CallId == callId) > 0)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     public Task<CallerContext> GetContextAsync(string? currentCallId) => Task.FromResult(CallerContextRules.Build(S, currentCallId, time.Now));
 
     public async Task<CallerContext> SetFlagAsync(CallerFlagKind kind, string note, string by, DateTimeOffset? expiresAt)

@@ -12,6 +12,8 @@ using HotlineCenter.Abstractions.Telephony;
 using HotlineCenter.Grains.Callers;
 using HotlineCenter.Grains.Caseload;
 using HotlineCenter.Grains.Routing;
+using HotlineCenter.Abstractions.Retention;
+using HotlineCenter.Grains.Retention;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -76,6 +78,9 @@ public sealed class CallGrain(
         await SaveAsync();
         Count(CallOutcome.Received, 0);
         Count(CallOutcome.CallerOrigin, 0, origin);
+
+        // The day's retention index: how the purge finds this call (and its record, case and follow-up) by date.
+        _ = GrainFactory.GetGrain<IRetentionIndexGrain>(RetentionRules.DayKey(arrival.CentreId, now)).AddAsync(Id, now);
         if (Keys.IsCallerProfileKey(arrival.Caller.CallerHash))
         {
             _ = GrainFactory.GetGrain<ICallerGrain>(arrival.Caller.CallerHash).CallArrivedAsync(Id, now);
@@ -876,6 +881,9 @@ public sealed class CallGrain(
     /// them as high risk. Call → caller is a safe await: the caller grain awaits nobody. A failed read never keeps a
     /// caller from help: it counts as neither blocked nor known.
     /// </summary>
+    /// <summary>How long the menu choice waits for the caller's history before answering without it.</summary>
+    private static readonly TimeSpan MenuReadBudget = TimeSpan.FromSeconds(2);
+
     private async Task<(bool Blocked, bool HighRisk)> ReadCallerAtMenuAsync()
     {
         if (S.Caller?.CallerHash is not { } hash || !Keys.IsCallerProfileKey(hash))
@@ -885,7 +893,8 @@ public sealed class CallGrain(
 
         try
         {
-            var facts = await GrainFactory.GetGrain<ICallerGrain>(hash).GetMenuFactsAsync(Id);
+            // Bounded: one caller's grain swamped (a number dialling again and again) must not hold up this caller's menu.
+            var facts = await GrainFactory.GetGrain<ICallerGrain>(hash).GetMenuFactsAsync(Id).WaitAsync(MenuReadBudget);
             return (BlockRules.InForce(facts.Block, time.Now), CallerPriority.IsHighRisk(facts.Context));
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -961,8 +970,73 @@ public sealed class CallGrain(
         S.Timeline.Add(new TimelineEntry(time.Now, kind, queueKey, counselorId, detail));
     }
 
+    public async Task RecordPartSubmittedAsync(string counselorId)
+    {
+        if (!Keys.IsValidId(counselorId) || !S.Counselors.Contains(counselorId) || !S.PartsSubmitted.Add(counselorId))
+        {
+            return;
+        }
+
+        await SaveAsync();
+    }
+
+    public async Task<PurgeOutcome> PurgeAsync(DateTimeOffset cutoff)
+    {
+        if (S.Status == CallStatus.New && S.ArrivedAt is null)
+        {
+            return PurgeOutcome.Gone;
+        }
+
+        if (!RetentionRules.CallDue(S.Status, S.ArrivedAt, cutoff))
+        {
+            return PurgeOutcome.Kept;
+        }
+
+        if (S.Caller?.CallerHash is { } hash && Keys.IsCallerProfileKey(hash))
+        {
+            _ = GrainFactory.GetGrain<ICallerGrain>(hash).ForgetCallAsync(Id);
+        }
+
+        if (await this.GetReminder(CallbackRetryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _callbackRetryTimer?.Dispose();
+        await state.ClearStateAsync();
+        state.State = new CallState();
+        logger.LogInformation("Call {CallId} purged (retention)", Id);
+        DeactivateOnIdle();
+        return PurgeOutcome.Purged;
+    }
+
+    public async Task RecordingsDeletedAsync(System.Collections.Immutable.ImmutableArray<string> recordingSids)
+    {
+        var removed = S.Recordings.RemoveAll(r => recordingSids.Contains(r.RecordingSid));
+        if (removed == 0)
+        {
+            return;
+        }
+
+        Record(TimelineKind.Recording, detail: $"{removed} deleted (retention)");
+        await SaveAsync();
+        logger.LogInformation("Call {CallId}: {Count} recordings deleted (retention)", Id, removed);
+    }
+
+    /// <summary>Once nothing needs it (<see cref="RetentionRules.CallNeedsNumber"/>), the encrypted number leaves the call before the write.</summary>
+    private void DropNumberWhenUnneeded()
+    {
+        if (S.Caller is { EncryptedNumber: not null } caller && !RetentionRules.CallNeedsNumber(S.Status, S.Counselors, S.PartsSubmitted))
+        {
+            S.Caller = caller with { EncryptedNumber = null };
+            S.NumberDroppedAt = time.Now;
+            logger.LogInformation("Call {CallId}: encrypted number dropped (no callback or record needs it)", Id);
+        }
+    }
+
     private async Task SaveAsync()
     {
+        DropNumberWhenUnneeded();
         await state.WriteStateAsync();
         PublishSummary();
     }

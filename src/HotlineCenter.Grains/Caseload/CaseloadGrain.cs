@@ -54,6 +54,14 @@ public sealed class CaseloadGrain(
 
     private CaseloadState S => state.State;
 
+    public async Task ForgetCallAsync(string callId)
+    {
+        if (S.Crises.RemoveAll(c => c.CallId == callId) + S.FollowUps.RemoveAll(f => f.CallId == callId) > 0)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
     public async Task<CaseloadView> OpenCrisisAsync(CrisisItem crisis)
     {
         Keys.RequireCallId(crisis.CallId);

@@ -260,6 +260,26 @@ public sealed class FollowUpGrain(
         return Detail();
     }
 
+    public async Task<Abstractions.Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff)
+    {
+        if (S.Item is not { } item)
+        {
+            return Abstractions.Retention.PurgeOutcome.Gone;
+        }
+
+        if (!Retention.RetentionRules.FollowUpDue(item, cutoff))
+        {
+            return Abstractions.Retention.PurgeOutcome.Kept;
+        }
+
+        await UnregisterAsync();
+        await state.ClearStateAsync();
+        state.State = new FollowUpState();
+        logger.LogInformation("Follow-up of call {CallId} purged (retention)", CallId);
+        DeactivateOnIdle();
+        return Abstractions.Retention.PurgeOutcome.Purged;
+    }
+
     public Task<FollowUpDetail> GetAsync()
     {
         RequireKnown();
@@ -335,7 +355,7 @@ public sealed class FollowUpGrain(
         }
     }
 
-    /// <summary>Reached or closed: every alert it raised is resolved and the reminder dropped.</summary>
+    /// <summary>Reached or closed: every alert it raised is resolved, the encrypted number forgotten (nobody dials it again) and the reminder dropped.</summary>
     private async Task FinishAsync()
     {
         foreach (var id in S.RaisedAlerts)
@@ -344,6 +364,13 @@ public sealed class FollowUpGrain(
         }
 
         S.RaisedAlerts.Clear();
+        if (S.Caller is { EncryptedNumber: not null } caller)
+        {
+            S.Caller = caller with { EncryptedNumber = null };
+            S.Item = Bump(S.Item! with { CanDial = false });
+            _ = GrainFactory.GetGrain<ICaseloadGrain>(S.CentreId!).FollowUpChangedAsync(S.Item);
+        }
+
         await state.WriteStateAsync();
         await UnregisterAsync();
     }

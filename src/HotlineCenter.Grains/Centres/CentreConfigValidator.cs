@@ -26,6 +26,25 @@ public static class CentreConfigValidator
         }
 
         Range(errors, "centre:", "serviceHoursPerDay", c.ServiceHoursPerDay, 0, 24);
+        ValidateRetention(errors, c);
+    }
+
+    /// <summary>
+    /// Records, cases and follow-ups are kept 3–10 years (the law's minimum is 3); recordings 1 day to 10 years and never
+    /// longer than the records they belong to. 0 is what a configuration stored before the settings holds: it reads as the default.
+    /// </summary>
+    private static void ValidateRetention(List<string> errors, CentreConfig c)
+    {
+        if (c.RecordRetentionYears != 0)
+        {
+            Range(errors, "centre:", "recordRetentionYears", c.RecordRetentionYears, CentreConfig.MinRecordRetentionYears, CentreConfig.MaxRecordRetentionYears);
+        }
+
+        Range(errors, "centre:", "recordingRetentionDays", c.RecordingRetentionDays, 0, CentreConfig.MaxRecordingRetentionDays);
+        if (c.EffectiveRecordingRetentionDays > c.EffectiveRecordRetentionYears * 365)
+        {
+            errors.Add("centre: recordingRetentionDays must not exceed the record retention (recordings are purged with or before their records)");
+        }
     }
 
     /// <summary>Every problem with a queue's configuration; empty when it is usable.</summary>

@@ -43,7 +43,7 @@ public sealed class CrisisCaseState
 }
 
 /// <summary>
-/// One crisis case, persisted and never trimmed. Opened by a call (crisis button, IVR danger option) or a record
+/// One crisis case, persisted and never trimmed (deleted only by the retention purge, once closed past retention). Opened by a call (crisis button, IVR danger option) or a record
 /// (assessment), at most once per call since its key is derived from the call id. Its actions are proposed by the
 /// centre's escalation rules, moved by <see cref="ActionStateMachine"/>, and watched for deadlines by a tick timer
 /// (precision) and a reminder (survives restarts) while any action is open. Await order: case → rule set, directory,
@@ -354,6 +354,14 @@ public sealed class CrisisCaseGrain(
         S.Resolution = resolution.Trim();
         S.HelpReached = helpReached;
         S.HelpNote = helpNote?.Trim();
+
+        // Dispatch sheets needed the number; a closed case sends none, so it forgets it.
+        S.Caller = S.Caller is { } caller ? caller with { EncryptedNumber = null } : null;
+        for (var i = 0; i < S.Outbox.Count; i++)
+        {
+            S.Outbox[i] = S.Outbox[i] with { EncryptedCallbackNumber = null };
+        }
+
         Note(by, "closed", detail: $"help reached: {helpReached}");
         await SaveAsync();
         await GrainFactory.GetGrain<ICrisisIndexGrain>(S.CentreId!).ClosedAsync(CaseId, now);
@@ -453,6 +461,37 @@ public sealed class CrisisCaseGrain(
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status) => await CheckDeadlinesAsync();
+
+    public async Task<Abstractions.Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff)
+    {
+        if (S.CallId is null && S.OpenedAt is null)
+        {
+            return Abstractions.Retention.PurgeOutcome.Gone;
+        }
+
+        if (!Retention.RetentionRules.CaseDue(S.Status, S.ClosedAt, cutoff))
+        {
+            return Abstractions.Retention.PurgeOutcome.Kept;
+        }
+
+        if (S.CentreId is { } centreId)
+        {
+            await GrainFactory.GetGrain<ICrisisIndexGrain>(centreId).ForgetAsync(CaseId);
+        }
+
+        _timer?.Dispose();
+        _timer = null;
+        if (await this.GetReminder(DeadlineReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        await state.ClearStateAsync();
+        state.State = new CrisisCaseState();
+        logger.LogInformation("Crisis case {CaseId} purged (retention)", CaseId);
+        DeactivateOnIdle();
+        return Abstractions.Retention.PurgeOutcome.Purged;
+    }
 
     private string OpenedAlertId => $"crisis-case:{CaseId}";
 

@@ -111,7 +111,7 @@ public sealed class CrisisIndexState
 
 /// <summary>
 /// Which cases a centre's crisis board lists. Closed entries leave the index after a while; the cases themselves
-/// stay in their own grains forever. Awaits nobody.
+/// stay in their own grains until the retention purge. Awaits nobody.
 /// </summary>
 public sealed class CrisisIndexGrain(
     [PersistentState("crisis-index", StorageNames.Hotline)] IPersistentState<CrisisIndexState> state,
@@ -140,6 +140,14 @@ public sealed class CrisisIndexGrain(
 
         state.State.Entries[index] = state.State.Entries[index] with { ClosedAt = closedAt };
         await SaveAsync();
+    }
+
+    public async Task ForgetAsync(string caseId)
+    {
+        if (state.State.Entries.RemoveAll(e => e.CaseId == caseId) > 0)
+        {
+            await SaveAsync();
+        }
     }
 
     public Task<CrisisIndexView> GetAsync()

@@ -41,6 +41,14 @@ public sealed class QueueGrain(
     /// <summary>A change that may wait for the next tick to be saved (see <see cref="OfferAcceptedAsync"/>).</summary>
     private bool _unsaved;
 
+    /// <summary>Group commit: changes are numbered by the saves that ask for them; one write in flight at a time.</summary>
+    private long _changeGeneration;
+    private long _savedGeneration;
+    private Task? _writing;
+
+    /// <summary>A routing turn is posted and not yet run (arrivals share it).</summary>
+    private bool _routingScheduled;
+
     /// <summary>Screens are told at most once per tick, not once per change.</summary>
     private bool _publishPending = true;
 
@@ -85,37 +93,62 @@ public sealed class QueueGrain(
 
     public async Task<int> EnqueueAsync(QueuedCall call)
     {
+        // Interleaved (see IQueueGrain): everything up to the save is synchronous, so it never sees another turn half-done.
         var config = RequireConfig();
         Keys.RequireCallId(call.CallId);
-        var existing = S.Waiting.FindIndex(w => w.CallId == call.CallId);
-        if (existing >= 0)
+        var existing = S.Waiting.Find(w => w.CallId == call.CallId);
+        if (existing is null)
         {
-            return Position(call.CallId);
+            S.Waiting.Add(new WaitingEntry
+            {
+                CallId = call.CallId,
+                IsCrisis = call.IsCrisis,
+                BasePriority = Math.Clamp(call.BasePriority, 0, 1000),
+                FirstQueuedAt = call.FirstQueuedAt,
+                Sequence = ++S.ArrivalSequence,
+                RequiredSkill = call.RequiredSkill,
+                Language = call.Language,
+                AtFront = call.AtFront,
+                IsCallback = call.IsCallback,
+            });
+            logger.LogInformation("Call {CallId} entered {QueueKey} (crisis: {IsCrisis})", call.CallId, Key, call.IsCrisis);
+            if (call.IsCrisis)
+            {
+                _ = CentreAlerts.RaiseAsync(new AlertRaise(CrisisWaitingAlertId(call.CallId), AlertKind.CrisisWaiting, true, call.CallId));
+            }
         }
 
-        S.Waiting.Add(new WaitingEntry
-        {
-            CallId = call.CallId,
-            IsCrisis = call.IsCrisis,
-            BasePriority = Math.Clamp(call.BasePriority, 0, 1000),
-            FirstQueuedAt = call.FirstQueuedAt,
-            Sequence = ++S.ArrivalSequence,
-            RequiredSkill = call.RequiredSkill,
-            Language = call.Language,
-            AtFront = call.AtFront,
-            IsCallback = call.IsCallback,
-        });
-        // One write covers the new entry and any offer made for it, before the call is answered or anyone rung.
-        var offered = await ReserveAndSaveAsync(config, mustSave: true);
-        logger.LogInformation("Call {CallId} entered {QueueKey} (crisis: {IsCrisis})", call.CallId, Key, call.IsCrisis);
-        if (call.IsCrisis)
-        {
-            _ = CentreAlerts.RaiseAsync(new AlertRaise(CrisisWaitingAlertId(call.CallId), AlertKind.CrisisWaiting, true, call.CallId));
-        }
-
-        await AnnounceOffersAsync(offered, config);
+        // Saved before the call counts itself queued; a retried enqueue (the call's write failed) waits for the same save.
+        await SaveAsync();
+        ScheduleRouting();
         Publish();
         return Position(call.CallId);
+    }
+
+    public async Task RouteWaitingAsync()
+    {
+        _routingScheduled = false;
+        if (S.Config is not { } config)
+        {
+            return;
+        }
+
+        var offered = await ReserveAndSaveAsync(config, mustSave: false);
+        await AnnounceOffersAsync(offered, config);
+        if (offered.Count > 0)
+        {
+            Publish();
+        }
+    }
+
+    /// <summary>One routing turn follows any number of arrivals: it is posted once and plans for all of them.</summary>
+    private void ScheduleRouting()
+    {
+        if (!_routingScheduled)
+        {
+            _routingScheduled = true;
+            this.AsReference<IQueueGrain>().RouteWaitingAsync().Ignore();
+        }
     }
 
     public async Task OfferToAsync(string callId, string counselorId)
@@ -512,10 +545,40 @@ public sealed class QueueGrain(
         return changed;
     }
 
+    /// <summary>
+    /// Saves everything changed so far. Writes never overlap: a save asked for while one is in flight waits for it and
+    /// then for one more write, which covers every change made meanwhile — so a burst of interleaved arrivals shares
+    /// one write (group commit) instead of queueing one fsync each.
+    /// </summary>
     private async Task SaveAsync()
     {
         _unsaved = false;
-        await state.WriteStateAsync();
+        var wanted = ++_changeGeneration;
+        while (_savedGeneration < wanted)
+        {
+            if (_writing is { } inFlight)
+            {
+                await inFlight;
+                continue;
+            }
+
+            _writing = WriteAsync(_changeGeneration);
+            await _writing;
+        }
+    }
+
+    private async Task WriteAsync(long generation)
+    {
+        try
+        {
+            // The storage serialises the state before its first await, on this grain's turn.
+            await state.WriteStateAsync();
+            _savedGeneration = Math.Max(_savedGeneration, generation);
+        }
+        finally
+        {
+            _writing = null;
+        }
     }
 
     /// <summary>

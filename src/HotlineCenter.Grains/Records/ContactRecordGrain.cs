@@ -197,13 +197,16 @@ public sealed class RecordPartState
     [Id(5)] public bool OverdueAlertRaised { get; set; }
     /// <summary>The id of the not-submitted alert (a part read from a record before parts keeps its old id).</summary>
     [Id(6)] public string? OverdueAlertId { get; set; }
+    /// <summary>Corrections of the submitted part, oldest first: appended, never edited.</summary>
+    [Id(7)] public List<RecordAmendment> Amendments { get; set; } = [];
 
     public bool Watched => SubmitDueAt is not null && Status != RecordStatus.Submitted && !OverdueAlertRaised;
 }
 
 /// <summary>
-/// One call's contact record, in one part per counsellor who took the call. A submitted part is final here;
-/// corrections are a later feature. The call grain decides who may write a part (anyone it was connected to).
+/// One call's contact record, in one part per counsellor who took the call. A submitted part is never edited: corrections
+/// are appended amendments (author, time, reason, each field old → new), and the statistics keep the first submission's
+/// figures. The call grain decides who may write a part (anyone it was connected to).
 /// </summary>
 public sealed class ContactRecordGrain(
     [PersistentState("contact-record", StorageNames.Hotline)] IPersistentState<ContactRecordState> state,
@@ -390,10 +393,67 @@ public sealed class ContactRecordGrain(
 
         if (submitting)
         {
+            // The follow-up and crisis case took the caller reference above: the call may now drop its number. A failure here
+            // leaves the number to the purge; it never fails a submission that is stored.
+            try
+            {
+                await call.RecordPartSubmittedAsync(counselorId);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                logger.LogWarning(ex, "Call {CallId} was not told that {CounselorId}'s part is submitted; it keeps the number until the purge", CallId, counselorId);
+            }
+
             logger.LogInformation("Contact record of call {CallId} submitted by {CounselorId} (risk {Risk})", CallId, counselorId, record.Risk);
         }
 
         return View(counselorId);
+    }
+
+    public async Task<ContactRecordView> AmendAsync(string counselorId, ContactRecord corrected, string author, string reason)
+    {
+        Keys.RequireId(counselorId, "counsellor");
+        Keys.RequireId(author, "author");
+        var part = S.Parts.GetValueOrDefault(counselorId);
+        if (part is not { Status: RecordStatus.Submitted })
+        {
+            throw new HotlineRuleException("record.not-submitted", "Only a submitted record is amended; a draft is still edited.");
+        }
+
+        var problems = RecordAmendments.Problems(part.Record, corrected, reason);
+        if (problems.Count > 0)
+        {
+            throw new HotlineRuleException(problems[0].Code, string.Join("; ", problems.Select(p => p.Text)));
+        }
+
+        var changes = RecordAmendments.Diff(part.Record, corrected);
+        var amendment = new RecordAmendment(part.Amendments.Count + 1, time.Now, author, reason.Trim(), changes);
+        part.Amendments.Add(amendment);
+        part.Record = corrected with { Assessment = part.Record.Assessment, Risk = part.Record.Assessment is null ? corrected.Risk : part.Record.Risk };
+        await state.WriteStateAsync();
+        logger.LogInformation("Contact record of call {CallId}, part of {CounselorId}: amendment {Number} by {Author} ({Fields})",
+            CallId, counselorId, amendment.Number, author, string.Join(",", changes.Select(c => c.Field)));
+        return View(counselorId);
+    }
+
+    public async Task<Abstractions.Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff)
+    {
+        if (S.Parts.Count == 0 && S.Status == RecordStatus.Empty && S.SubmitDueAt is null)
+        {
+            return Abstractions.Retention.PurgeOutcome.Gone;
+        }
+
+        if (!Retention.RetentionRules.RecordDue(S.Parts.Values.Select(p => p.SavedAt ?? p.SubmitDueAt).Append(S.SavedAt), cutoff))
+        {
+            return Abstractions.Retention.PurgeOutcome.Kept;
+        }
+
+        await StopWatchingAsync();
+        await state.ClearStateAsync();
+        state.State = new ContactRecordState();
+        logger.LogInformation("Contact record of call {CallId} purged (retention)", CallId);
+        DeactivateOnIdle();
+        return Abstractions.Retention.PurgeOutcome.Purged;
     }
 
     /// <summary>
@@ -544,6 +604,6 @@ public sealed class ContactRecordGrain(
     private ContactRecordView View(string counselorId)
     {
         var part = PartOf(counselorId);
-        return new ContactRecordView(CallId, part.Status, part.Record, counselorId, part.SavedAt);
+        return new ContactRecordView(CallId, part.Status, part.Record, counselorId, part.SavedAt, [.. part.Amendments]);
     }
 }

@@ -2,7 +2,10 @@ using HotlineCenter.Abstractions.Telephony;
 
 namespace HotlineCenter.Telephony.Twilio;
 
-/// <summary>Recordings streamed from Twilio; a refusal surfaces with Twilio's status only.</summary>
+/// <summary>
+/// Recordings streamed from Twilio, and deleted there by the retention purge (<c>DELETE Recordings/{Sid}.json</c>; one Twilio
+/// no longer has, a 404, is deleted already); a refusal surfaces with Twilio's status and code only.
+/// </summary>
 public sealed class TwilioRecordingSource(TwilioRestClient rest) : IRecordingSource
 {
     public async Task<Stream> OpenAsync(string recordingId, CancellationToken cancellationToken)
@@ -10,6 +13,26 @@ public sealed class TwilioRecordingSource(TwilioRestClient rest) : IRecordingSou
         try
         {
             return await rest.OpenRecordingAsync(recordingId, cancellationToken);
+        }
+        catch (TwilioApiException ex)
+        {
+            throw TwilioRefusal.From(ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new TelephonyRefusedException("twilio", null, 0, ex);
+        }
+    }
+
+    public async Task DeleteAsync(string recordingId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await rest.DeleteRecordingAsync(recordingId, cancellationToken);
+        }
+        catch (TwilioApiException ex) when (ex.HttpStatus == 404)
+        {
+            // Twilio no longer has it: what the purge wanted.
         }
         catch (TwilioApiException ex)
         {

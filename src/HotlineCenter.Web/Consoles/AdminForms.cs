@@ -122,6 +122,9 @@ public sealed class CentreForm
     public bool SatisfactionSurvey { get; set; }
     public string SatisfactionQuestion { get; set; } = string.Empty;
     public int ServiceHoursPerDay { get; set; } = 24;
+    /// <summary>Years records, cases and follow-ups are kept (3–10), and days recordings are kept.</summary>
+    public int RecordRetentionYears { get; set; } = CentreConfig.DefaultRecordRetentionYears;
+    public int RecordingRetentionDays { get; set; } = CentreConfig.DefaultRecordingRetentionDays;
     /// <summary>Centre ids, comma-separated, whose reports this centre's staff read (a provincial centre's city centres).</summary>
     public string ReportsForCentres { get; set; } = string.Empty;
     public List<QueueForm> Queues { get; set; } = [];
@@ -140,7 +143,9 @@ public sealed class CentreForm
         FollowUpAttemptsBeforeEscalation = c.FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = c.FollowUpOverdueGraceMinutes,
         CallbackAttempts = c.CallbackAttempts, CallbackRetrySeconds = c.CallbackRetrySeconds,
         Province = c.Province, City = c.City, SatisfactionSurvey = c.SatisfactionSurvey, SatisfactionQuestion = c.Prompts.SatisfactionQuestion,
-        ServiceHoursPerDay = c.ReportedServiceHours, ReportsForCentres = string.Join(", ", c.ReportsForCentres.IsDefault ? [] : c.ReportsForCentres),
+        ServiceHoursPerDay = c.ReportedServiceHours,
+        RecordRetentionYears = c.EffectiveRecordRetentionYears, RecordingRetentionDays = c.EffectiveRecordingRetentionDays,
+        ReportsForCentres = string.Join(", ", c.ReportsForCentres.IsDefault ? [] : c.ReportsForCentres),
         Queues = [.. c.Queues.Select(QueueForm.From)],
         Ivr = [.. c.IvrOptions.Select(IvrForm.From)],
         Directory = [.. (c.Directory.IsDefault ? [] : c.Directory).Select(DirectoryForm.From)],
@@ -153,6 +158,7 @@ public sealed class CentreForm
         DecompressionMinutes = DecompressionMinutes, HighRiskCallsPerShift = HighRiskCallsPerShift, RecordSubmitWithinMinutes = RecordSubmitWithinMinutes,
         FollowUpAttemptsBeforeEscalation = FollowUpAttemptsBeforeEscalation, FollowUpOverdueGraceMinutes = FollowUpOverdueGraceMinutes,
         CallbackAttempts = CallbackAttempts, CallbackRetrySeconds = CallbackRetrySeconds,
+        RecordRetentionYears = RecordRetentionYears, RecordingRetentionDays = RecordingRetentionDays,
         DisplayName = DisplayName.Trim(), DefaultQueueId = DefaultQueueId, DefaultPriority = DefaultPriority, MaxMenuAttempts = MaxMenuAttempts,
         RecordCalls = RecordCalls, CallbackOfferAfterSeconds = CallbackOfferAfterSeconds, AnnounceIntervalSeconds = AnnounceIntervalSeconds,
         Prompts = Original.Prompts with

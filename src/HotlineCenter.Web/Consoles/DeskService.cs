@@ -70,6 +70,13 @@ public sealed class DeskService(IGrainFactory grains, ITelephonyPort telephony, 
 
     public Task<ContactRecordView> SubmitRecordAsync(string callId, ContactRecord record, string counselorId) => Record(callId).SubmitAsync(record, counselorId);
 
+    /// <summary>
+    /// Appends an amendment to the counsellor's submitted part (a submitted record is never edited): the corrected record,
+    /// by whom and why; audited with the part, never the values.
+    /// </summary>
+    public Task<ContactRecordView> AmendRecordAsync(string callId, string counselorId, ContactRecord corrected, string author, string reason) =>
+        audit.TrackAsync(AuditKind.RecordAmended, callId, () => Record(callId).AmendAsync(counselorId, corrected, author, reason), $"part={counselorId}");
+
     /// <summary>The caller's context for the staff member on the call (the call refuses anyone else).</summary>
     public async Task<CallerContext> GetCallerContextAsync(string staffId, string callId)
     {

@@ -80,7 +80,8 @@ public static class OrleansSetup
             });
 
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions());
-            silo.AddRedisGrainStorage(StorageNames.Hotline, o => o.ConfigurationOptions = RedisOptions());
+            // A cleared state (the retention purge) is deleted from Redis, not left as an empty value.
+            silo.AddRedisGrainStorage(StorageNames.Hotline, o => (o.ConfigurationOptions, o.DeleteStateOnClear) = (RedisOptions(), true));
             silo.AddRedisGrainStorage(StorageNames.Audit, o => (o.ConfigurationOptions, o.DeleteStateOnClear) = (RedisOptions(), true));
             silo.UseRedisReminderService(o => o.ConfigurationOptions = RedisOptions());
             silo.Services.AddSingleton<IGrainStorageSerializer>(sp => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));

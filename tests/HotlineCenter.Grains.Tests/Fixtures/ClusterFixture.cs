@@ -19,6 +19,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     internal static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 24, 2, 0, 0, TimeSpan.Zero));
     internal static readonly RecordingTelephony Telephony = new();
     internal static readonly RecordingLinkage Linkage = new();
+    internal static readonly RecordingRecordings RecordingStore = new();
+
+    /// <summary>
+    /// A barrier for callers whose key starts with <see cref="HeldCallerPrefix"/>: their grain's menu read waits on it,
+    /// as a caller grain swamped by one number dialling again and again would. Released by the test that holds it.
+    /// </summary>
+    internal static readonly TaskCompletionSource HeldCallers = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    internal const string HeldCallerPrefix = "held-";
 
     public TestCluster Cluster { get; } = new TestClusterBuilder(1)
         .AddSiloBuilderConfigurator<SiloConfigurator>()
@@ -32,6 +41,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public RecordingLinkage Sheets => Linkage;
 
+    /// <summary>The provider's recordings as the retention purge sees them (what it deleted, which it cannot).</summary>
+    public RecordingRecordings Recordings => RecordingStore;
+
     public Task InitializeAsync() => Cluster.DeployAsync();
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
@@ -42,12 +54,23 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             siloBuilder.AddMemoryGrainStorage(StorageNames.Hotline);
             siloBuilder.UseInMemoryReminderService();
+            siloBuilder.AddIncomingGrainCallFilter(async context =>
+            {
+                if (context.InterfaceMethod?.Name == nameof(HotlineCenter.Abstractions.Callers.ICallerGrain.GetMenuFactsAsync)
+                    && context.TargetId.Key.ToString()!.StartsWith(HeldCallerPrefix, StringComparison.Ordinal))
+                {
+                    await HeldCallers.Task;
+                }
+
+                await context.Invoke();
+            });
             siloBuilder.ConfigureServices(services =>
             {
                 services.AddSingleton(new HotlineTime(Clock));
                 services.AddSingleton<ITelephonyPort>(Telephony);
                 services.AddSingleton<HotlineCenter.Abstractions.Crises.ILinkageSender>(Linkage);
                 services.AddSingleton<ICallerNumberVault>(new RotatedVault());
+                services.AddSingleton<IRecordingSource>(RecordingStore);
                 services.AddHotlineGrains();
                 services.Configure<RoutingOptions>(o =>
                 {
@@ -155,4 +178,25 @@ public sealed class RotatedVault : ICallerNumberVault
         NeedsReseal(caller.EncryptedNumber) ? caller with { EncryptedNumber = "k2:" + caller.EncryptedNumber![3..] } : caller;
 
     public string? Reveal(string? encryptedNumber) => encryptedNumber;
+}
+
+/// <summary>The provider's recordings: records each deletion; a recording id in <see cref="Refuse"/> is refused with Twilio's 20003.</summary>
+public sealed class RecordingRecordings : IRecordingSource
+{
+    public ConcurrentQueue<string> Deleted { get; } = new();
+
+    public ConcurrentDictionary<string, bool> Refuse { get; } = new();
+
+    public Task<Stream> OpenAsync(string recordingId, CancellationToken cancellationToken) => Task.FromResult<Stream>(new MemoryStream([1, 2, 3]));
+
+    public Task DeleteAsync(string recordingId, CancellationToken cancellationToken)
+    {
+        if (Refuse.ContainsKey(recordingId))
+        {
+            throw new TelephonyRefusedException("test", "20003", 401);
+        }
+
+        Deleted.Enqueue(recordingId);
+        return Task.CompletedTask;
+    }
 }

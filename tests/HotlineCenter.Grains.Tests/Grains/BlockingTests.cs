@@ -85,4 +85,27 @@ public sealed class BlockingTests(ClusterFixture fixture)
     }
 
     private IBlockListGrain BlockList(Scenario s) => fixture.Grains.GetGrain<IBlockListGrain>(s.CentreId);
+
+    [Fact]
+    public async Task A_caller_grain_that_cannot_answer_does_not_hold_up_the_menu_choice_the_call_is_queued_without_its_history()
+    {
+        var s = await Scenario.CreateAsync(fixture);
+        var hash = ClusterFixture.HeldCallerPrefix + s.CentreId;
+
+        // The caller's grain never answers while the barrier holds; the menu must go on without it (bounded read).
+        CallSnapshot snapshot;
+        ICallGrain call;
+        try
+        {
+            call = await s.PlaceCallAsync("held", "2", hash).WaitAsync(TimeSpan.FromSeconds(15));
+            snapshot = await call.GetAsync();
+        }
+        finally
+        {
+            ClusterFixture.HeldCallers.TrySetResult();
+        }
+
+        Assert.Equal(CallStatus.Queued, snapshot.Status);
+        Assert.Contains((await s.Queue(s.General).GetAsync()).Waiting, w => w.CallId == call.GetPrimaryKeyString());
+    }
 }

@@ -93,5 +93,31 @@ public sealed class FakeContactRecordGrain(string callId, TimeProvider time) : I
         return Task.FromResult(View());
     }
 
-    private ContactRecordView View() => new(callId, Status, Record, CounselorId, SavedAt);
+    private readonly List<RecordAmendment> _amendments = [];
+
+    /// <summary>Amendments the grain appended, by the real grain's rules (<see cref="RecordAmendments"/>).</summary>
+    public IReadOnlyList<RecordAmendment> Amendments => _amendments;
+
+    public Task<ContactRecordView> AmendAsync(string counselorId, ContactRecord corrected, string author, string reason)
+    {
+        if (Status != RecordStatus.Submitted || CounselorId != counselorId)
+        {
+            throw new HotlineRuleException("record.not-submitted", "Only a submitted record is amended.");
+        }
+
+        var problems = RecordAmendments.Problems(Record, corrected, reason);
+        if (problems.Count > 0)
+        {
+            throw new HotlineRuleException(problems[0].Code, problems[0].Text);
+        }
+
+        _amendments.Add(new RecordAmendment(_amendments.Count + 1, time.GetUtcNow(), author, reason.Trim(), RecordAmendments.Diff(Record, corrected)));
+        Record = corrected;
+        return Task.FromResult(View());
+    }
+
+    public Task<HotlineCenter.Abstractions.Retention.PurgeOutcome> PurgeAsync(DateTimeOffset cutoff) =>
+        Task.FromResult(HotlineCenter.Abstractions.Retention.PurgeOutcome.Kept);
+
+    private ContactRecordView View() => new(callId, Status, Record, CounselorId, SavedAt, [.. _amendments]);
 }
