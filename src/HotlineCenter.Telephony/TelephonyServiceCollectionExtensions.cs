@@ -30,6 +30,7 @@ public static class TelephonyServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CallerIdentityOptions>, CallerIdentityOptionsValidator>();
         services.AddSingleton<CallerIdentityProtector>();
+        services.AddSingleton<HotlineCenter.Abstractions.Telephony.ICallerNumberVault, CallerNumberVault>();
         services.TryAddSingleton(HotlineCenter.Abstractions.Common.HotlineTime.System);
         services.AddSingleton<SimulatedTelephony>();
         services.AddSingleton<SimulatedCaller>();

@@ -87,6 +87,23 @@ public sealed class CallerIdentityProtectorTests
     }
 
     [Fact]
+    public void The_vault_re_seals_an_old_key_number_under_the_current_key_and_it_still_decrypts()
+    {
+        var old = Protector("k1", ("k1", K1)).Protect("+8613800138000");
+        var vault = new CallerNumberVault(Protector("k2", ("k1", K1), ("k2", K2)));
+
+        var needed = vault.NeedsReseal(old.EncryptedNumber);
+        var resealed = vault.Reseal(old);
+
+        Assert.True(needed);
+        Assert.False(vault.NeedsReseal(resealed.EncryptedNumber));
+        Assert.Equal(("k2", "+8613800138000"), (CallerIdentityProtector.KeyIdOf(resealed.EncryptedNumber), vault.Reveal(resealed.EncryptedNumber)));
+        Assert.Equal((old.CallerHash, old.MaskedNumber), (resealed.CallerHash, resealed.MaskedNumber));
+        Assert.Equal("+8613800138000", new CallerNumberVault(Protector("k2", ("k2", K2))).Reveal(resealed.EncryptedNumber));
+        Assert.Null(vault.Reveal(null));
+    }
+
+    [Fact]
     public void A_ciphertext_stored_before_key_ids_is_still_read_with_the_legacy_key()
     {
         // Exactly what the protector stored before key ids: AES-GCM under HKDF(hash secret, "hotline caller number v1"), nonce|tag|ciphertext.

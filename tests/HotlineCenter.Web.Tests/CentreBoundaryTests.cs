@@ -141,7 +141,7 @@ public sealed class CentreBoundaryTests : IAsyncLifetime
     [Fact]
     public async Task A_centre_administrator_neither_creates_centres_nor_grants_the_provincial_role()
     {
-        using var scope = _twilio.Host.Services.CreateScope();
+        using var scope = CircuitScope.As(_twilio.Host.Services, "a-xa", StaffRole.Admin, "xa-12356");
         var admin = scope.ServiceProvider.GetRequiredService<AdminService>();
 
         var create = await Assert.ThrowsAsync<HotlineRuleException>(() => admin.CreateCentreAsync("sh-12356", "上海", "a-xa"));

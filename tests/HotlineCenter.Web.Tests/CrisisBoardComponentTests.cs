@@ -19,6 +19,8 @@ public sealed class CrisisBoardComponentTests : ConsoleTestContext
     public CrisisBoardComponentTests()
     {
         Services.AddSingleton(new CrisisService(new FakeGrainFactory(), NullLogger<CrisisService>.Instance, new RecordingAuditTrail()));
+        // The case card offers break-glass; these tests never press it, so no grain stands behind it.
+        Services.AddSingleton(new BreakGlassService(new FakeGrainFactory(), new NoVault(), new RecordingAuditTrail(), NullLogger<BreakGlassService>.Instance));
     }
 
     private static CrisisCaseView IvrCase(params CrisisAction[] actions) => new()
@@ -67,5 +69,16 @@ public sealed class CrisisBoardComponentTests : ConsoleTestContext
         Assert.Contains("剩余 05:00", ambulance.TextContent);
         Assert.Empty(card.FindAll("[data-testid=action-Police110] button"));
         Assert.Contains("120 已到场", card.Find("[data-testid=action-Police110]").TextContent);
+    }
+
+    private sealed class NoVault : HotlineCenter.Abstractions.Telephony.ICallerNumberVault
+    {
+        public string CurrentKeyId => "k1";
+
+        public bool NeedsReseal(string? encryptedNumber) => false;
+
+        public HotlineCenter.Abstractions.Calls.CallerRef Reseal(HotlineCenter.Abstractions.Calls.CallerRef caller) => caller;
+
+        public string? Reveal(string? encryptedNumber) => null;
     }
 }

@@ -118,6 +118,13 @@ public interface ICallGrain : IGrainWithStringKey
     Task<CallSnapshot> RateServiceAsync(int rating, string eventKey);
 
     /// <summary>
+    /// The caller reference (with the sealed number) for a break-glass reveal; called only by
+    /// <see cref="IUnmaskGrantGrain"/> after it checked a valid grant. Server side only, never handed to a browser.
+    /// </summary>
+    [Alias("caller-ref-for-unmask")]
+    Task<CallerRef?> GetCallerRefForUnmaskAsync();
+
+    /// <summary>
     /// The record grain tells the call that this counsellor's part is submitted (after it handed the caller reference to
     /// the follow-up and crisis case that need it): once the call is over, no callback is pending and every counsellor's
     /// part is in, the call drops the encrypted number (<c>RetentionRules.CallNeedsNumber</c>).

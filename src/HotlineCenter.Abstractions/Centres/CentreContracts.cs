@@ -83,6 +83,14 @@ public sealed record CentreConfig
     /// </summary>
     [Id(41)] public int HighRiskCallsPerShift { get; init; }
 
+    /// <summary>Minutes a break-glass grant to see a caller's full number lasts (1–60); 0 (stored before the setting) reads as the default.</summary>
+    [Id(60)] public int UnmaskGrantMinutes { get; init; } = DefaultUnmaskGrantMinutes;
+
+    public const int DefaultUnmaskGrantMinutes = 10;
+
+    /// <summary>The grant's lifetime to apply: a configuration stored before the setting existed reads as the default.</summary>
+    public int EffectiveUnmaskGrantMinutes => UnmaskGrantMinutes is >= 1 and <= 60 ? UnmaskGrantMinutes : DefaultUnmaskGrantMinutes;
+
     /// <summary>
     /// Years contact records, calls, crisis cases and follow-ups are kept before the scheduled purge removes them
     /// (3–10; 0, stored before the setting, reads as <see cref="DefaultRecordRetentionYears"/>).

@@ -29,7 +29,8 @@ public sealed class CallGrain(
     HotlineTime time,
     ITelephonyPort telephony,
     IOptions<RoutingOptions> options,
-    ILogger<CallGrain> logger) : Grain, ICallGrain, IRemindable
+    ILogger<CallGrain> logger,
+    ICallerNumberVault? vault = null) : Grain, ICallGrain, IRemindable
 {
     private const string CallbackRetryReminder = "callback-retry";
     private const int TimelineMax = 200;
@@ -41,10 +42,16 @@ public sealed class CallGrain(
 
     private CallState S => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         ArmCallbackRetryTimer();
-        return Task.CompletedTask;
+        if (NumberReseal.Resealed(vault, S.Caller) is { } resealed)
+        {
+            // A key rotation: the number is sealed again under the current key, so the old key can be retired.
+            S.Caller = resealed;
+            await state.WriteStateAsync(cancellationToken);
+            logger.LogInformation("Call {CallId}: caller number re-sealed under key {KeyId}", Id, vault!.CurrentKeyId);
+        }
     }
 
     public async Task<CallInstruction> ArriveAsync(CallArrival arrival)
@@ -383,6 +390,8 @@ public sealed class CallGrain(
         RequireStaffOnCall(staffId);
         return Task.FromResult(S.Caller);
     }
+
+    public Task<CallerRef?> GetCallerRefForUnmaskAsync() => Task.FromResult(S.Caller);
 
     public async Task NoteCrisisAsync(TimelineKind kind, string staffId, string detail)
     {

@@ -40,7 +40,8 @@ public sealed class FollowUpGrain(
     [PersistentState("follow-up", StorageNames.Hotline)] IPersistentState<FollowUpState> state,
     HotlineTime time,
     ITelephonyPort telephony,
-    ILogger<FollowUpGrain> logger) : Grain, IFollowUpGrain, IRemindable
+    ILogger<FollowUpGrain> logger,
+    ICallerNumberVault? vault = null) : Grain, IFollowUpGrain, IRemindable
 {
     public const string DueReminder = "follow-up-due";
     private const int MaxNoteLength = 1000;
@@ -52,6 +53,17 @@ public sealed class FollowUpGrain(
     private string CallId => this.GetPrimaryKeyString();
 
     private FollowUpState S => state.State;
+
+    /// <summary>After a key rotation the number kept for the dial is sealed again under the current key.</summary>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (HotlineCenter.Grains.Calls.NumberReseal.Resealed(vault, S.Caller) is { } resealed)
+        {
+            S.Caller = resealed;
+            await state.WriteStateAsync(cancellationToken);
+            logger.LogInformation("Follow-up {CallId}: caller number re-sealed under key {KeyId}", CallId, vault!.CurrentKeyId);
+        }
+    }
 
     public async Task<FollowUpDetail> ScheduleAsync(FollowUpSchedule schedule)
     {

@@ -162,6 +162,12 @@ public static class CentreConfigValidator
         Range(errors, "centre:", "callbackAttempts", c.CallbackAttempts, 0, 10);
         Range(errors, "centre:", "decompressionMinutes", c.DecompressionMinutes, 0, 60);
         Range(errors, "centre:", "highRiskCallsPerShift", c.HighRiskCallsPerShift, 0, 50);
+        if (c.UnmaskGrantMinutes != 0)
+        {
+            // 0 is a configuration from before the setting: it reads as the default.
+            Range(errors, "centre:", "unmaskGrantMinutes", c.UnmaskGrantMinutes, 1, 60);
+        }
+
         if (c.CallbackRetrySeconds != 0)
         {
             Range(errors, "centre:", "callbackRetrySeconds", c.CallbackRetrySeconds, 60, 3600);

@@ -55,7 +55,8 @@ public sealed class CrisisCaseGrain(
     ITelephonyPort telephony,
     ILinkageSender linkage,
     IOptions<RoutingOptions> options,
-    ILogger<CrisisCaseGrain> logger) : Grain, ICrisisCaseGrain, IRemindable
+    ILogger<CrisisCaseGrain> logger,
+    ICallerNumberVault? vault = null) : Grain, ICrisisCaseGrain, IRemindable
 {
     private const string DeadlineReminder = "crisis-deadlines";
     private const int MaxText = 1000;
@@ -73,10 +74,16 @@ public sealed class CrisisCaseGrain(
 
     private ICentreAlertsGrain Alerts => GrainFactory.GetGrain<ICentreAlertsGrain>(S.CentreId!);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         ArmTimer();
-        return Task.CompletedTask;
+        if (HotlineCenter.Grains.Calls.NumberReseal.Resealed(vault, S.Caller) is { } resealed)
+        {
+            // A key rotation: the dispatch sheet's number is sealed again under the current key.
+            S.Caller = resealed;
+            await state.WriteStateAsync(cancellationToken);
+            logger.LogInformation("Crisis case {CaseId}: caller number re-sealed under key {KeyId}", this.GetPrimaryKeyString(), vault!.CurrentKeyId);
+        }
     }
 
     public async Task<CrisisCaseView> OpenAsync(CaseOpening opening)

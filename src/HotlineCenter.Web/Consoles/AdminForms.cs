@@ -114,6 +114,8 @@ public sealed class CentreForm
     public int FollowUpOverdueGraceMinutes { get; set; }
     public int CallbackAttempts { get; set; }
     public int CallbackRetrySeconds { get; set; }
+    /// <summary>Minutes a break-glass grant to see a caller's full number lasts (1–60).</summary>
+    public int UnmaskGrantMinutes { get; set; } = CentreConfig.DefaultUnmaskGrantMinutes;
     /// <summary>The centre's region (local callers) and what the reports say about it.</summary>
     public string? Province { get; set; }
     public string? City { get; set; }
@@ -147,6 +149,7 @@ public sealed class CentreForm
         Queues = [.. c.Queues.Select(QueueForm.From)],
         Ivr = [.. c.IvrOptions.Select(IvrForm.From)],
         Directory = [.. (c.Directory.IsDefault ? [] : c.Directory).Select(DirectoryForm.From)],
+        UnmaskGrantMinutes = c.EffectiveUnmaskGrantMinutes,
     };
 
     public CentreConfig ToConfig() => Original with
@@ -170,6 +173,7 @@ public sealed class CentreForm
         Queues = [.. Queues.Select(q => q.ToConfig())],
         IvrOptions = [.. Ivr.Select(o => o.ToOption())],
         Directory = [.. Directory.Select(d => d.ToEntry())],
+        UnmaskGrantMinutes = UnmaskGrantMinutes,
     };
 }
 

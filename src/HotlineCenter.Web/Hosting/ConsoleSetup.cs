@@ -24,6 +24,7 @@ public static class ConsoleSetup
         builder.Services.AddScoped<Consoles.SupervisorService>();
         builder.Services.AddScoped<Consoles.AdminService>();
         builder.Services.AddScoped<Consoles.CrisisService>();
+        builder.Services.AddScoped<Consoles.BreakGlassService>();
         builder.Services.AddSingleton<Components.Shared.Clock>();
         builder.Services.AddScoped<Components.Shared.ConsoleActions>();
         builder.Services.AddLocalization();

@@ -69,6 +69,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 services.AddSingleton(new HotlineTime(Clock));
                 services.AddSingleton<ITelephonyPort>(Telephony);
                 services.AddSingleton<HotlineCenter.Abstractions.Crises.ILinkageSender>(Linkage);
+                services.AddSingleton<ICallerNumberVault>(new RotatedVault());
                 services.AddSingleton<IRecordingSource>(RecordingStore);
                 services.AddHotlineGrains();
                 services.Configure<RoutingOptions>(o =>
@@ -161,6 +162,22 @@ public sealed class RecordingLinkage : HotlineCenter.Abstractions.Crises.ILinkag
     }
 
     public IReadOnlyList<HotlineCenter.Abstractions.Crises.LinkageDispatch> For(string caseId) => [.. Sent.Where(d => d.CaseId == caseId)];
+}
+
+/// <summary>
+/// A vault after a rotation from <c>k1</c> to <c>k2</c>: a <c>k1:</c> ciphertext is re-sealed as <c>k2:</c> with the same
+/// payload; anything else (the tests' <c>enc-…</c> numbers) is left alone. Real encryption is tested in Telephony.Tests.
+/// </summary>
+public sealed class RotatedVault : ICallerNumberVault
+{
+    public string CurrentKeyId => "k2";
+
+    public bool NeedsReseal(string? encryptedNumber) => encryptedNumber?.StartsWith("k1:", StringComparison.Ordinal) == true;
+
+    public HotlineCenter.Abstractions.Calls.CallerRef Reseal(HotlineCenter.Abstractions.Calls.CallerRef caller) =>
+        NeedsReseal(caller.EncryptedNumber) ? caller with { EncryptedNumber = "k2:" + caller.EncryptedNumber![3..] } : caller;
+
+    public string? Reveal(string? encryptedNumber) => encryptedNumber;
 }
 
 /// <summary>The provider's recordings: records each deletion; a recording id in <see cref="Refuse"/> is refused with Twilio's 20003.</summary>
