@@ -42,4 +42,6 @@ public sealed class CallState
     /// <summary>The caller was asked to rate the service after the counsellor left.</summary>
     [Id(27)] public bool SurveyAsked { get; set; }
     [Id(28)] public int? SatisfactionRating { get; set; }
+    /// <summary>The keep-place callback dial the provider confirmed taking (compared with <see cref="CallbackDials"/>).</summary>
+    [Id(29)] public int CallbackPlacedDial { get; set; }
 }
