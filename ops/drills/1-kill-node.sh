@@ -5,7 +5,7 @@
 #   ops/drills/1-kill-node.sh
 source "$(dirname "$0")/lib.sh"
 start_cluster
-start_driver --rate 1 --seconds 70 --crisis-every 30 --normal 3 --max-recovery 20 --drain 60
+start_driver --rate 0.7 --seconds 70 --crisis-every 40 --normal 3 --max-recovery 20 --drain 60
 sleep 25
 victim="$(queue_node)"
 pid="$(pid_on_port $((web_base + victim)))"

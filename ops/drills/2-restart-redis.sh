@@ -6,7 +6,7 @@
 #   ops/drills/2-restart-redis.sh
 source "$(dirname "$0")/lib.sh"
 start_cluster
-start_driver --rate 1 --seconds 70 --crisis-every 30 --normal 3 --max-recovery 30 --drain 60
+start_driver --rate 0.7 --seconds 70 --crisis-every 40 --normal 3 --max-recovery 30 --drain 60
 sleep 25
 pid="$(pid_on_port "$redis_port")"
 log "kill -9 Redis (pid $pid); restarting it in 5 s"

@@ -6,7 +6,7 @@
 #   ops/drills/4-pause-node.sh
 source "$(dirname "$0")/lib.sh"
 start_cluster
-start_driver --rate 1 --seconds 80 --crisis-every 30 --normal 3 --drain 60
+start_driver --rate 0.7 --seconds 80 --crisis-every 40 --normal 3 --drain 60
 sleep 20
 victim="$(queue_node)"
 pid="$(pid_on_port $((web_base + victim)))"

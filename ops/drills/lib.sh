@@ -4,13 +4,16 @@
 set -uo pipefail
 drills="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$drills/../.." && pwd)"
-data="$root/.data/cluster"
+# A fresh cluster each run (its own Redis data and logs), so no earlier run's calls or counsellors in decompression count.
+data="$root/.data/drills/cluster"
+export HOTLINE_CLUSTER_DATA="$data"
 web_base=5100
 redis_port="${HOTLINE_CLUSTER_REDIS_PORT:-6391}"
-work="$(mktemp -d)"
+work="$root/.data/drills/$(basename "$0" .sh)-$(date +%Y%m%d-%H%M%S)"
+mkdir -p "$work"
 cluster_pid=""
 
-log() { echo "drill: $*"; }
+log() { echo "drill: $(date +%T) $*"; }
 
 # The process listening on a loopback TCP port (a node's HTTP port, Redis), by its id.
 pid_on_port() {
@@ -22,10 +25,9 @@ stop_cluster() {
     log "stopping the cluster"
     # A paused node would hold the stop up: let it run first.
     for i in 1 2 3; do p="$(pid_on_port $((web_base + i)))"; [ -n "$p" ] && kill -CONT "$p" 2>/dev/null; done
-    kill -INT "$cluster_pid" 2>/dev/null
+    kill -TERM "$cluster_pid" 2>/dev/null
     for _ in $(seq 1 90); do kill -0 "$cluster_pid" 2>/dev/null || break; sleep 1; done
   fi
-  rm -rf "$work"
 }
 
 # Starts ops/cluster.sh 3 (building it first) and waits until every node is ready.
@@ -36,6 +38,7 @@ start_cluster() {
       exit 1
     fi
   done
+  rm -rf "$data"
   trap stop_cluster EXIT
   log "starting ops/cluster.sh 3 (log: $work/cluster.log)"
   setsid "$root/ops/cluster.sh" 3 > "$work/cluster.log" 2>&1 &
@@ -77,7 +80,7 @@ start_driver() {
 wait_driver() {
   wait "$driver_pid"
   local rc=$?
-  log "calls read back: $work/calls.json (kept until the drill ends)"
+  log "calls read back: $work/calls.json"
   return $rc
 }
 

@@ -11,7 +11,8 @@ load the driver waits for the calls to end, then reads every call it placed back
   crisis                  crisis calls placed and how many have their crisis case on the timeline
   offered twice           calls whose timeline shows a second counsellor offered while the first offer was still open
   recovery                after the event time (written by the drill into --event-file), the time until calls are routed
-                          normally again: the first placement after which every call is answered within --normal seconds
+                          normally again: when the last call placed after it that was not acknowledged, or not offered
+                          to a counsellor within --normal seconds, was finally placed or offered
 
 Exit code 0 when nothing was lost (and, with --max-recovery, recovery was within it), else 1. Only the standard library.
 """
@@ -122,7 +123,7 @@ def main():
     p.add_argument("--crisis-every", type=int, default=0, help="every n-th call chooses the danger option (0: none)")
     p.add_argument("--drain", type=float, default=60, help="seconds to wait for the calls to end")
     p.add_argument("--event-file", help="the drill writes the event's epoch seconds here")
-    p.add_argument("--normal", type=float, default=3.0, help="answered within this many seconds counts as normal routing")
+    p.add_argument("--normal", type=float, default=3.0, help="offered to a counsellor within this many seconds counts as normal routing")
     p.add_argument("--max-recovery", type=float)
     p.add_argument("--out", help="write every call read back here (JSON)")
     a = p.parse_args()
@@ -131,6 +132,7 @@ def main():
     placed = []  # (callId, placed_at, crisis)
     unacknowledged = [0]
     refused = {}
+    failed_at = []  # placements the cluster did not acknowledge (an error or no answer)
     stop_load = threading.Event()
     stop_all = threading.Event()
 
@@ -159,34 +161,52 @@ def main():
                 placed.append((body["callId"], at, crisis))
             elif status == 0:
                 unacknowledged[0] += 1
+                failed_at.append(at)
             else:
                 refused[status] = refused.get(status, 0) + 1
+                failed_at.append(at)
             time.sleep(max(0.0, start + n / a.rate - time.time()))
 
     talking = {}
+    busy = set()  # counsellors with an action in flight: each acts on its own thread, so one slow node stalls nobody else
+    busy_lock = threading.Lock()
+
+    def act(cid, method, path, body=None):
+        try:
+            cluster.request(method, path, body, timeout=3)
+        finally:
+            with busy_lock:
+                busy.discard(cid)
 
     def counsellors():
         while not stop_all.is_set():
-            status, snap = cluster.request("GET", f"/api/centres/{CENTRE}/live", timeout=3)
+            status, snap = cluster.request("GET", f"/api/centres/{CENTRE}/live", timeout=2)
             if status != 200:
-                time.sleep(0.5)
+                time.sleep(0.25)
                 continue
             now = time.time()
             for c in snap["counselors"]:
                 cid, state, call = c["counselorId"], c["state"], c.get("callId")
+                action = None
                 if state == "Offered" and call:
-                    cluster.request("POST", f"/api/counselors/{cid}/accept", {"callId": call})
+                    action = ("POST", f"/api/counselors/{cid}/accept", {"callId": call})
                     talking[cid] = (call, now)
                 elif state == "OnCall" and call:
                     since = talking.setdefault(cid, (call, now))
                     if since[0] != call:
                         talking[cid] = (call, now)
                     elif now - since[1] >= a.talk:
-                        cluster.request("POST", f"/api/counselors/{cid}/end", {"callId": call})
+                        action = ("POST", f"/api/counselors/{cid}/end", {"callId": call})
                 elif state == "WrapUp":
-                    cluster.request("POST", f"/api/counselors/{cid}/wrap-up/complete")
+                    action = ("POST", f"/api/counselors/{cid}/wrap-up/complete", None)
                 elif state in ("NotResponding", "Offline"):
-                    cluster.request("POST", f"/api/counselors/{cid}/presence", {"state": "Available"})
+                    action = ("POST", f"/api/counselors/{cid}/presence", {"state": "Available"})
+                if action:
+                    with busy_lock:
+                        if cid in busy:
+                            continue
+                        busy.add(cid)
+                    threading.Thread(target=act, args=(cid, *action), daemon=True).start()
             time.sleep(0.25)
 
     threads = [threading.Thread(target=callers, daemon=True), threading.Thread(target=counsellors, daemon=True)]
@@ -219,9 +239,13 @@ def main():
         return time_from_iso(text) if text else None
 
     answered_in = []
+    routed_in = []
     for c, at, _, s in calls:
         if s and s.get("connectedAt"):
             answered_in.append((at, epoch(s["connectedAt"]) - at))
+        offered = [t for t in (s or {}).get("timeline", []) if t["kind"] == "Offered"]
+        if offered:
+            routed_in.append((at, epoch(offered[0]["at"]) - at))
     twice = 0
     for c, _, _, s in calls:
         if not s:
@@ -255,11 +279,15 @@ def main():
         except (OSError, ValueError, IndexError):
             event_at = None
     if event_at:
-        after = sorted(x for x in answered_in if x[0] >= event_at - 30)
+        after = sorted(x for x in routed_in if x[0] >= event_at - 30)
         recovery = 0.0
         for at, took in after:
             if took > a.normal:
                 recovery = max(recovery, at + took - event_at)
+        for at in failed_at:
+            if at >= event_at - 1:
+                recovery = max(recovery, at + 1.0 / a.rate - event_at)
+    routes = sorted(t for _, t in routed_in)
     waits = sorted(t for _, t in answered_in)
     p50 = waits[len(waits) // 2] if waits else None
     p99 = waits[min(len(waits) - 1, int(len(waits) * 0.99))] if waits else None
@@ -275,10 +303,13 @@ def main():
         "crisisCases": crisis_cases,
         "offeredTwiceAtOnce": twice,
         "counsellorOnTwoCallsAtOnce": double_booked,
+        "routedSecondsP50": routes and round(routes[len(routes) // 2], 2),
+        "routedSecondsMax": routes and round(routes[-1], 2),
         "answerSecondsP50": p50 and round(p50, 2),
         "answerSecondsP99": p99 and round(p99, 2),
         "answerSecondsMax": waits and round(waits[-1], 2),
         "recoverySeconds": None if recovery is None else round(recovery, 1),
+        "failedPlacementsAfterEvent": [round(t - event_at, 1) for t in failed_at] if event_at else None,
         "clientErrors": cluster.errors,
     }
     print("drill: " + json.dumps(report, ensure_ascii=False), flush=True)
