@@ -4,7 +4,8 @@
 # circuits and the live hub stay on one node), any node for the provider's webhooks (with failover to the next
 # node). Prints the URLs and the demo sign-ins; Ctrl-C stops everything it started.
 #   ops/cluster.sh [N]        N nodes (default 3)
-# Environment: HOTLINE_CLUSTER_PORT (nginx, default 8090), HOTLINE_CLUSTER_REDIS_PORT (default 6391).
+# Environment: HOTLINE_CLUSTER_PORT (nginx, default 8090), HOTLINE_CLUSTER_REDIS_PORT (default 6391),
+# HOTLINE_CLUSTER_DATA (data directory, default .data/cluster; the failure drills use a fresh one each run).
 # The cluster keeps its own data in .data/cluster (separate from ops/run.sh's).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,7 +19,7 @@ if ! [[ "$nodes" =~ ^[0-9]+$ ]] || [ "$nodes" -lt 1 ] || [ "$nodes" -gt 9 ]; the
 fi
 proxy_port="${HOTLINE_CLUSTER_PORT:-8090}"
 redis_port="${HOTLINE_CLUSTER_REDIS_PORT:-6391}"
-data="$root/.data/cluster"
+data="${HOTLINE_CLUSTER_DATA:-$root/.data/cluster}"
 web_base=5100 silo_base=11200 gateway_base=30200
 
 # Debian's nginx would start a system-wide server on :80 when installed; keep the install from starting anything.

@@ -170,6 +170,7 @@ public class RecordingGrains : DispatchProxy
                 null, null, null, null, null, [], ConferenceSid: root.ConferenceSids.GetValueOrDefault(_key))),
             (nameof(ICallGrain), nameof(ICallGrain.ApplyAsync)) => Task.FromResult<CallSnapshot>(null!),
             (nameof(ICallGrain), nameof(ICallGrain.NoteConferenceAsync)) => Note(root, (string)args![0]!),
+            (nameof(ICallGrain), nameof(ICallGrain.NoteCallbackPlacedAsync)) => Task.CompletedTask,
             (nameof(ICentreAlertsGrain), nameof(ICentreAlertsGrain.RaiseAsync)) => Task.CompletedTask,
             (nameof(IFollowUpGrain), nameof(IFollowUpGrain.ApplyDialOutcomeAsync)) => Task.FromResult<FollowUpDetail>(null!),
             (nameof(IFollowUpGrain), nameof(IFollowUpGrain.GetAsync)) => Task.FromResult(new FollowUpDetail(root.CentreId, null!, [], [])),

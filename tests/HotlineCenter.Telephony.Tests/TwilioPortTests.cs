@@ -86,6 +86,47 @@ public sealed class TwilioPortTests
     }
 
     [Fact]
+    public async Task A_ring_again_after_a_lost_node_finds_the_counsellor_already_rung_and_sends_no_second_ring()
+    {
+        await using var rig = await StartAsync();
+        var sid = rig.Api.JoinConference($"call-{Call}", Call, "caller");
+        await rig.Rest.AddParticipantAsync(sid, new AddParticipantRequest(Hotline, "client:wang") { Label = "counselor-wang" }, default);
+
+        var looked = rig.AnsweredAsync(r => r.OperationId == "FetchParticipant");
+        await rig.Port.RingCounselorAgainAsync(Call, "wang", RingTimeout, default);
+        await looked;
+        await rig.Commands.StopAsync(CancellationToken.None);
+
+        Assert.Single(rig.Api.Requests, r => r.OperationId == "CreateParticipant");
+        Assert.Single(rig.Api.Conference(sid)!.Participants, p => p.Label == "counselor-wang");
+    }
+
+    [Fact]
+    public async Task A_ring_again_that_finds_no_ring_out_rings_the_counsellor_once()
+    {
+        await using var rig = await StartAsync();
+        var sid = rig.Api.JoinConference($"call-{Call}", Call, "caller");
+
+        var rung = rig.AnsweredAsync(r => r.OperationId == "CreateParticipant");
+        await rig.Port.RingCounselorAgainAsync(Call, "wang", RingTimeout, default);
+        await rung;
+
+        Assert.Single(rig.Api.Conference(sid)!.Participants, p => p.Label == "counselor-wang");
+        Assert.Single(rig.Api.Requests, r => r.OperationId == "CreateParticipant");
+    }
+
+    [Fact]
+    public async Task A_callback_twilio_took_is_noted_on_the_call_so_no_restart_dials_it_again()
+    {
+        await using var rig = await StartAsync();
+
+        await rig.Port.CallBackCallerAsync(Call, rig.Identity.Protect("+8613800138000"), "c-wang", default);
+        await rig.Grains.FirstAsync(nameof(ICallGrain.NoteCallbackPlacedAsync), Call);
+
+        Assert.Single(rig.Api.Requests, r => r.OperationId == "CreateCall");
+    }
+
+    [Fact]
     public async Task Stop_ringing_removes_the_counsellor_through_the_conference_sid_the_ring_learnt()
     {
         await using var rig = await StartAsync();

@@ -99,6 +99,13 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("note-conference")]
     Task NoteConferenceAsync(string conferenceSid);
 
+    /// <summary>
+    /// The provider took the keep-place callback dial (or may have: its status callbacks will tell). Until then a new
+    /// activation of the call dials again, since the node that queued the dial may have been lost with it.
+    /// </summary>
+    [Alias("note-callback-placed")]
+    Task NoteCallbackPlacedAsync();
+
     /// <summary>The provider reports the conference ended; a later one is looked up afresh.</summary>
     [Alias("conference-ended")]
     Task ConferenceEndedAsync(string conferenceSid);

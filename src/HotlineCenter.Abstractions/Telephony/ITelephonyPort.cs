@@ -13,6 +13,14 @@ public interface ITelephonyPort
     /// <summary>Ring a counsellor's device for a call.</summary>
     Task RingCounselorAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Ring a counsellor for an offer that a lost node may or may not have rung (the queue found the saved offer on a new
+    /// activation): an adapter that can see the ring already going out leaves it alone, so nobody is rung twice. The
+    /// default rings as usual, for providers where a second ring of the same leg changes nothing.
+    /// </summary>
+    Task RingCounselorAgainAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken) =>
+        RingCounselorAsync(callId, counselorId, ringTimeout, cancellationToken);
+
     /// <summary>Stop ringing (offer lapsed, declined or cancelled).</summary>
     Task StopRingingAsync(string callId, string counselorId, CancellationToken cancellationToken);
 

@@ -33,10 +33,16 @@ public sealed class CallGrain(
     ICallerNumberVault? vault = null) : Grain, ICallGrain, IRemindable
 {
     private const string CallbackRetryReminder = "callback-retry";
+
+    /// <summary>Re-activates a call whose keep-place callback dial was queued but not confirmed (its node may be lost).</summary>
+    private const string CallbackDialReminder = "callback-dial";
     private const int TimelineMax = 200;
     private const int AppliedKeysMax = 500;
 
     private IGrainTimer? _callbackRetryTimer;
+
+    /// <summary>This activation queued the current callback dial (a new activation that finds it unconfirmed dials again).</summary>
+    private bool _callbackDialQueuedHere;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -51,6 +57,52 @@ public sealed class CallGrain(
             S.Caller = resealed;
             await state.WriteStateAsync(cancellationToken);
             logger.LogInformation("Call {CallId}: caller number re-sealed under key {KeyId}", Id, vault!.CurrentKeyId);
+        }
+
+        if (CallbackDialUnconfirmed)
+        {
+            // Once, just after activation: the dial queued by the activation before this one may have died with its node.
+            this.RegisterGrainTimer(RedialLostCallbackAsync, new GrainTimerCreationOptions(options.Value.TickInterval, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    /// <summary>A keep-place callback dial was started (counsellor connected) and the provider has not confirmed taking it.</summary>
+    private bool CallbackDialUnconfirmed =>
+        S.Status == CallStatus.Connected && S.CallbackDials > 0 && !S.CallbackAnswered && S.CallbackPlacedDial < S.CallbackDials && S.Caller is not null && S.CounselorId is not null;
+
+    /// <summary>
+    /// The callback dial was saved but never confirmed by the provider, and not queued by this activation: the node that
+    /// queued it was lost (its command queue with it), so it is queued again. The counsellor is waiting on the line.
+    /// </summary>
+    private async Task RedialLostCallbackAsync()
+    {
+        if (!CallbackDialUnconfirmed || _callbackDialQueuedHere)
+        {
+            return;
+        }
+
+        _callbackDialQueuedHere = true;
+        logger.LogWarning("Call {CallId}: callback dial {Dial} was never confirmed by the provider; dialling again", Id, S.CallbackDials);
+        await SafeTelephonyAsync(ct => telephony.CallBackCallerAsync(Id, S.Caller!, S.CounselorId!, ct));
+    }
+
+    public async Task NoteCallbackPlacedAsync()
+    {
+        if (!CallbackDialUnconfirmed)
+        {
+            return;
+        }
+
+        S.CallbackPlacedDial = S.CallbackDials;
+        await SaveAsync();
+        await DropReminderAsync(CallbackDialReminder);
+    }
+
+    private async Task DropReminderAsync(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
         }
     }
 
@@ -642,6 +694,9 @@ public sealed class CallGrain(
         if (callback)
         {
             S.CallbackDials++;
+
+            // Before the save: a node lost between the save and the provider taking the dial leaves this to dial again.
+            await this.RegisterOrUpdateReminder(CallbackDialReminder, options.Value.ReminderPeriod, options.Value.ReminderPeriod);
         }
 
         Record(callback ? TimelineKind.CallbackDialled : TimelineKind.Connected, S.QueueKey, counselorId, callback ? $"dial {S.CallbackDials}" : null);
@@ -655,6 +710,7 @@ public sealed class CallGrain(
         if (callback)
         {
             // A callback counts as answered when the caller picks up (CallbackAnswered), not when the counsellor does.
+            _callbackDialQueuedHere = true;
             await SafeTelephonyAsync(ct => telephony.CallBackCallerAsync(Id, S.Caller!, counselorId, ct));
         }
         else
@@ -749,6 +805,20 @@ public sealed class CallGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == CallbackDialReminder)
+        {
+            if (CallbackDialUnconfirmed)
+            {
+                await RedialLostCallbackAsync();
+            }
+            else
+            {
+                await DropReminderAsync(CallbackDialReminder);
+            }
+
+            return;
+        }
+
         if (S.CallbackRetryAt is null)
         {
             if (await this.GetReminder(CallbackRetryReminder) is { } reminder)

@@ -42,6 +42,8 @@ public sealed class CallState
     /// <summary>The caller was asked to rate the service after the counsellor left.</summary>
     [Id(27)] public bool SurveyAsked { get; set; }
     [Id(28)] public int? SatisfactionRating { get; set; }
+    /// <summary>The keep-place callback dial the provider confirmed taking (compared with <see cref="CallbackDials"/>).</summary>
+    [Id(29)] public int CallbackPlacedDial { get; set; }
     /// <summary>The counsellors whose part of the record is submitted (the number is dropped once every one is in and the call is over).</summary>
     [Id(50)] public HashSet<string> PartsSubmitted { get; set; } = [];
     /// <summary>When the encrypted number was dropped because nothing needs it any more.</summary>

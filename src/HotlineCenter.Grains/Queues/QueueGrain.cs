@@ -29,12 +29,20 @@ public sealed class QueueGrain(
     ILogger<QueueGrain> logger) : Grain, IQueueGrain, IRemindable
 {
     private const string HeartbeatReminder = "queue-heartbeat";
+
+    /// <summary>A saved offer found unrung is rung again only with at least this much of its ring left.</summary>
+    private static readonly TimeSpan MinRingLeft = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, CounselorAvailability> _available = [];
     private readonly Dictionary<string, long> _sequences = [];
     private readonly HashSet<string> _longWaitRaised = [];
 
     /// <summary>Free counsellors who chose this queue's call over their other queues' and wait for our offer.</summary>
     private readonly HashSet<string> _preferring = [];
+    /// <summary>
+    /// Offers this activation rang (call → counsellor). A saved offer missing here was made by an activation that was lost
+    /// between saving it and ringing (a node crash takes the queued ring with it): the tick rings it again or releases it.
+    /// </summary>
+    private readonly Dictionary<string, string> _rung = [];
     private DateTimeOffset _lastReconcile = DateTimeOffset.MinValue;
     private bool _reconcileNow = true;
 
@@ -433,7 +441,8 @@ public sealed class QueueGrain(
         var now = time.Now;
         RaiseLongWaits(config, now);
         var reconciled = await ReconcileCounselorsAsync(now);
-        var changed = await ExpireOffersAsync(now);
+        var changed = await RingUnrungOffersAsync(config, now);
+        changed |= await ExpireOffersAsync(now);
         changed |= RequestOverflows(config, now);
         var offered = await ReserveAndSaveAsync(config, mustSave: changed);
         await AnnounceOffersAsync(offered, config);
@@ -476,6 +485,55 @@ public sealed class QueueGrain(
                 await SafeTelephonyAsync(ct => telephony.StopRingingAsync(entry.CallId, counselorId, ct));
                 logger.LogWarning("Offer of call {CallId} to counsellor {CounselorId} timed out in {QueueKey}", entry.CallId, counselorId, Key);
             }
+        }
+
+        return changed;
+    }
+
+    /// <summary>
+    /// Saved offers this activation never rang: the activation that saved them was lost before or while ringing. With at
+    /// least <see cref="MinRingLeft"/> of the ring left the counsellor is rung again (the port leaves a ring that did go
+    /// out alone); later than that the offer ends as a ring never placed — not the counsellor's miss, they stay free —
+    /// and the call is routed again at once, so no saved offer leaves a call ringing nobody.
+    /// </summary>
+    private async Task<bool> RingUnrungOffersAsync(QueueConfig config, DateTimeOffset now)
+    {
+        if (_rung.Count > S.Waiting.Count)
+        {
+            foreach (var gone in _rung.Keys.Where(id => !S.Waiting.Exists(w => w.CallId == id)).ToList())
+            {
+                _rung.Remove(gone);
+            }
+        }
+
+        var changed = false;
+        foreach (var entry in S.Waiting.Where(w => w.OfferedTo is { } c && _rung.GetValueOrDefault(w.CallId) != c).ToList())
+        {
+            var counselorId = entry.OfferedTo!;
+            _rung[entry.CallId] = counselorId;
+            var left = (entry.OfferDeadline ?? now) - now;
+            if (left >= MinRingLeft)
+            {
+                logger.LogWarning("Offer of call {CallId} to counsellor {CounselorId} in {QueueKey} was saved by a lost activation; ringing again", entry.CallId, counselorId, Key);
+                await SafeTelephonyAsync(ct => telephony.RingCounselorAgainAsync(entry.CallId, counselorId, left, ct));
+                continue;
+            }
+
+            changed = true;
+            var outcome = await GrainFactory.GetGrain<ICounselorGrain>(counselorId).RingNotPlacedAsync(entry.CallId);
+            if (outcome == OfferTimeoutOutcome.AlreadyAccepted)
+            {
+                S.Waiting.Remove(entry);
+                ResolveAlerts(entry, leavesCentre: true);
+                CountExit(QueueExit.Answered, now);
+                RecordAnswered(now, entry.FirstQueuedAt, counselorId);
+                continue;
+            }
+
+            entry.ClearOffer(counselorId, TryOutcome.RingNotPlaced, RoutingPolicy.RetryAt(entry.IsCrisis, TryOutcome.RingNotPlaced, config, now));
+            _ = GrainFactory.GetGrain<ICallGrain>(entry.CallId).OnOfferLapsedAsync(Key, counselorId, declined: false);
+            await SafeTelephonyAsync(ct => telephony.StopRingingAsync(entry.CallId, counselorId, ct));
+            logger.LogWarning("Offer of call {CallId} to counsellor {CounselorId} in {QueueKey} was saved by a lost activation too late to ring; routing again", entry.CallId, counselorId, Key);
         }
 
         return changed;
@@ -703,6 +761,7 @@ public sealed class QueueGrain(
 
         foreach (var a in offered)
         {
+            _rung[a.CallId] = a.CounselorId;
             _ = GrainFactory.GetGrain<ICallGrain>(a.CallId).OnOfferedAsync(Key, a.CounselorId);
             await SafeTelephonyAsync(ct => telephony.RingCounselorAsync(a.CallId, a.CounselorId, TimeSpan.FromSeconds(config.RingTimeoutSeconds), ct));
             logger.LogInformation("Call {CallId} offered to counsellor {CounselorId} in {QueueKey}", a.CallId, a.CounselorId, Key);

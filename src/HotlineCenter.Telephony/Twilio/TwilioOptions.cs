@@ -45,6 +45,12 @@ public sealed partial class TwilioOptions
     /// </summary>
     public Dictionary<string, string> SupervisorPhones { get; set; } = [];
 
+    /// <summary>
+    /// How long a voice webhook waits for the grains before it answers the fallback TwiML (the backup line) instead: Redis
+    /// or a silo being down must not keep a caller in silence until Twilio's own 15 s timeout. 0.2–10 s.
+    /// </summary>
+    public TimeSpan VoiceWebhookTimeout { get; set; } = TimeSpan.FromSeconds(1.5);
+
     /// <summary>Development only: accept unsigned webhooks from loopback. Off by default; refused outside Development.</summary>
     public bool AllowUnsignedLoopback { get; set; }
 
@@ -98,6 +104,11 @@ public sealed partial class TwilioOptions
             {
                 problems.Add($"Twilio:SupervisorPhones:{supervisor} must be an E.164 number");
             }
+        }
+
+        if (VoiceWebhookTimeout < TimeSpan.FromSeconds(0.2) || VoiceWebhookTimeout > TimeSpan.FromSeconds(10))
+        {
+            problems.Add("Twilio:VoiceWebhookTimeout must be between 0.2 and 10 seconds (Twilio gives up after 15)");
         }
 
         if (string.IsNullOrWhiteSpace(DefaultCentreId) && CentreByNumber.Count == 0)

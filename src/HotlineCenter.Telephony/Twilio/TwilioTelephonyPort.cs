@@ -64,10 +64,26 @@ public sealed class TwilioTelephonyPort(
     public const string CallerLabel = "caller";
 
     public Task RingCounselorAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken) =>
-        commands.PostAsync(new TwilioCommand($"ring {counselorId} for {callId}", TwilioBudgets.Ring(ringTimeout), async (api, ct) =>
+        RingAsync(callId, counselorId, ringTimeout, again: false, cancellationToken);
+
+    /// <summary>
+    /// A ring a lost node may have sent: the conference's participants are read first (the counsellor's label), and the
+    /// counsellor is rung only when their leg is not there, so a ring that did go out is never sent twice.
+    /// </summary>
+    public Task RingCounselorAgainAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken) =>
+        RingAsync(callId, counselorId, ringTimeout, again: true, cancellationToken);
+
+    private Task RingAsync(string callId, string counselorId, TimeSpan ringTimeout, bool again, CancellationToken cancellationToken) =>
+        commands.PostAsync(new TwilioCommand($"ring {counselorId} for {callId}{(again ? " again" : "")}", TwilioBudgets.Ring(ringTimeout), async (api, ct) =>
         {
             try
             {
+                if (again && await OnConferenceAsync(callId, api, async sid => await api.FetchParticipantAsync(sid, CounselorLabel(counselorId), ct) is not null, lookAgain: false, ct))
+                {
+                    logger.LogInformation("Counsellor {CounselorId} is already being rung for call {CallId}; not rung twice", counselorId, callId);
+                    return;
+                }
+
                 var to = await CounselorDeviceAsync(counselorId);
                 var urls = new TwilioUrls(options.Value.PublicBaseUrl);
                 var rung = await api.AddParticipantAsync(Conference(callId), new AddParticipantRequest(options.Value.PhoneNumber, to)
@@ -154,11 +170,17 @@ public sealed class TwilioTelephonyPort(
                 StatusCallbackEvents = ["answered", "completed"],
                 Timeout = 30,
             }, ct);
+            await NoteCallbackPlacedAsync(callId);
         })
         {
             OnFailed = async failure =>
             {
-                if (failure is not TwilioApiException { MayHaveBeenCarriedOut: true })
+                if (failure is TwilioApiException { MayHaveBeenCarriedOut: true })
+                {
+                    // Perhaps dialled: never dialled again on a restart, its status callbacks decide.
+                    await NoteCallbackPlacedAsync(callId);
+                }
+                else
                 {
                     // Certainly not dialled: the call's own retry schedule takes over, and the counsellor is released.
                     await grains.GetGrain<ICallGrain>(callId).ApplyAsync(new ProviderEvent(
@@ -381,6 +403,19 @@ public sealed class TwilioTelephonyPort(
         }
 
         return sid;
+    }
+
+    /// <summary>Tells the call Twilio took its callback dial, so no restart dials it again; a failure here is logged.</summary>
+    private async Task NoteCallbackPlacedAsync(string callId)
+    {
+        try
+        {
+            await grains.GetGrain<ICallGrain>(callId).NoteCallbackPlacedAsync();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Call {CallId}: the placed callback dial could not be noted", callId);
+        }
     }
 
     /// <summary>Tells the call its conference's SID; a failure here costs only a look-up later, so it is logged, not thrown.</summary>

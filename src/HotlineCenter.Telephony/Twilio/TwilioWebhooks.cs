@@ -89,7 +89,16 @@ public sealed class TwilioVoice(
 
         try
         {
-            return Results.Text((await handle(form, callSid)).ToXml(), TwimlResponse.ContentType);
+            // Bounded: a grain call stuck on a store that is down (Redis restarting) or a silo being declared dead would
+            // otherwise hold the caller in silence; past the bound they are put through to the backup line. The grain
+            // call itself runs on, and a late outcome is reconciled by the call's own later events.
+            var answer = await handle(form, callSid).WaitAsync(options.Value.VoiceWebhookTimeout, TimeProvider.System);
+            return Results.Text(answer.ToXml(), TwimlResponse.ContentType);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogError("Voice webhook {Path} for call {CallId} took longer than {Timeout}; sending the caller to the backup line", request.Path, callSid, options.Value.VoiceWebhookTimeout);
+            return Results.Text(FallbackTwiml(), TwimlResponse.ContentType);
         }
         catch (BadWebhookException ex)
         {

@@ -79,6 +79,22 @@ public static class OrleansSetup
                 o.GatewayListeningEndpoint = new IPEndPoint(listen, settings.GatewayPort);
             });
 
+            // How fast a lost silo is declared dead (docs/reliability.md): probed every 2 s, suspected after 3 missed
+            // probes, dead on 2 votes; indirect probes off, because with two survivors an indirect probe through the
+            // other one times out as well and counts as no evidence, leaving only the IAmAlive column (here 2 × 5 s).
+            // Overridable under Orleans:Membership (same names as ClusterMembershipOptions).
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                o.NumMissedProbesLimit = 3;
+                o.NumVotesForDeathDeclaration = 2;
+                o.EnableIndirectProbes = false;
+                o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+                o.NumMissedTableIAmAliveLimit = 2;
+                o.DeathVoteExpirationTimeout = TimeSpan.FromSeconds(30);
+                builder.Configuration.GetSection("Orleans:Membership").Bind(o);
+            });
             silo.UseRedisClustering(o => o.ConfigurationOptions = RedisOptions());
             // A cleared state (the retention purge) is deleted from Redis, not left as an empty value.
             silo.AddRedisGrainStorage(StorageNames.Hotline, o => (o.ConfigurationOptions, o.DeleteStateOnClear) = (RedisOptions(), true));

@@ -143,8 +143,21 @@ public sealed class RecordingTelephony : ITelephonyPort
     public IReadOnlyList<(string Action, string? CounselorId)> For(string callId) =>
         Requests.Where(r => r.CallId == callId).Select(r => (r.Action, r.CounselorId)).ToList();
 
+    /// <summary>
+    /// Requests to lose, as a node crash loses the commands it had queued: (action, call id) pairs, each dropped once and
+    /// recorded as <c>{action}-lost</c> instead of <c>{action}</c>.
+    /// </summary>
+    public ConcurrentDictionary<(string Action, string CallId), bool> LoseNext { get; } = new();
+
+    public Task RingCounselorAgainAsync(string callId, string counselorId, TimeSpan ringTimeout, CancellationToken cancellationToken) => Add("ring-again", callId, counselorId);
+
     private Task Add(string action, string callId, string? counselorId)
     {
+        if (LoseNext.TryRemove((action, callId), out _))
+        {
+            action += "-lost";
+        }
+
         Requests.Enqueue((action, callId, counselorId));
         return Task.CompletedTask;
     }
