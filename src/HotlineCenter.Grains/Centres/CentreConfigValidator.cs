@@ -26,6 +26,22 @@ public static class CentreConfigValidator
         }
 
         Range(errors, "centre:", "serviceHoursPerDay", c.ServiceHoursPerDay, 0, 24);
+        ValidateProvince(errors, c);
+    }
+
+    /// <summary>A provincial centre, its opening hours (18 h a day at least) and its backup number.</summary>
+    private static void ValidateProvince(List<string> errors, CentreConfig c)
+    {
+        errors.AddRange(Routing.RegionRouting.ValidateHours(c.OpeningHours));
+        if (c.BackupNumber is { } backup && (backup.StartsWith("client:", StringComparison.Ordinal) || !IsDialable(backup)))
+        {
+            errors.Add("centre: backupNumber must be 3–16 digits (optionally +)");
+        }
+
+        if (c.IsProvincial && c.City is not null)
+        {
+            errors.Add("centre: a provincial centre has no city (its local callers are the whole province's)");
+        }
     }
 
     /// <summary>Every problem with a queue's configuration; empty when it is usable.</summary>
