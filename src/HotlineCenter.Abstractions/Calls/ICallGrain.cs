@@ -58,6 +58,13 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("on-transfer-to-backup"), OneWay]
     Task OnTransferToBackupAsync(string fromQueueKey, string number);
 
+    /// <summary>
+    /// The provider could not carry out a transfer to the backup number after all (it failed for good after the port had
+    /// accepted it): the call goes back to the front of the queue it left, so it is never dropped. Idempotent.
+    /// </summary>
+    [Alias("transfer-failed")]
+    Task TransferFailedAsync();
+
     /// <summary>Queue notification: overflow is due but no target can take the call; it keeps waiting.</summary>
     [Alias("on-overflow-unavailable"), OneWay]
     Task OnOverflowUnavailableAsync(string queueKey, string reason);

@@ -744,6 +744,24 @@ public sealed class CallGrain(
         logger.LogWarning("Call {CallId} transferred from {QueueKey} to the backup number", Id, fromQueueKey);
     }
 
+    public async Task TransferFailedAsync()
+    {
+        var last = S.Timeline.LastOrDefault(t => t.Kind is TimelineKind.Transferred or TimelineKind.OverflowUnavailable);
+        if (S.Status != CallStatus.Ended || last is not { Kind: TimelineKind.Transferred, Detail: "backup-number", QueueKey: { } queueKey })
+        {
+            return;
+        }
+
+        // Back at the front of the queue it left; the queue may try the transfer again after its retry interval.
+        await GrainFactory.GetGrain<IQueueGrain>(queueKey).EnqueueAsync(ToQueued() with { AtFront = true });
+        S.Status = CallStatus.Queued;
+        S.EndedAt = null;
+        S.QueueKey = queueKey;
+        Record(TimelineKind.OverflowUnavailable, queueKey, detail: "backup: failed");
+        await SaveAsync();
+        logger.LogWarning("Call {CallId}: the transfer to the backup number failed; back in {QueueKey}", Id, queueKey);
+    }
+
     /// <summary>
     /// Reads what region routing needs (the province's city centres, then the matched one's signed-in counsellors) and lets
     /// <see cref="RegionRouting"/> decide. Call → centre and call → counsellor are edges of the graph; a failed read sends the
