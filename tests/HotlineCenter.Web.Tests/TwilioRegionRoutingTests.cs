@@ -23,9 +23,9 @@ public sealed class TwilioRegionRoutingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _t = await TwilioHost.StartAsync(_clock, settings: new Dictionary<string, string> { [$"Twilio:CentreByNumber:{DemoProvince.Number}"] = DemoProvince.Id });
-        await Eventually.MatchesAsync(() => _t.Grains.GetGrain<ICounselorGrain>("c-bj-sun").GetAsync(), c => c.Profile is not null, "province seeded");
+        await Eventually.MatchesAsync(() => _t.Grains.GetGrain<ICounselorGrain>("c-baoji-sun").GetAsync(), c => c.Profile is not null, "province seeded");
         // Signed in (so the city answers) but on a break (so the call stays in the queue to be seen there).
-        foreach (var counselor in new[] { "c-wang", "c-bj-sun" })
+        foreach (var counselor in new[] { "c-wang", "c-baoji-sun" })
         {
             await _t.Grains.GetGrain<ICounselorGrain>(counselor).ChangePresenceAsync(PresenceState.Available, "test");
             await _t.Grains.GetGrain<ICounselorGrain>(counselor).ChangePresenceAsync(PresenceState.Break, "test");

@@ -13,7 +13,7 @@ namespace HotlineCenter.Web.Demo;
 public static class DemoProvince
 {
     public const string Id = "sx-12356";
-    public const string BaojiId = "bj-12356";
+    public const string BaojiId = "baoji-12356";
 
     /// <summary>The province's number: a call to it is routed by the caller's region.</summary>
     public const string Number = "+862912356000";
@@ -46,8 +46,8 @@ public static class DemoProvince
 
     public static ImmutableArray<(string Id, CounselorProfile Profile)> BaojiCounselors { get; } =
     [
-        Counselor(BaojiId, "c-bj-sun", "孙悦"),
-        Counselor(BaojiId, "c-bj-ma", "马骏"),
+        Counselor(BaojiId, "c-baoji-sun", "孙悦"),
+        Counselor(BaojiId, "c-baoji-ma", "马骏"),
     ];
 
     private static CentreConfig Centre(string id, string name, string? city) => new()
