@@ -139,8 +139,17 @@ public sealed class TwilioTelephonyPort(
             .Say(TransferNotice, "Polly.Zhiyu", "cmn-CN")
             .Dial(d => d.Number(number), timeout: 30)
             .ToXml();
-        return commands.PostAsync(new TwilioCommand($"transfer {callId}", TwilioBudgets.HangUp,
-            (api, ct) => api.UpdateCallAsync(callId, null, twiml, complete: false, ct))
+        return commands.PostAsync(new TwilioCommand($"transfer {callId}", TwilioBudgets.HangUp, async (api, ct) =>
+        {
+            try
+            {
+                await api.UpdateCallAsync(callId, null, twiml, complete: false, ct);
+            }
+            catch (TwilioApiException ex) when (ex.HttpStatus == 404)
+            {
+                // The caller hung up first: nobody to put through, and nothing to put back in the queue.
+            }
+        })
         {
             OnFailed = async _ =>
             {

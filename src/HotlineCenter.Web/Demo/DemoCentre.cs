@@ -32,8 +32,6 @@ public static class DemoCentre
             {
                 QueueId = "backup", DisplayName = "备用坐席", AgingPointsPerSecond = 0.5, RingTimeoutSeconds = 20,
                 WrapUpSeconds = 180, OverflowAfterSeconds = 120, CrisisOverflowAfterSeconds = 60,
-                // The end of the city's line: the provincial centre (DemoProvince) takes what nobody here could.
-                OverflowTargetQueueKey = $"{DemoProvince.Id}/general",
             },
         ],
         IvrOptions =
