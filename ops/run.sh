@@ -107,12 +107,16 @@ cat <<MSG
 
   HotlineCenter is running: http://127.0.0.1:$port/
   Demo centre xa-12356 (西安市12356心理援助热线): queues 综合咨询 / 青少年 / 备用坐席.
+  Demo province: sx-12356 (省级, number +862912356000 routes by the caller's region), baoji-12356 (宝鸡, open 06–24).
 
   Demo sign-ins (password for all: $demo_password — kept in $data/demo-password):
     s-zhou   值班督导 supervisor — the wallboard (/) with the demo call controls, the crisis board (/crisis), the handover (/handover)
     admin    administrator — centre, queues, prompts, counsellors, users, roster, escalation rules, green channel (/admin)
+    s-tang   省级督导 provincial supervisor — the province board (/province): every centre, with demo calls to the province's number
+    s-he     宝鸡督导 Baoji supervisor — Baoji's wallboard (/)
     auditor  审计员 auditor — the audit trail: search, verify the chain, export CSV (/audit)
     c-wang c-li c-zhang c-liu c-chen c-yang c-zhao c-huang   counsellors — their desk (/desk)
+    c-gao c-lin (province)  c-baoji-sun c-baoji-ma (Baoji)      counsellors of the other centres
 
   Redis data: $data/redis (append-only, fsync always, password in $data/redis-password). Verify the audit trail:
   ops/audit-verify.sh. Ctrl-C stops everything.

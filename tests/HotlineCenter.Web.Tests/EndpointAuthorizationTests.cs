@@ -71,6 +71,7 @@ public sealed class EndpointAuthorizationTests(SharedHostFixture fixture)
         ["/hubs/live"] = Sup,
         ["/hubs/live/negotiate"] = Sup,
         ["/reports"] = Sup,
+        ["/province"] = "Provincial",
         ["/api/reports/report.xlsx"] = Sup,
         ["/api/reports/report.csv"] = Sup,
         ["/api/reports/daily/{centreId}/{day}.xlsx"] = Sup,

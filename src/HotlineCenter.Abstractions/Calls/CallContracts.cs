@@ -66,6 +66,8 @@ public enum TimelineKind
     CallerBlockSet = 41,
     /// <summary>After the counsellor left, the caller was asked the satisfaction question (detail: the rating, once given).</summary>
     SatisfactionSurvey = 28,
+    /// <summary>A call to a provincial number was routed to a centre by the caller's region (detail: centre and why).</summary>
+    RoutedByRegion = 70,
 }
 
 /// <summary>How the caller is identified without storing their number in clear.</summary>

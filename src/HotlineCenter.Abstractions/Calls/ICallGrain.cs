@@ -51,6 +51,20 @@ public interface ICallGrain : IGrainWithStringKey
     [Alias("on-overflow"), OneWay]
     Task OnOverflowAsync(string fromQueueKey, string targetQueueKey);
 
+    /// <summary>
+    /// Queue request: the call waited past the overflow threshold in a queue with no overflow target; transfer it to the
+    /// centre's backup number. The provider is asked first, the call leaves the queue second; a refusal keeps it waiting.
+    /// </summary>
+    [Alias("on-transfer-to-backup"), OneWay]
+    Task OnTransferToBackupAsync(string fromQueueKey, string number);
+
+    /// <summary>
+    /// The provider could not carry out a transfer to the backup number after all (it failed for good after the port had
+    /// accepted it): the call goes back to the front of the queue it left, so it is never dropped. Idempotent.
+    /// </summary>
+    [Alias("transfer-failed")]
+    Task TransferFailedAsync();
+
     /// <summary>Queue notification: overflow is due but no target can take the call; it keeps waiting.</summary>
     [Alias("on-overflow-unavailable"), OneWay]
     Task OnOverflowUnavailableAsync(string queueKey, string reason);

@@ -112,6 +112,34 @@ public sealed record CentreConfig
     /// <summary>The recording retention in force: a configuration stored before the setting keeps the default.</summary>
     public int EffectiveRecordingRetentionDays =>
         RecordingRetentionDays <= 0 ? DefaultRecordingRetentionDays : Math.Min(RecordingRetentionDays, MaxRecordingRetentionDays);
+
+    /// <summary>
+    /// A provincial centre: a call to its number is routed by the caller's region to one of its city centres
+    /// (<see cref="ReportsForCentres"/>), and answered here when the region is unknown or that centre is closed or unstaffed.
+    /// </summary>
+    [Id(70)] public bool IsProvincial { get; init; }
+    /// <summary>Weekly opening hours in China time, one entry per day; empty means open around the clock. At least 18 h a day.</summary>
+    [Id(71)] public ImmutableArray<OpeningHours> OpeningHours { get; init; } = [];
+    /// <summary>
+    /// Where a call is transferred (dialled by the provider) when it has waited past a queue's overflow threshold and the
+    /// queue has no overflow target: the province's backup line. Null: the call keeps waiting here.
+    /// </summary>
+    [Id(72)] public string? BackupNumber { get; init; }
+}
+
+/// <summary>
+/// One day's opening hours (China time): open from <see cref="Opens"/> on <see cref="Day"/> until <see cref="Closes"/>;
+/// a closing time at or before the opening time is on the next day (equal: 24 hours).
+/// </summary>
+[GenerateSerializer, Immutable]
+[Alias("hotline.opening-hours")]
+public sealed record OpeningHours(
+    [property: Id(0)] DayOfWeek Day,
+    [property: Id(1)] TimeOnly Opens,
+    [property: Id(2)] TimeOnly Closes)
+{
+    /// <summary>How long the centre is open from this day's opening.</summary>
+    public TimeSpan Length => Closes > Opens ? Closes - Opens : TimeSpan.FromHours(24) - (Opens - Closes);
 }
 
 /// <summary>A centre's prompts: text spoken by the provider, or audio URLs where set.</summary>

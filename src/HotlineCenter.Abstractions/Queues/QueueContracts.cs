@@ -37,6 +37,11 @@ public sealed record QueueConfig
     [Id(14)] public int RetryAfterMissSeconds { get; init; } = 30;
     /// <summary>The centre's <c>HighRiskCallsPerShift</c>, stamped on each of its queues when the centre is configured.</summary>
     [Id(40)] public int HighRiskCallsPerShift { get; init; }
+    /// <summary>
+    /// The centre's <c>BackupNumber</c>, stamped on each of its queues: a call past the overflow threshold in a queue
+    /// without an overflow target is transferred there instead of waiting on.
+    /// </summary>
+    [Id(70)] public string? BackupNumber { get; init; }
 }
 
 /// <summary>A call handed to a queue.</summary>
@@ -61,6 +66,8 @@ public enum QueueExit
     Answered = 2,
     /// <summary>A supervisor moved the call to another queue.</summary>
     Moved = 3,
+    /// <summary>The call waited past the overflow threshold and was transferred to the centre's backup number.</summary>
+    TransferredToBackup = 70,
 }
 
 /// <summary>A waiting call as screens see it.</summary>

@@ -53,6 +53,13 @@ public interface ITelephonyPort
     Task AskSatisfactionAsync(string callId, CancellationToken cancellationToken) => HangUpAsync(callId, cancellationToken);
 
     /// <summary>
+    /// Transfer the waiting caller to another number (the province's backup line): the caller leaves the conference and the
+    /// provider dials <paramref name="number"/> for them. The default refuses, so the call keeps waiting rather than vanishing.
+    /// </summary>
+    Task TransferToNumberAsync(string callId, string number, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"Telephony provider '{Name}' cannot transfer a call.");
+
+    /// <summary>
     /// Call (or text) a centre's on-call number with a spoken message ("a crisis is waiting at …"), never caller data.
     /// The default refuses, so a provider that cannot do it is recorded as a failed notification rather than a silent one.
     /// </summary>

@@ -117,7 +117,18 @@ public sealed class CallGrain(
         Keys.RequireId(arrival.CentreId, "centre");
         var config = await GetCentreConfigAsync(arrival.CentreId);
         var now = time.Now;
-        S.CentreId = arrival.CentreId;
+        RegionRoute? route = null;
+        if (config.IsProvincial)
+        {
+            // A call to the province's number: the centre of the caller's city answers it, when open and staffed.
+            route = await RouteByRegionAsync(arrival.CentreId, config, arrival.Caller.NumberRegion, now);
+            if (route.CentreId != arrival.CentreId)
+            {
+                config = await GetCentreConfigAsync(route.CentreId);
+            }
+        }
+
+        S.CentreId = route?.CentreId ?? arrival.CentreId;
         S.Provider = arrival.Provider;
 
         // Where the number is registered is counted (local or out-of-area) and not kept.
@@ -127,6 +138,11 @@ public sealed class CallGrain(
         S.Status = CallStatus.InIvr;
         MarkApplied(arrival.EventKey);
         Record(TimelineKind.Arrived, detail: arrival.Provider);
+        if (route is not null)
+        {
+            Record(TimelineKind.RoutedByRegion, detail: $"{arrival.CentreId} → {route.CentreId}: {route.Reason}");
+        }
+
         await SaveAsync();
         Count(CallOutcome.Received, 0);
         Count(CallOutcome.CallerOrigin, 0, origin);
@@ -138,8 +154,8 @@ public sealed class CallGrain(
             _ = GrainFactory.GetGrain<ICallerGrain>(arrival.Caller.CallerHash).CallArrivedAsync(Id, now);
         }
 
-        logger.LogInformation("Call {CallId} arrived at centre {CentreId} via {Provider}", Id, arrival.CentreId, arrival.Provider);
-        HotlineMetrics.CallsArrived.Add(1, new System.Diagnostics.TagList { { "centre", arrival.CentreId }, { "provider", arrival.Provider } });
+        logger.LogInformation("Call {CallId} arrived at centre {CentreId} via {Provider}", Id, S.CentreId, arrival.Provider);
+        HotlineMetrics.CallsArrived.Add(1, new System.Diagnostics.TagList { { "centre", S.CentreId }, { "provider", arrival.Provider } });
         return CurrentInstruction();
     }
 
@@ -756,6 +772,94 @@ public sealed class CallGrain(
         await SaveAsync();
         await source.RemoveAsync(Id, QueueExit.Overflowed);
         logger.LogWarning("Call {CallId} overflowed from {QueueKey} to {TargetQueueKey}", Id, fromQueueKey, targetQueueKey);
+    }
+
+    public async Task OnTransferToBackupAsync(string fromQueueKey, string number)
+    {
+        if (S.QueueKey != fromQueueKey)
+        {
+            return;
+        }
+
+        var source = GrainFactory.GetGrain<IQueueGrain>(fromQueueKey);
+        if (S.Status != CallStatus.Queued)
+        {
+            // Ringing someone, or a kept place whose caller hung up: nothing to transfer now; the queue tries again later.
+            await source.OverflowFailedAsync(Id, $"call-{S.Status}".ToLowerInvariant());
+            return;
+        }
+
+        try
+        {
+            // The provider first: only a transfer it accepted takes the call out of the queue, so it is never dropped.
+            await telephony.TransferToNumberAsync(Id, number, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is TelephonyRefusedException or NotSupportedException)
+        {
+            var code = ex is TelephonyRefusedException refused ? refused.ProviderCode ?? refused.Status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "not-supported";
+            Record(TimelineKind.OverflowUnavailable, fromQueueKey, detail: $"backup: {code}");
+            await SaveAsync();
+            await source.OverflowFailedAsync(Id, "backup-refused");
+            logger.LogWarning("Call {CallId} could not be transferred to the backup number from {QueueKey}: {Code}", Id, fromQueueKey, code);
+            return;
+        }
+
+        var now = time.Now;
+        S.Status = CallStatus.Ended;
+        S.EndedAt = now;
+        S.WaitSeconds = S.QueuedAt is { } queued ? (now - queued).TotalSeconds : null;
+        Record(TimelineKind.Transferred, fromQueueKey, detail: "backup-number");
+        await SaveAsync();
+        await source.RemoveAsync(Id, QueueExit.TransferredToBackup);
+        logger.LogWarning("Call {CallId} transferred from {QueueKey} to the backup number", Id, fromQueueKey);
+    }
+
+    public async Task TransferFailedAsync()
+    {
+        var last = S.Timeline.LastOrDefault(t => t.Kind is TimelineKind.Transferred or TimelineKind.OverflowUnavailable);
+        if (S.Status != CallStatus.Ended || last is not { Kind: TimelineKind.Transferred, Detail: "backup-number", QueueKey: { } queueKey })
+        {
+            return;
+        }
+
+        // Back at the front of the queue it left; the queue may try the transfer again after its retry interval.
+        await GrainFactory.GetGrain<IQueueGrain>(queueKey).EnqueueAsync(ToQueued() with { AtFront = true });
+        S.Status = CallStatus.Queued;
+        S.EndedAt = null;
+        S.QueueKey = queueKey;
+        Record(TimelineKind.OverflowUnavailable, queueKey, detail: "backup: failed");
+        await SaveAsync();
+        logger.LogWarning("Call {CallId}: the transfer to the backup number failed; back in {QueueKey}", Id, queueKey);
+    }
+
+    /// <summary>
+    /// Reads what region routing needs (the province's city centres, then the matched one's signed-in counsellors) and lets
+    /// <see cref="RegionRouting"/> decide. Call → centre and call → counsellor are edges of the graph; a failed read sends the
+    /// call to the provincial centre, never nowhere.
+    /// </summary>
+    private async Task<RegionRoute> RouteByRegionAsync(string provincialId, CentreConfig provincial, string? region, DateTimeOffset now)
+    {
+        try
+        {
+            var ids = provincial.ReportsForCentres.IsDefault ? [] : provincial.ReportsForCentres;
+            var configs = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<ICentreGrain>(id).GetConfigAsync()));
+            var cities = configs.Where(c => c is not null && !c.IsProvincial)
+                .Select(c => new CityCentre(c!.CentreId, c.Province, c.City, c.OpeningHours)).ToList();
+            if (RegionRouting.MatchCity(region, cities) is { } match && RegionRouting.IsOpen(match.Hours, now))
+            {
+                var roster = await GrainFactory.GetGrain<ICentreGrain>(match.CentreId).GetRosterAsync();
+                var presence = await Task.WhenAll(roster.Select(c => GrainFactory.GetGrain<ICounselorGrain>(c).GetAsync()));
+                var signedIn = presence.Count(p => p.State != PresenceState.Offline);
+                cities[cities.IndexOf(match)] = match with { SignedIn = signedIn };
+            }
+
+            return RegionRouting.Decide(provincialId, region, cities, now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Call {CallId}: region routing failed; the provincial centre {CentreId} answers", Id, provincialId);
+            return new RegionRoute(provincialId, "routing-failed");
+        }
     }
 
     public async Task OnOverflowUnavailableAsync(string queueKey, string reason)

@@ -27,6 +27,7 @@ public static class CentreConfigValidator
 
         Range(errors, "centre:", "serviceHoursPerDay", c.ServiceHoursPerDay, 0, 24);
         ValidateRetention(errors, c);
+        ValidateProvince(errors, c);
     }
 
     /// <summary>
@@ -44,6 +45,21 @@ public static class CentreConfigValidator
         if (c.EffectiveRecordingRetentionDays > c.EffectiveRecordRetentionYears * 365)
         {
             errors.Add("centre: recordingRetentionDays must not exceed the record retention (recordings are purged with or before their records)");
+        }
+    }
+
+    /// <summary>A provincial centre, its opening hours (18 h a day at least) and its backup number.</summary>
+    private static void ValidateProvince(List<string> errors, CentreConfig c)
+    {
+        errors.AddRange(Routing.RegionRouting.ValidateHours(c.OpeningHours));
+        if (c.BackupNumber is { } backup && (backup.StartsWith("client:", StringComparison.Ordinal) || !IsDialable(backup)))
+        {
+            errors.Add("centre: backupNumber must be 3–16 digits (optionally +)");
+        }
+
+        if (c.IsProvincial && c.City is not null)
+        {
+            errors.Add("centre: a provincial centre has no city (its local callers are the whole province's)");
         }
     }
 

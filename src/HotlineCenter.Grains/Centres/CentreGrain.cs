@@ -25,7 +25,7 @@ public sealed class CentreGrain(
         // Queues first: if one rejects its part, the centre keeps its previous, consistent configuration.
         foreach (var queue in config.Queues)
         {
-            await GrainFactory.GetGrain<IQueueGrain>(Keys.Queue(Id, queue.QueueId)).ConfigureAsync(queue with { HighRiskCallsPerShift = config.HighRiskCallsPerShift });
+            await GrainFactory.GetGrain<IQueueGrain>(Keys.Queue(Id, queue.QueueId)).ConfigureAsync(queue with { HighRiskCallsPerShift = config.HighRiskCallsPerShift, BackupNumber = config.BackupNumber });
         }
 
         state.State.Config = config;

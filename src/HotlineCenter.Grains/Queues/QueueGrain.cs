@@ -113,6 +113,7 @@ public sealed class QueueGrain(
                 IsCrisis = call.IsCrisis,
                 BasePriority = Math.Clamp(call.BasePriority, 0, 1000),
                 FirstQueuedAt = call.FirstQueuedAt,
+                EnteredAt = time.Now,
                 Sequence = ++S.ArrivalSequence,
                 RequiredSkill = call.RequiredSkill,
                 Language = call.Language,
@@ -201,7 +202,7 @@ public sealed class QueueGrain(
         }
 
         S.Waiting.Remove(entry);
-        ResolveAlerts(entry, leavesCentre: reason is QueueExit.Abandoned or QueueExit.Answered
+        ResolveAlerts(entry, leavesCentre: reason is QueueExit.Abandoned or QueueExit.Answered or QueueExit.TransferredToBackup
             || (reason == QueueExit.Overflowed && S.Config?.OverflowTargetQueueKey is { } target && Keys.ParseQueue(target).CentreId != CentreId));
         CountExit(reason, time.Now);
 
@@ -542,10 +543,13 @@ public sealed class QueueGrain(
     private bool RequestOverflows(QueueConfig config, DateTimeOffset now)
     {
         var changed = false;
+        var toBackup = config.OverflowTargetQueueKey is null && config.BackupNumber is not null;
         foreach (var entry in S.Waiting)
         {
+            // Overflow counts from the first queue; the backup transfer from this one, so an overflowed call gets its full chance here.
+            var since = toBackup ? entry.EnteredAt ?? entry.FirstQueuedAt : entry.FirstQueuedAt;
             if (entry.OfferedTo is not null
-                || (now - entry.FirstQueuedAt).TotalSeconds < RoutingPolicy.OverflowThreshold(ToRoutable(entry), config)
+                || (now - since).TotalSeconds < RoutingPolicy.OverflowThreshold(ToRoutable(entry), config)
                 || entry.NextOverflowAt > now
                 || (entry.OverflowRequestedAt is { } requested && now - requested < options.Value.OverflowRetryInterval))
             {
@@ -553,6 +557,17 @@ public sealed class QueueGrain(
             }
 
             var call = GrainFactory.GetGrain<ICallGrain>(entry.CallId);
+            if (config.OverflowTargetQueueKey is null && config.BackupNumber is { } backup && !entry.IsCallback)
+            {
+                // The end of the line (a provincial centre's queue): the call is transferred to the backup number,
+                // never dropped. The call asks the provider first and leaves this queue only once it was accepted.
+                entry.OverflowRequestedAt = now;
+                changed = true;
+                _ = CentreAlerts.RaiseAsync(new AlertRaise(OverflowAlertId(entry.CallId), AlertKind.Overflow, entry.IsCrisis, entry.CallId));
+                _ = call.OnTransferToBackupAsync(Key, backup);
+                continue;
+            }
+
             if (config.OverflowTargetQueueKey is not { } target)
             {
                 if (!entry.OverflowUnavailableReported)

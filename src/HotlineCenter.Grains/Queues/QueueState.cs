@@ -43,7 +43,7 @@ public sealed class QueueState
             case QueueExit.Abandoned:
                 AbandonedToday++;
                 break;
-            case QueueExit.Overflowed:
+            case QueueExit.Overflowed or QueueExit.TransferredToBackup:
                 OverflowedToday++;
                 break;
             case QueueExit.Answered:
@@ -93,6 +93,8 @@ public sealed class WaitingEntry
     [Id(15)] public Dictionary<string, DateTimeOffset> RetryAt { get; set; } = [];
     /// <summary>A ring-failed alert was raised for this call (resolved when it leaves the queue).</summary>
     [Id(16)] public bool RingFailureRaised { get; set; }
+    /// <summary>When the call entered this queue (after an overflow: later than <see cref="FirstQueuedAt"/>); null before the field existed.</summary>
+    [Id(70)] public DateTimeOffset? EnteredAt { get; set; }
 
     /// <summary>Rings <paramref name="counselorId"/> until <paramref name="deadline"/>.</summary>
     public void Offer(string counselorId, DateTimeOffset deadline) => (OfferedTo, OfferDeadline) = (counselorId, deadline);

@@ -183,4 +183,7 @@ public sealed class SimulatedTelephony(
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The simulated caller is put through to the backup line: nothing rings here, the call leaves the system.</summary>
+    public Task TransferToNumberAsync(string callId, string number, CancellationToken cancellationToken) => HangUpAsync(callId, cancellationToken);
 }

@@ -144,6 +144,40 @@ public sealed class TwilioTelephonyPort(
             OnFailed = _ => HangUpAsync(callId, CancellationToken.None),
         }, cancellationToken).AsTask();
 
+    /// <summary>
+    /// The caller waited past the last overflow threshold: their call is redirected out of the conference to TwiML that dials
+    /// the backup line (the number is configuration, never caller data). A redirect that fails for good puts the call back
+    /// in its queue (<c>ICallGrain.TransferFailedAsync</c>) and raises an alert, so it is never dropped.
+    /// </summary>
+    public Task TransferToNumberAsync(string callId, string number, CancellationToken cancellationToken)
+    {
+        var twiml = new TwimlResponse()
+            .Say(TransferNotice, "Polly.Zhiyu", "cmn-CN")
+            .Dial(d => d.Number(number), timeout: 30)
+            .ToXml();
+        return commands.PostAsync(new TwilioCommand($"transfer {callId}", TwilioBudgets.HangUp, async (api, ct) =>
+        {
+            try
+            {
+                await api.UpdateCallAsync(callId, null, twiml, complete: false, ct);
+            }
+            catch (TwilioApiException ex) when (ex.HttpStatus == 404)
+            {
+                // The caller hung up first: nobody to put through, and nothing to put back in the queue.
+            }
+        })
+        {
+            OnFailed = async _ =>
+            {
+                await grains.GetGrain<ICallGrain>(callId).TransferFailedAsync();
+                await TwilioFailureAlerts.RaiseForCallAsync(grains, callId, "transfer");
+            },
+        }, cancellationToken).AsTask();
+    }
+
+    /// <summary>What the caller hears before the backup line rings.</summary>
+    public const string TransferNotice = "当前咨询员均忙，正在为您转接备用热线，请不要挂机。";
+
     public Task CallBackCallerAsync(string callId, CallerRef caller, string counselorId, CancellationToken cancellationToken) =>
         commands.PostAsync(new TwilioCommand($"call back {callId}", TwilioBudgets.Callback, async (api, ct) =>
         {

@@ -10,7 +10,8 @@ using Microsoft.Extensions.Options;
 
 namespace HotlineCenter.Web.Api;
 
-public sealed record PlaceCallRequest(string? CentreId, string? Digits, string? From = null);
+/// <param name="To">The number called (as Twilio's <c>To</c>), instead of <paramref name="CentreId"/>: the province's number routes by the caller's region.</param>
+public sealed record PlaceCallRequest(string? CentreId, string? Digits, string? From = null, string? To = null);
 
 public sealed record PresenceRequest(string? State);
 
@@ -35,7 +36,12 @@ public static class DemoApi
 
         api.MapPost("/demo/calls", async (PlaceCallRequest body, DemoCalls calls, IOptions<DemoOptions> demo, ClaimsPrincipal user, IGrainFactory grains) =>
         {
-            var centreId = body.CentreId ?? demo.Value.CentreId;
+            if (body.To is { } to && !demo.Value.CentreByNumber.ContainsKey(to))
+            {
+                return Results.Problem(statusCode: 404, title: "Unknown number", detail: "No centre answers that number.");
+            }
+
+            var centreId = body.To is { } called ? demo.Value.CentreByNumber[called] : body.CentreId ?? demo.Value.CentreId;
             var digits = body.Digits ?? string.Empty;
             if (!Keys.IsValidId(centreId))
             {

@@ -24,6 +24,12 @@ public sealed class DemoOptions
     /// </summary>
     public bool NotForRealCallers { get; set; }
 
+    /// <summary>
+    /// Which centre answers a simulated call to which number (the number called, as Twilio's <c>To</c>): the demo
+    /// province's number reaches the provincial centre, which routes the call by the caller's region.
+    /// </summary>
+    public Dictionary<string, string> CentreByNumber { get; set; } = new() { [DemoProvince.Number] = DemoProvince.Id };
+
     /// <summary>The password the README shows; refused outside Development.</summary>
     public const string PublishedPassword = "hotline-12356";
 }
@@ -76,6 +82,7 @@ public sealed class DemoSeeder(
 
         await SeedAccountsAsync();
         await SeedLinkageAsync();
+        await SeedProvinceAsync();
         var centre = grains.GetGrain<ICentreGrain>(DemoCentre.Id);
         if (await centre.GetConfigAsync() is not null)
         {
@@ -96,6 +103,46 @@ public sealed class DemoSeeder(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The province around the demo centre: Baoji and the provincial centre, their counsellors and supervisors, and a
+    /// provincial supervisor (roles Supervisor + Provincial) who sees the province board. Each only when it does not exist.
+    /// </summary>
+    private async Task SeedProvinceAsync()
+    {
+        foreach (var (config, counselors, supervisor, roles) in new[]
+        {
+            (DemoProvince.Baoji, DemoProvince.BaojiCounselors, DemoProvince.BaojiSupervisor, new[] { StaffRole.Supervisor }),
+            (DemoProvince.Provincial, DemoProvince.ProvincialCounselors, DemoProvince.ProvincialSupervisor, new[] { StaffRole.Supervisor, StaffRole.Provincial }),
+        })
+        {
+            var centre = grains.GetGrain<ICentreGrain>(config.CentreId);
+            var accountsToSeed = counselors.Select(c => (c.Id, c.Profile.DisplayName, Roles: new[] { StaffRole.Counselor }, CounselorId: (string?)c.Id))
+                .Append((supervisor.SupervisorId, supervisor.DisplayName, roles, null));
+            foreach (var (username, name, accountRoles, counselorId) in accountsToSeed)
+            {
+                if (await grains.GetGrain<IUserAccountGrain>(username).GetAsync() is null)
+                {
+                    await accounts.CreateAsync(username, name, accountRoles, config.CentreId, counselorId, options.Value.Password);
+                }
+            }
+
+            if (await centre.GetConfigAsync() is not null)
+            {
+                continue;
+            }
+
+            await centre.ConfigureAsync(config);
+            foreach (var (id, profile) in counselors)
+            {
+                await grains.GetGrain<Abstractions.Counselors.ICounselorGrain>(id).SetProfileAsync(profile);
+                await centre.AddCounselorAsync(id);
+            }
+
+            await centre.AddSupervisorAsync(supervisor);
+            logger.LogInformation("Seeded demo centre {CentreId} with {CounselorCount} counsellors", config.CentreId, counselors.Length);
+        }
+    }
 
     /// <summary>The demo centre's crisis directory, when it has none yet (also for a centre seeded before it existed).</summary>
     private async Task SeedLinkageAsync()

@@ -22,6 +22,7 @@ public static class ConsoleSetup
         builder.Services.AddMudServices();
         builder.Services.AddScoped<Consoles.DeskService>();
         builder.Services.AddScoped<Consoles.SupervisorService>();
+        builder.Services.AddScoped<Consoles.ProvinceService>();
         builder.Services.AddScoped<Consoles.AdminService>();
         builder.Services.AddScoped<Consoles.CrisisService>();
         builder.Services.AddScoped<Consoles.BreakGlassService>();

@@ -106,6 +106,23 @@ public sealed class RecordingTelephony : ITelephonyPort
 
     public Task AskSatisfactionAsync(string callId, CancellationToken cancellationToken) => Add("survey", callId, null);
 
+    /// <summary>Calls whose transfer the provider refuses (a test of "refused → keeps waiting").</summary>
+    public ConcurrentDictionary<string, bool> RefuseTransfers { get; } = new();
+
+    /// <summary>Transfers asked of the provider (call id, number).</summary>
+    public ConcurrentQueue<(string CallId, string Number)> Transfers { get; } = new();
+
+    public Task TransferToNumberAsync(string callId, string number, CancellationToken cancellationToken)
+    {
+        if (RefuseTransfers.ContainsKey(callId))
+        {
+            throw new TelephonyRefusedException("test", "13224", 400);
+        }
+
+        Transfers.Enqueue((callId, number));
+        return Add("transfer", callId, null);
+    }
+
     public Task SuperviseAsync(string callId, SupervisionRequest request, CancellationToken cancellationToken)
     {
         if (request.Action == SupervisionAction.AddParty)
