@@ -23,6 +23,8 @@ public sealed class LostCommandTests(ClusterFixture fixture)
 
         await s.PlaceCallAsync("lr", "2");
         await s.WaitForStateAsync(counselor, PresenceState.Offered);
+        // The counsellor holds the reservation before the queue rings (the ring follows the saved offer).
+        await Eventually.MatchesAsync(() => Task.FromResult(fixture.Port.For(callId)), r => r.Any(x => x.Action == "ring-lost"), "the ring sent and lost");
         Assert.Equal([("ring-lost", counselor.GetPrimaryKeyString())], fixture.Port.For(callId).Where(r => r.Action.StartsWith("ring", StringComparison.Ordinal)));
 
         await CrashAsync(s.Queue(s.General));
@@ -33,8 +35,10 @@ public sealed class LostCommandTests(ClusterFixture fixture)
         Assert.Equal(PresenceState.Offered, (await counselor.GetAsync()).State);
         Assert.Equal(counselor.GetPrimaryKeyString(), (await s.Queue(s.General).GetAsync()).Waiting.Single().OfferedTo);
 
-        // Rung once by this activation: later ticks leave it alone.
-        await Task.Delay(200);
+        // Rung once by this activation: later ticks leave it alone. Barrier: the ring's deadline passes, so a tick — which
+        // looks for unrung offers before it expires any — has run after the ring-again and stopped the ringing.
+        fixture.Time.Advance(TimeSpan.FromSeconds(20));
+        await Eventually.MatchesAsync(() => Task.FromResult(fixture.Port.For(callId)), r => r.Contains(("stop-ringing", counselor.GetPrimaryKeyString())), "the ring expired by a later tick");
         Assert.Single(fixture.Port.For(callId), r => r.Action == "ring-again");
     }
 
@@ -85,7 +89,8 @@ public sealed class LostCommandTests(ClusterFixture fixture)
         await call.NoteCallbackPlacedAsync();
         await CrashAsync(call);
         await call.GetAsync();
-        await Task.Delay(200);
+        // Barrier: the redial decision itself, run by hand through the reminder that would run it after a crash.
+        await call.Cast<IRemindable>().ReceiveReminder("callback-dial", default);
         Assert.Single(fixture.Port.For(callId), r => r.Action == "call-back");
     }
 
