@@ -70,6 +70,8 @@ public sealed class RegionRoutingGrainTests(ClusterFixture fixture)
 
         var call = await CallProvinceAsync(p, "kept", XianMobile);
         await p.Xian.WaitForStateAsync(counselor, PresenceState.Offered);
+        // The counsellor holds the reservation before the queue tells the call (one-way, after the saved offer).
+        await p.Xian.WaitForCallAsync(p.Provincial.Call("kept"), c => c.Status == CallStatus.Offered, "the call told it is offered");
         var reference = await p.Provincial.Call("kept").GetCallerRefForAsync(counselor.GetPrimaryKeyString());
 
         Assert.Equal(p.Xian.CentreId, call.CentreId);
