@@ -33,12 +33,13 @@ public sealed class FollowUpBrowserTests : BrowserTest
     {
         var caller = Host.Services.GetRequiredService<CallerIdentityProtector>().Protect(CallerNumber);
         var now = Host.Services.GetRequiredService<HotlineCenter.Abstractions.Common.HotlineTime>().Now;
+        var owner = DemoShift.CounselorOnShift(now);
         await Host.Grains.GetGrain<ICaseloadGrain>(DemoCentre.Id).PlanFollowUpAsync(new FollowUpSchedule(DemoCentre.Id,
-            new FollowUpItem("CAfollowup0001", "c-wang", caller.MaskedNumber, RiskLevel.High, now.AddHours(-24), now.AddSeconds(-1), FollowUpStatus.Open, 0, null, null),
+            new FollowUpItem("CAfollowup0001", owner, caller.MaskedNumber, RiskLevel.High, now.AddHours(-24), now.AddSeconds(-1), FollowUpStatus.Open, 0, null, null),
             caller));
 
         var wallboard = await InteractivePageAsync("s-zhou");
-        var desk = await InteractivePageAsync("c-wang");
+        var desk = await InteractivePageAsync(owner);
         var followUp = desk.Locator("[data-testid=my-follow-up]");
         await Expect(followUp).ToContainTextAsync(caller.MaskedNumber);
         await Expect(wallboard.Locator("[data-testid=alert-FollowUpDue]")).ToBeVisibleAsync();

@@ -115,13 +115,14 @@ public sealed class PersistenceTests
     public async Task A_follow_up_reminder_set_before_a_restart_fires_after_it_and_raises_the_due_alert()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var owner = DemoShift.CounselorOnShift(clock.GetUtcNow());
         var serviceId = HotlineHost.NewServiceId();
         await using (var first = new HotlineHost(serviceId, clock))
         {
             _ = first.Server;
             var caller = first.Services.GetRequiredService<HotlineCenter.Telephony.Identity.CallerIdentityProtector>().Protect("+8613711112222");
             await first.Grains.GetGrain<HotlineCenter.Abstractions.Caseload.ICaseloadGrain>(DemoCentre.Id).PlanFollowUpAsync(new HotlineCenter.Abstractions.Caseload.FollowUpSchedule(DemoCentre.Id,
-                new HotlineCenter.Abstractions.Caseload.FollowUpItem("CArestartfollow1", "c-wang", caller.MaskedNumber, HotlineCenter.Abstractions.Records.RiskLevel.High,
+                new HotlineCenter.Abstractions.Caseload.FollowUpItem("CArestartfollow1", owner, caller.MaskedNumber, HotlineCenter.Abstractions.Records.RiskLevel.High,
                     clock.GetUtcNow(), clock.GetUtcNow().AddSeconds(2), HotlineCenter.Abstractions.Caseload.FollowUpStatus.Open, 0, null, null),
                 caller));
             Assert.DoesNotContain(await first.Grains.GetGrain<ICentreAlertsGrain>(DemoCentre.Id).GetCurrentAsync(), a => a.Kind == AlertKind.FollowUpDue);
@@ -134,6 +135,6 @@ public sealed class PersistenceTests
         var alerts = await Eventually.MatchesAsync(second.Grains.GetGrain<ICentreAlertsGrain>(DemoCentre.Id).GetCurrentAsync,
             list => list.Any(a => a.Kind == AlertKind.FollowUpDue), "the due alert raised by the reminder after the restart", timeoutMs: 60_000);
 
-        Assert.Equal("c-wang", alerts.Single(a => a.Kind == AlertKind.FollowUpDue).CounselorId);
+        Assert.Equal(owner, alerts.Single(a => a.Kind == AlertKind.FollowUpDue).CounselorId);
     }
 }
