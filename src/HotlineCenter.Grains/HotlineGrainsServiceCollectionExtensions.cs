@@ -23,6 +23,7 @@ public static class HotlineGrainsServiceCollectionExtensions
 
         options.Validate(o => o.TickInterval > TimeSpan.Zero && o.TickInterval <= TimeSpan.FromSeconds(5), "Routing:TickInterval must be between 0 and 5 seconds.")
             .Validate(o => o.FeedInterval > TimeSpan.Zero && o.FeedInterval <= TimeSpan.FromSeconds(5), "Routing:FeedInterval must be between 0 and 5 seconds.")
+            .Validate(o => o.HubFeedInterval > TimeSpan.Zero && o.HubFeedInterval <= TimeSpan.FromSeconds(10), "Routing:HubFeedInterval must be between 0 and 10 seconds (it is rounded up to whole feed intervals).")
             .Validate(o => o.ReminderPeriod >= TimeSpan.FromMinutes(1), "Routing:ReminderPeriod must be at least 1 minute.")
             .ValidateOnStart();
         return services;

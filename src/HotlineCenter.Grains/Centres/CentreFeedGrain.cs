@@ -30,6 +30,8 @@ public sealed class CentreFeedGrain(
     private ImmutableArray<CentreAlert> _alerts = [];
     private long _version;
     private bool _dirty;
+    private bool _hubDirty;
+    private int _ticksSinceHubPush;
 
     private string Id => this.GetPrimaryKeyString();
 
@@ -132,24 +134,33 @@ public sealed class CentreFeedGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Every feed interval: a changed picture goes to the observers; to the hub at most once per hub interval.</summary>
     private async Task PushAsync()
     {
-        if (!_dirty)
+        _ticksSinceHubPush++;
+        CentreLiveSnapshot? snapshot = null;
+        if (_dirty)
+        {
+            _dirty = false;
+            _hubDirty = true;
+            _version++;
+            snapshot = Snapshot();
+            if (_observers.Count > 0)
+            {
+                await _observers.Notify(o => o.OnCentreChangedAsync(snapshot));
+            }
+        }
+
+        if (!_hubDirty || _ticksSinceHubPush < FeedRules.TicksPerHubPush(options.Value.FeedInterval, options.Value.HubFeedInterval))
         {
             return;
         }
 
-        _dirty = false;
-        _version++;
-        var snapshot = Snapshot();
-        if (_observers.Count > 0)
-        {
-            await _observers.Notify(o => o.OnCentreChangedAsync(snapshot));
-        }
-
+        _hubDirty = false;
+        _ticksSinceHubPush = 0;
         try
         {
-            await broadcaster.PublishAsync(snapshot, CancellationToken.None);
+            await broadcaster.PublishAsync(snapshot ?? Snapshot(), CancellationToken.None);
         }
         catch (Exception ex)
         {

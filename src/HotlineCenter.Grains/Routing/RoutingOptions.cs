@@ -9,6 +9,13 @@ public sealed class RoutingOptions
     /// <summary>How often a centre's live feed pushes a coalesced snapshot to its screens.</summary>
     public TimeSpan FeedInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How often the feed is broadcast to the SignalR hub's clients (wall displays, integrations), in whole feed
+    /// intervals, at least one. Each broadcast is the centre's whole picture written to every connection, so with
+    /// hundreds of displays this, not the grains, is the feed's cost; screens in this silo's circuits keep FeedInterval.
+    /// </summary>
+    public TimeSpan HubFeedInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often a queue with waiting calls and no known free counsellor re-reads its counsellors.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(10);
 
