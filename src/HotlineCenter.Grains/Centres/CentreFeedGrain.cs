@@ -137,7 +137,8 @@ public sealed class CentreFeedGrain(
     /// <summary>Every feed interval: a changed picture goes to the observers; to the hub at most once per hub interval.</summary>
     private async Task PushAsync()
     {
-        _ticksSinceHubPush++;
+        // Counts up to the next broadcast and stops there, so a long quiet spell cannot wrap it.
+        _ticksSinceHubPush = Math.Min(_ticksSinceHubPush + 1, FeedRules.TicksPerHubPush(options.Value.FeedInterval, options.Value.HubFeedInterval));
         CentreLiveSnapshot? snapshot = null;
         if (_dirty)
         {
